@@ -1,0 +1,205 @@
+#include <re2/re2.h>
+
+#include <nlohmann/json.hpp>
+
+#include "extract/config/config_extractors.h"
+#include "extract/config/config_values.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+struct Instruction {
+  std::string keyword;    // upper case
+  std::string arguments;  // continuation lines joined
+  uint32_t line = 0;
+};
+
+std::vector<Instruction> read_instructions(std::string_view content) {
+  std::vector<Instruction> instructions;
+  char escape = '\\';
+  static const RE2 escape_directive(R"((?i)^#\s*escape\s*=\s*(\S))");
+  std::string escape_text;
+  Instruction current;
+  bool continuing = false;
+  std::string heredoc_end;
+  uint32_t number = 0;
+  for (auto raw : split_lines(content)) {
+    ++number;
+    std::string_view line = raw;
+    if (!heredoc_end.empty()) {  // RUN <<EOF ... EOF: body belongs to the instruction
+      if (trim(line) == heredoc_end) {
+        heredoc_end.clear();
+        instructions.push_back(std::move(current));
+        current = {};
+      } else {
+        current.arguments += "\n" + std::string(line);
+      }
+      continue;
+    }
+    auto stripped = trim(line);
+    if (!continuing && instructions.empty() && RE2::PartialMatch(stripped, escape_directive, &escape_text))
+      escape = escape_text[0];
+    if (stripped.starts_with("#")) continue;
+    if (!continuing) {
+      if (stripped.empty()) continue;
+      auto space = stripped.find_first_of(" \t");
+      current = {to_lower(stripped.substr(0, space)), std::string(space == std::string_view::npos ? "" : trim(stripped.substr(space))), number};
+      for (auto& c : current.keyword) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else {
+      current.arguments += " " + std::string(stripped);
+    }
+    continuing = !current.arguments.empty() && current.arguments.back() == escape;
+    if (continuing) {
+      current.arguments.pop_back();
+      continue;
+    }
+    static const RE2 heredoc(R"(<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?)");
+    std::string marker;
+    if ((current.keyword == "RUN" || current.keyword == "COPY") && RE2::PartialMatch(current.arguments, heredoc, &marker)) {
+      heredoc_end = marker;
+      continue;
+    }
+    instructions.push_back(std::move(current));
+    current = {};
+  }
+  if (continuing || !heredoc_end.empty()) instructions.push_back(std::move(current));
+  return instructions;
+}
+
+// ["python", "app.py"] -> python app.py
+std::string command_text(const std::string& arguments) {
+  if (!arguments.starts_with("[")) return arguments;
+  auto parsed = nlohmann::json::parse(arguments, nullptr, false);
+  if (!parsed.is_array()) return arguments;
+  std::string text;
+  for (const auto& part : parsed)
+    if (part.is_string()) text += (text.empty() ? "" : " ") + part.get<std::string>();
+  return text;
+}
+
+// KEY=value pairs (or the legacy "KEY value" form) of ENV / ARG / LABEL.
+std::vector<std::pair<std::string, std::string>> key_values(const std::string& arguments, bool legacy_allowed) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  static const RE2 pair(R"(([A-Za-z_][A-Za-z0-9_.\-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*))");
+  re2::StringPiece input(arguments);
+  std::string key, value;
+  bool found = false;
+  while (RE2::FindAndConsume(&input, pair, &key, &value)) {
+    found = true;
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) value = value.substr(1, value.size() - 2);
+    pairs.emplace_back(key, value);
+  }
+  if (!found && legacy_allowed) {
+    auto space = arguments.find(' ');
+    if (space != std::string::npos) pairs.emplace_back(arguments.substr(0, space), std::string(trim(arguments.substr(space))));
+    else pairs.emplace_back(arguments, "");
+  }
+  return pairs;
+}
+
+}  // namespace
+
+void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const {
+  const std::string& path = file.file.relative;
+  auto instructions = read_instructions(file.content);
+  if (instructions.empty()) return;
+
+  std::vector<std::string> stage_names;
+  std::string user, command, entrypoint;
+  uint32_t final_from_line = 0, user_line = 0;
+  nlohmann::json exposes = nlohmann::json::array(), scripts = nlohmann::json::array();
+  bool healthcheck = false;
+  int stage = -1;
+  static const RE2 from_pattern(R"((?i)^(?:--platform=\S+\s+)?(\S+)(?:\s+as\s+(\S+))?)");
+  static const RE2 script_pattern(R"((?:^|\s)(?:python3?|python3\.\d+)\s+(?:-u\s+)?([\w./\-]+\.py))");
+  static const RE2 asgi_pattern(R"((?:uvicorn|gunicorn|hypercorn|waitress-serve)\b[^\n]*?\s([\w.]+):([\w]+))");
+
+  for (const auto& instruction : instructions) {
+    Location location{path, instruction.line, 1};
+    sink.add(FactType::docker_instruction, location,
+             {{"instruction", instruction.keyword}, {"arguments", truncate_utf8(instruction.arguments, 600)},
+              {"stage", stage}});
+    const std::string& keyword = instruction.keyword;
+    if (keyword == "FROM") {
+      ++stage;
+      user.clear();
+      healthcheck = false;
+      final_from_line = instruction.line;
+      std::string image, alias;
+      RE2::PartialMatch(instruction.arguments, from_pattern, &image, &alias);
+      bool references_stage = std::find(stage_names.begin(), stage_names.end(), to_lower(image)) != stage_names.end();
+      if (!alias.empty()) stage_names.push_back(to_lower(alias));
+      std::string name = image, tag, digest;
+      if (auto at = name.find('@'); at != std::string::npos) {
+        digest = name.substr(at + 1);
+        name = name.substr(0, at);
+      }
+      auto slash = name.rfind('/');
+      if (auto colon = name.rfind(':'); colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+        tag = name.substr(colon + 1);
+        name = name.substr(0, colon);
+      }
+      bool variable = image.find('$') != std::string::npos;
+      sink.add(FactType::docker_base_image, location,
+               {{"image", image}, {"name", name}, {"tag", tag}, {"digest", digest}, {"stage", stage},
+                {"alias", alias}, {"references_stage", references_stage}, {"scratch", to_lower(name) == "scratch"},
+                {"variable", variable},
+                {"untagged", tag.empty() && digest.empty() && !references_stage && !variable && to_lower(name) != "scratch"},
+                {"latest", tag == "latest" && digest.empty()}});
+    } else if (keyword == "USER") {
+      user = std::string(trim(instruction.arguments));
+      user_line = instruction.line;
+    } else if (keyword == "EXPOSE") {
+      for (auto port : split(instruction.arguments, ' '))
+        if (!trim(port).empty()) exposes.push_back(std::string(trim(port)));
+    } else if (keyword == "CMD") {
+      command = command_text(instruction.arguments);
+    } else if (keyword == "ENTRYPOINT") {
+      entrypoint = command_text(instruction.arguments);
+    } else if (keyword == "HEALTHCHECK") {
+      healthcheck = to_lower(trim(instruction.arguments)) != "none";
+    } else if (keyword == "ENV" || keyword == "ARG") {
+      for (const auto& [key, value] : key_values(instruction.arguments, keyword == "ENV")) {
+        if (keyword == "ARG" && value.empty()) continue;
+        sink.add(FactType::env_assignment, location,
+                 env_assignment_props(keyword == "ENV" ? "dockerfile-env" : "dockerfile-arg", key, value, path));
+      }
+    }
+    if (keyword == "RUN" || keyword == "CMD" || keyword == "ENTRYPOINT") {
+      std::string text = command_text(instruction.arguments);
+      re2::StringPiece input(text);
+      std::string script;
+      while (RE2::FindAndConsume(&input, script_pattern, &script)) scripts.push_back(script);
+      std::string module, app;
+      if (RE2::PartialMatch(text, asgi_pattern, &module, &app)) scripts.push_back(replace_all(module, ".", "/") + ".py");
+    }
+  }
+
+  std::string launch = std::string(trim(entrypoint + " " + command));
+  std::string lowered_user = to_lower(user.substr(0, user.find(':')));
+  bool root = user.empty() || lowered_user == "root" || lowered_user == "0";
+  static const RE2 host_flag(R"((?:--host(?:=|\s+)|-b\s+|--bind(?:=|\s+)|--listen(?:=|\s+))(0\.0\.0\.0|\[::\]|::)(?::(\d+))?)");
+  static const RE2 port_flag(R"(--port(?:=|\s+)(\d+))");
+  std::string host, port;
+  bool all_interfaces = RE2::PartialMatch(launch, host_flag, &host, &port);
+  if (port.empty()) RE2::PartialMatch(launch, port_flag, &port);
+  Location summary{path, final_from_line, 1};
+  sink.add(FactType::dockerfile, summary,
+           {{"final_user", user},
+            {"user_line", user_line},
+            {"runs_as_root", root},
+            {"exposes", exposes},
+            {"command", truncate_utf8(launch, 400)},
+            {"scripts", scripts},
+            {"healthcheck", healthcheck},
+            {"stages", stage + 1},
+            {"folder", path.find('/') == std::string::npos ? "" : path.substr(0, path.rfind('/') + 1)}});
+  if (all_interfaces)
+    sink.add(FactType::network_bind, summary,
+             {{"host", host}, {"effective_host", host}, {"all_interfaces", true},
+              {"port", port.empty() ? nlohmann::json() : nlohmann::json(port)}, {"server", "dockerfile"},
+              {"debug", false}, {"public_share", false}, {"source", "dockerfile"}});
+}
+
+}  // namespace mlaudit

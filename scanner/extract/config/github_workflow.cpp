@@ -1,0 +1,111 @@
+#include <re2/re2.h>
+
+#include "extract/config/config_values.h"
+#include "extract/config/yaml_flavours.h"
+#include "extract/config/yaml_support.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+nlohmann::json triggers_of(const YAML::Node& on) {
+  nlohmann::json triggers = nlohmann::json::array();
+  if (!on) return triggers;
+  if (on.IsScalar()) triggers.push_back(on.Scalar());
+  if (on.IsSequence())
+    for (const auto& item : on) triggers.push_back(scalar_or(item, ""));
+  if (on.IsMap())
+    for (const auto& entry : on) triggers.push_back(entry.first.Scalar());
+  return triggers;
+}
+
+void add_env_block(const YAML::Node& env, const std::string& owner, const std::string& file, FactSink& sink) {
+  if (!env || !env.IsMap()) return;
+  for (const auto& variable : env) {
+    auto value = scalar(variable.second);
+    if (!value) continue;
+    sink.add(FactType::env_assignment, location_of(variable.second, file),
+             env_assignment_props("workflow", variable.first.Scalar(), *value, owner));
+  }
+}
+
+void add_action(const YAML::Node& uses_node, const std::string& job, const std::string& file, FactSink& sink) {
+  std::string uses = scalar_or(uses_node, "");
+  if (uses.empty()) return;
+  std::string action = uses, ref;
+  if (auto at = uses.find('@'); at != std::string::npos) {
+    action = uses.substr(0, at);
+    ref = uses.substr(at + 1);
+  }
+  static const RE2 sha(R"(^[0-9a-f]{40}$)");
+  bool local = uses.starts_with("./");
+  bool docker = uses.starts_with("docker://");
+  bool pinned = local || RE2::FullMatch(ref, sha) || (docker && uses.find("@sha256:") != std::string::npos);
+  sink.add(FactType::workflow_action, location_of(uses_node, file),
+           {{"uses", uses}, {"action", action}, {"ref", ref}, {"pinned", pinned}, {"local", local},
+            {"docker", docker}, {"job", job}});
+}
+
+}  // namespace
+
+bool is_github_workflow(const YAML::Node& document, std::string_view file) {
+  bool in_workflows = file.starts_with(".github/workflows/") || file.find("/.github/workflows/") != std::string_view::npos;
+  return document.IsMap() && document["jobs"] && (in_workflows || document["on"]);
+}
+
+void extract_github_workflow(const YAML::Node& document, const std::string& file, FactSink& sink) {
+  nlohmann::json triggers = triggers_of(document["on"]);
+  bool pull_request_target = std::find(triggers.begin(), triggers.end(), "pull_request_target") != triggers.end();
+  bool workflow_run = std::find(triggers.begin(), triggers.end(), "workflow_run") != triggers.end();
+  static const RE2 pr_head(R"(github\.event\.pull_request\.head|github\.head_ref|refs/pull/)");
+  bool checks_out_pr_head = false;
+  YAML::Node checkout_node;
+  nlohmann::json runs = nlohmann::json::array();
+  add_env_block(document["env"], "workflow", file, sink);
+
+  for (const auto& job_entry : document["jobs"]) {
+    std::string job = job_entry.first.Scalar();
+    const YAML::Node& body = job_entry.second;
+    if (!body.IsMap()) continue;
+    add_env_block(body["env"], job, file, sink);
+    if (body["uses"]) add_action(body["uses"], job, file, sink);  // reusable workflow
+    if (!body["steps"] || !body["steps"].IsSequence()) continue;
+    for (const auto& step : body["steps"]) {
+      if (!step.IsMap()) continue;
+      add_env_block(step["env"], job, file, sink);
+      if (step["uses"]) {
+        add_action(step["uses"], job, file, sink);
+        std::string uses = scalar_or(step["uses"], "");
+        if (uses.starts_with("actions/checkout")) {
+          std::string ref = scalar_or(step["with"]["ref"], "") + " " + scalar_or(step["with"]["repository"], "");
+          if (RE2::PartialMatch(ref, pr_head)) {
+            checks_out_pr_head = true;
+            checkout_node = step["uses"];
+          }
+        }
+        if (step["with"] && step["with"].IsMap()) {
+          for (const auto& input : step["with"]) {
+            auto value = scalar(input.second);
+            if (value)
+              sink.add(FactType::env_assignment, location_of(input.second, file),
+                       env_assignment_props("workflow-input", input.first.Scalar(), *value, job));
+          }
+        }
+      }
+      if (auto run = scalar(step["run"])) runs.push_back(truncate_utf8(*run, 400));
+    }
+  }
+  sink.add(FactType::workflow, checkout_node ? location_of(checkout_node, file) : location_of(document["jobs"], file),
+           {{"name", scalar_or(document["name"], file)},
+            {"triggers", triggers},
+            {"pull_request_target", pull_request_target},
+            {"workflow_run", workflow_run},
+            {"checks_out_pr_head", checks_out_pr_head},
+            {"runs", runs},
+            {"permissions", document["permissions"] ? (document["permissions"].IsScalar()
+                                                           ? document["permissions"].Scalar()
+                                                           : std::string("scoped"))
+                                                    : std::string("default")}});
+}
+
+}  // namespace mlaudit

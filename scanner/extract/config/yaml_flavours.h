@@ -1,0 +1,34 @@
+#pragma once
+// Readers for the YAML dialects that matter in an ML project. Each takes one parsed
+// document and emits facts; yaml_config_extractor.cpp decides which applies.
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+
+#include "extract/extractor.h"
+
+namespace mlaudit {
+
+bool is_kubernetes_document(const YAML::Node& document);
+void extract_kubernetes(const YAML::Node& document, const std::string& file, FactSink& sink);
+
+bool is_compose_document(const YAML::Node& document, std::string_view file);
+void extract_compose(const YAML::Node& document, const std::string& file, FactSink& sink);
+
+bool is_github_workflow(const YAML::Node& document, std::string_view file);
+void extract_github_workflow(const YAML::Node& document, const std::string& file, FactSink& sink);
+
+// dvc.yaml (stages), dvc.lock (hashes) and *.dvc pointer files.
+bool is_dvc_document(std::string_view file);
+void extract_dvc(const YAML::Node& document, const std::string& file, FactSink& sink);
+
+bool is_mlflow_model(std::string_view file);
+void extract_mlflow_model(const YAML::Node& document, const std::string& file, FactSink& sink);
+
+bool is_conda_environment(const YAML::Node& document);
+void extract_conda_environment(const YAML::Node& document, const std::string& file, FactSink& sink);
+
+// Any document: URLs in values (config_url) and tracking-server settings.
+void extract_config_urls(const YAML::Node& document, const std::string& file, FactSink& sink);
+
+}  // namespace mlaudit

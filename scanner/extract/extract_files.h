@@ -1,0 +1,41 @@
+#pragma once
+// Runs sniffing and the extractors over every walked file on a pool of workers.
+// Results keep the walker's file order, so output is the same whatever --jobs is.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "facts/diagnostic.h"
+#include "facts/fact.h"
+#include "sniff/file_kind.h"
+#include "walk/walker.h"
+
+namespace mlaudit {
+
+struct FileRecord {
+  std::string path;                     // relative to the scan root
+  uint64_t size = 0;
+  FileKind kind = FileKind::binary;
+  std::string kind_detail;
+  std::vector<std::string> extractors;  // empty when skipped
+  std::string skip_reason;              // why nothing analysed it
+  uint32_t lines = 0;                   // text lines (0 for binary files)
+  bool scanned() const { return !extractors.empty(); }
+};
+
+struct ExtractionOptions {
+  unsigned jobs = 0;                                  // 0 = one per hardware thread
+  uint64_t max_text_bytes = 10ull << 20;              // text files above this are skipped
+  std::function<void(size_t done, size_t total)> progress;  // called from workers
+};
+
+struct Extraction {
+  std::vector<FileRecord> files;
+  std::vector<Fact> facts;
+  std::vector<Diagnostic> diagnostics;
+};
+
+Extraction extract_files(const WalkResult& walk, const ExtractionOptions& options);
+
+}  // namespace mlaudit

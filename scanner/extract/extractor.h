@@ -1,0 +1,52 @@
+#pragma once
+// An extractor reads one family of artifacts and emits facts. It knows nothing of
+// rules, graphs or reports. Extractors are listed explicitly in registry.cpp.
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "facts/diagnostic.h"
+#include "facts/fact.h"
+#include "sniff/file_kind.h"
+#include "walk/walker.h"
+
+namespace mlaudit {
+
+struct FileContext {
+  const WalkedFile& file;
+  const SniffResult& sniffed;
+  std::string_view content;   // the whole file for text kinds; empty for binary artifacts
+};
+
+// Collects what extractors find in one file.
+class FactSink {
+ public:
+  void add(Fact fact) { facts_.push_back(std::move(fact)); }
+  void add(FactType type, Location location, nlohmann::json props) {
+    facts_.push_back({type, std::move(location), std::move(props)});
+  }
+  void diagnose(DiagnosticLevel level, std::string code, Location location, std::string message) {
+    diagnostics_.push_back({level, std::move(code), std::move(location), std::move(message)});
+  }
+  std::vector<Fact>& facts() { return facts_; }
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+
+ private:
+  std::vector<Fact> facts_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+class Extractor {
+ public:
+  virtual ~Extractor() = default;
+  virtual std::string_view name() const = 0;
+  virtual bool handles(const SniffResult& sniffed, std::string_view relative_path) const = 0;
+  // Binary-artifact extractors stream the file themselves and need no content.
+  virtual bool needs_content() const { return true; }
+  virtual void extract(const FileContext& file, FactSink& sink) const = 0;
+};
+
+// Every extractor, in the order they run on a file.
+std::vector<std::unique_ptr<Extractor>> make_extractors();
+
+}  // namespace mlaudit

@@ -1,0 +1,52 @@
+#include "extract/notebook/notebook_extractor.h"
+
+#include "extract/notebook/notebook_reader.h"
+#include "extract/python/python_extractor.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+// IPython magics and shell escapes are not Python: keep the line count, drop the code.
+std::string neutralise_magic(std::string_view line) {
+  auto stripped = trim(line);
+  if (stripped.starts_with("%") || stripped.starts_with("!") || stripped.starts_with("?") ||
+      (stripped.ends_with("?") && stripped.find(' ') == std::string_view::npos && !stripped.empty()))
+    return "#" + std::string(line);
+  return std::string(line);
+}
+
+}  // namespace
+
+void NotebookExtractor::extract(const FileContext& file, FactSink& sink) const {
+  NotebookError error;
+  auto notebook = read_notebook(file.content, error);
+  if (!notebook) {
+    sink.diagnose(DiagnosticLevel::warning, "parse-error", Location{file.file.relative},
+                  "notebook is not valid JSON: " + error.message);
+    return;
+  }
+  if (!notebook->language.empty() && notebook->language != "python" && notebook->language.find("python") == std::string::npos) {
+    sink.diagnose(DiagnosticLevel::note, "unsupported-language", Location{file.file.relative},
+                  "notebook kernel language is '" + notebook->language + "'; only Python cells are analysed");
+    return;
+  }
+  std::string module;
+  python::LineMap lines;
+  const auto file_lines = split_lines(file.content);
+  for (const auto& cell : notebook->cells) {
+    if (cell.type != "code") continue;
+    for (const auto& line : cell.source) {
+      module += neutralise_magic(line.text);
+      module += '\n';
+      lines.file_lines.push_back(line.file_line);
+      // Column of the first character inside the JSON string on that line.
+      auto raw = line.file_line - 1 < file_lines.size() ? file_lines[line.file_line - 1] : std::string_view();
+      auto quote = raw.find('"');
+      lines.column_offsets.push_back(quote == std::string_view::npos ? 0 : static_cast<uint32_t>(quote + 1));
+    }
+  }
+  analyze_python_source(module, file.file.relative, lines, sink);
+}
+
+}  // namespace mlaudit

@@ -1,0 +1,19 @@
+#pragma once
+#include "extract/extractor.h"
+#include "extract/python/python_value.h"
+
+namespace mlaudit {
+
+// Analyses Python source (a .py file, or the code cells of a notebook mapped back to
+// the notebook's lines) and adds its facts to `sink`.
+void analyze_python_source(std::string_view source, const std::string& file, const python::LineMap& lines,
+                           FactSink& sink);
+
+class PythonExtractor final : public Extractor {
+ public:
+  std::string_view name() const override { return "python"; }
+  bool handles(const SniffResult& sniffed, std::string_view) const override { return sniffed.kind == FileKind::python; }
+  void extract(const FileContext& file, FactSink& sink) const override;
+};
+
+}  // namespace mlaudit

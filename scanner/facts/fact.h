@@ -1,0 +1,57 @@
+#pragma once
+// Facts are the only thing extractors hand to the rest of the pipeline: typed records
+// with free-form properties and the place they were found.
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "facts/location.h"
+
+namespace mlaudit {
+
+enum class FactType {
+  import,            // module, name, alias
+  call,              // callee, resolved, method, args[], kwargs{}, function
+  assignment,        // target (resolved attribute or item), value
+  string_literal,    // value, scheme (URL-like literals only)
+  route,             // framework, path, methods[], handler, auth, rate_limited, logs_requests, decision
+  view,              // a Django view: name, module, auth
+  io,                // direction, target_kind, target, format, deserializes, via
+  column_ref,        // columns[], action (select|drop|read), receiver
+  feature_list,      // name, columns[]
+  log_call,          // callee, level, names[]
+  network_bind,      // host, port, source
+  secret,            // kind, masked, fingerprint (never the value)
+  dependency,        // name, specifier, version, pinned, ecosystem, manifest
+  dockerfile,        // final_user, runs_as_root, exposes[], command, base_images[]
+  docker_base_image, // image, tag, digest, stage
+  docker_instruction,// instruction, arguments
+  env_assignment,    // context, key, literal, value_masked, placeholder
+  k8s_container,     // workload, kind, container, image, privileged, run_as_root, host_path
+  k8s_service,       // name, type, ports[], annotations
+  compose_service,   // name, image, ports[], privileged
+  workflow,          // name, triggers[], pull_request_target, checks_out_pr_head
+  workflow_action,   // uses, action, ref, pinned
+  dvc_stage,         // name, cmd, deps[], outs[]
+  dvc_remote,        // name, url, scheme
+  dvc_tracked,       // path, md5
+  mlflow_model,      // flavors[], loader_module
+  tracking_uri,      // uri, scheme, source
+  config_url,        // key, url, scheme
+  dataset,           // format, columns[], sha256, size
+  model_artifact,    // format, pickle_based, sha256, size
+};
+
+std::string_view to_string(FactType type);
+std::optional<FactType> parse_fact_type(std::string_view name);
+const std::vector<FactType>& all_fact_types();
+
+struct Fact {
+  FactType type;
+  Location location;
+  nlohmann::json props = nlohmann::json::object();
+};
+
+}  // namespace mlaudit

@@ -1,0 +1,240 @@
+#include "sniff/sniffer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <optional>
+#include <regex>
+#include <vector>
+
+#include "util/text.h"
+
+namespace mlaudit {
+namespace fs = std::filesystem;
+namespace {
+
+bool starts_with_bytes(std::string_view head, std::string_view magic) { return head.starts_with(magic); }
+
+std::string extension_of(std::string_view relative) {
+  auto slash = relative.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? relative : relative.substr(slash + 1);
+  auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return {};
+  return to_lower(name.substr(dot + 1));
+}
+
+std::string base_name(std::string_view relative) {
+  auto slash = relative.rfind('/');
+  return std::string(slash == std::string_view::npos ? relative : relative.substr(slash + 1));
+}
+
+char last_byte(const fs::path& path, uint64_t size) {
+  if (size == 0) return 0;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return 0;
+  char byte = 0;
+  if (::pread(fd, &byte, 1, static_cast<off_t>(size - 1)) != 1) byte = 0;
+  ::close(fd);
+  return byte;
+}
+
+// Pickle protocols 0 and 1 have no header; recognise their usual openings and the STOP
+// opcode ('.') that ends every pickle.
+bool looks_like_text_pickle(std::string_view head, char last) {
+  if (last != '.') return false;
+  static const std::regex global_opening(R"(^c[A-Za-z_][\w.]*\n[A-Za-z_]\w*\n)");
+  if (head.size() > 2 && head[0] == 'c' && std::regex_search(std::string(head.substr(0, 256)), global_opening))
+    return true;
+  static constexpr std::array openings = {"(dp0", "(lp0", "(i", "(c", "(S'", "(I", "(V", "}q\x00", "]q\x00",
+                                          "}q\x01", "]q\x01", "(X"};
+  for (std::string_view opening : openings)
+    if (head.starts_with(opening)) return true;
+  return false;
+}
+
+// A zlib stream header: CM=8 and the 16-bit check value divisible by 31.
+bool looks_like_zlib(std::string_view head) {
+  if (head.size() < 2) return false;
+  auto cmf = static_cast<unsigned char>(head[0]), flg = static_cast<unsigned char>(head[1]);
+  return (cmf & 0x0F) == 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
+}
+
+SniffResult classify_zip(const fs::path& path) {
+  int error = 0;
+  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &error);
+  if (archive == nullptr) return {FileKind::zip, "zip (central directory unreadable)"};
+  zip_int64_t count = zip_get_num_entries(archive, 0);
+  std::vector<std::string> names;
+  for (zip_int64_t i = 0; i < count && i < 100000; ++i)
+    if (const char* name = zip_get_name(archive, static_cast<zip_uint64_t>(i), 0)) names.emplace_back(name);
+  zip_close(archive);
+
+  auto has = [&](auto predicate) { return std::any_of(names.begin(), names.end(), predicate); };
+  auto ends = [](const std::string& name, std::string_view suffix) {
+    return name == suffix.substr(1) || name.ends_with(suffix);
+  };
+  std::string pickle_member;
+  for (const auto& name : names)
+    if (ends(name, "/data.pkl")) pickle_member = name;
+  if (!pickle_member.empty()) {
+    bool torchscript = has([&](const auto& n) { return ends(n, "/constants.pkl") || n.find("/code/") != std::string::npos; });
+    return {torchscript ? FileKind::torchscript : FileKind::pytorch_zip, "zip holding " + pickle_member};
+  }
+  bool keras = has([](const auto& n) { return n == "config.json"; }) &&
+               has([](const auto& n) { return n == "model.weights.h5" || n == "metadata.json"; });
+  if (keras) return {FileKind::keras_v3, "Keras v3 archive (config.json, weights)"};
+  if (!names.empty() && std::all_of(names.begin(), names.end(), [](const auto& n) { return n.ends_with(".npy"); }))
+    return {FileKind::npz, "npz archive of " + std::to_string(names.size()) + " arrays"};
+  return {FileKind::zip, "zip archive of " + std::to_string(names.size()) + " members"};
+}
+
+std::optional<SniffResult> sniff_binary(const fs::path& path, std::string_view head, uint64_t size) {
+  auto byte = [&](size_t i) { return i < head.size() ? static_cast<unsigned char>(head[i]) : 0u; };
+  if (starts_with_bytes(head, "PK\x03\x04") || starts_with_bytes(head, std::string_view("PK\x05\x06", 4)))
+    return classify_zip(path);
+  if (head.size() >= 2 && byte(0) == 0x80 && byte(1) >= 2 && byte(1) <= 5) {
+    // Legacy torch.save files start with a pickled magic number (LONG1 0x1950a86a20f9469cfc6c).
+    static constexpr std::string_view torch_magic("\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 12);
+    if (head.substr(2).starts_with(torch_magic)) return SniffResult{FileKind::torch_legacy, "legacy torch.save stream"};
+    return SniffResult{FileKind::pickle, "pickle protocol " + std::to_string(byte(1))};
+  }
+  if (starts_with_bytes(head, "\x93NUMPY")) return SniffResult{FileKind::npy, "NumPy array"};
+  if (starts_with_bytes(head, "\x89HDF\r\n\x1a\n")) return SniffResult{FileKind::hdf5, "HDF5 container"};
+  if (starts_with_bytes(head, "GGUF")) return SniffResult{FileKind::gguf, "GGUF model"};
+  if (head.size() >= 8 && head.substr(4, 4) == "TFL3") return SniffResult{FileKind::tflite, "TensorFlow Lite flatbuffer"};
+  if (starts_with_bytes(head, "PAR1")) return SniffResult{FileKind::parquet, "Parquet file"};
+  if (starts_with_bytes(head, std::string_view("SQLite format 3\0", 16))) return SniffResult{FileKind::sqlite, "SQLite database"};
+  if (head.size() > 9) {
+    uint64_t header_length = 0;
+    std::memcpy(&header_length, head.data(), 8);  // little-endian on every platform we build for
+    if (header_length > 1 && header_length + 8 <= size && head[8] == '{')
+      return SniffResult{FileKind::safetensors, "safetensors (" + std::to_string(header_length) + "-byte header)"};
+  }
+  if (starts_with_bytes(head, "\x1f\x8b")) return SniffResult{FileKind::gzip, "gzip stream"};
+  if (head.size() > 262 && head.substr(257, 5) == "ustar") return SniffResult{FileKind::tar, "tar archive"};
+  if (starts_with_bytes(head, "BZh")) return SniffResult{FileKind::bzip2, "bzip2 stream"};
+  if (starts_with_bytes(head, std::string_view("\xfd" "7zXZ\0", 6))) return SniffResult{FileKind::xz, "xz stream"};
+  if (starts_with_bytes(head, "\x28\xb5\x2f\xfd")) return SniffResult{FileKind::zstd, "zstd stream"};
+  if (starts_with_bytes(head, "\x89PNG") || starts_with_bytes(head, "\xff\xd8\xff") || starts_with_bytes(head, "GIF8") ||
+      (starts_with_bytes(head, "RIFF") && head.size() > 12 && head.substr(8, 4) == "WEBP"))
+    return SniffResult{FileKind::image, "image"};
+  if (starts_with_bytes(head, "%PDF")) return SniffResult{FileKind::pdf, "PDF document"};
+  if (starts_with_bytes(head, "\x7f" "ELF")) return SniffResult{FileKind::executable, "ELF executable"};
+  return std::nullopt;
+}
+
+bool has_nul(std::string_view head) { return head.find('\0') != std::string_view::npos; }
+
+bool first_instruction_is_from(std::string_view head) {
+  for (auto line : split_lines(head)) {
+    auto text = trim(line);
+    if (text.empty() || text.starts_with("#")) continue;
+    return to_lower(text.substr(0, 5)) == "from " && text.size() > 5;
+  }
+  return false;
+}
+
+// Several lines with the same, non-zero number of `separator`s outside quotes.
+bool looks_delimited(std::string_view head, char separator) {
+  auto lines = split_lines(head);
+  if (lines.size() < 2) return false;
+  size_t expected = 0, checked = 0;
+  for (size_t i = 0; i < lines.size() && checked < 5; ++i) {
+    if (i == lines.size() - 1 && head.size() >= kSniffHeadBytes) break;  // last line may be cut
+    size_t count = 0;
+    bool quoted = false;
+    for (char c : lines[i]) {
+      if (c == '"') quoted = !quoted;
+      else if (c == separator && !quoted) ++count;
+    }
+    if (count == 0) return false;
+    if (checked == 0) expected = count;
+    else if (count != expected) return false;
+    ++checked;
+  }
+  return checked >= 2;
+}
+
+SniffResult classify_json(std::string_view head) {
+  auto text = trim(head.starts_with("\xEF\xBB\xBF") ? head.substr(3) : head);
+  if (text.starts_with("{") && text.find("\"cells\"") != std::string_view::npos &&
+      (text.find("\"nbformat\"") != std::string_view::npos || text.find("\"metadata\"") != std::string_view::npos))
+    return {FileKind::notebook, "Jupyter notebook"};
+  if (text.starts_with("[")) {
+    auto rest = trim(text.substr(1));
+    if (rest.starts_with("{")) return {FileKind::json_records, "JSON array of records"};
+  }
+  if (text.starts_with("{")) {
+    auto lines = split_lines(text);
+    if (lines.size() >= 2 && trim(lines[0]).starts_with("{") && trim(lines[0]).ends_with("}") &&
+        trim(lines[1]).starts_with("{"))
+      return {FileKind::jsonl, "JSON lines"};
+  }
+  return {FileKind::json, "JSON document"};
+}
+
+SniffResult sniff_text(std::string_view relative, std::string_view head) {
+  std::string name = base_name(relative);
+  std::string lower_name = to_lower(name);
+  std::string extension = extension_of(relative);
+
+  if (lower_name == "dockerfile" || lower_name == "containerfile" || lower_name.starts_with("dockerfile.") ||
+      extension == "dockerfile")
+    return {FileKind::dockerfile, "Dockerfile"};
+  if ((lower_name.starts_with("requirements") || lower_name.starts_with("constraints")) &&
+      (extension == "txt" || extension == "in"))
+    return {FileKind::requirements, "pip requirements"};
+  if (lower_name == ".env" || lower_name.starts_with(".env.") || extension == "env")
+    return {FileKind::env_file, "environment file"};
+  if (relative == ".dvc/config" || relative.ends_with("/.dvc/config") || relative == ".dvc/config.local")
+    return {FileKind::ini, "DVC configuration"};
+  if (name == "MLmodel" || name == "MLproject" || name == "dvc.lock") return {FileKind::yaml, name};
+
+  if (extension == "py" || extension == "pyw") return {FileKind::python, "Python source"};
+  if (head.starts_with("#!") && line_at(head, 1).find("python") != std::string_view::npos)
+    return {FileKind::python, "Python script (shebang)"};
+  if (extension == "ipynb" || extension == "json") {
+    auto kind = classify_json(head);
+    if (extension == "ipynb" && kind.kind != FileKind::notebook) return {FileKind::json, "JSON (not a notebook)"};
+    return kind;
+  }
+  if (extension == "jsonl" || extension == "ndjson") return {FileKind::jsonl, "JSON lines"};
+  if (extension == "yml" || extension == "yaml" || extension == "dvc") return {FileKind::yaml, "YAML document"};
+  if (extension == "toml") return {FileKind::toml, "TOML document"};
+  if (extension == "ini" || extension == "cfg" || extension == "conf") return {FileKind::ini, "INI configuration"};
+  if (extension == "csv") return {FileKind::csv, "CSV data"};
+  if (extension == "tsv" || extension == "tab") return {FileKind::tsv, "TSV data"};
+  if (extension == "xml" || extension == "pmml") return {FileKind::xml, "XML document"};
+  if (extension == "sh" || extension == "bash") return {FileKind::shell, "shell script"};
+  if (extension == "md" || extension == "rst") return {FileKind::markdown, "documentation"};
+
+  // Nothing in the name: look at the content.
+  auto text = trim(head);
+  if (first_instruction_is_from(head)) return {FileKind::dockerfile, "Dockerfile (by content)"};
+  if (text.starts_with("<?xml")) return {FileKind::xml, "XML document (by content)"};
+  if (text.starts_with("{") || text.starts_with("[")) return classify_json(head);
+  if (looks_delimited(head, '\t')) return {FileKind::tsv, "tab-separated data (by content)"};
+  if (looks_delimited(head, ',')) return {FileKind::csv, "comma-separated data (by content)"};
+  return {FileKind::text, "text"};
+}
+
+}  // namespace
+
+SniffResult sniff(const fs::path& absolute, std::string_view relative, std::string_view head, uint64_t size) {
+  if (size == 0 || head.empty()) return {FileKind::empty, "empty file"};
+  if (auto binary = sniff_binary(absolute, head, size)) return *binary;
+  std::string extension = extension_of(relative);
+  if (looks_like_zlib(head) && (extension == "joblib" || extension == "pkl" || extension == "pickle" || extension == "z"))
+    return {FileKind::compressed_pickle, "zlib-compressed pickle (joblib)"};
+  if (looks_like_text_pickle(head, last_byte(absolute, size)))
+    return {FileKind::pickle, "pickle protocol 0/1"};
+  if (extension == "onnx" && !head.empty() && head[0] == '\x08') return {FileKind::onnx, "ONNX model"};
+  if (has_nul(head)) return {FileKind::binary, "binary data of unrecognised format"};
+  return sniff_text(relative, head);
+}
+
+}  // namespace mlaudit
