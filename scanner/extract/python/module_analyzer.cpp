@@ -808,6 +808,8 @@ std::optional<std::string> ModuleAnalyzer::resolve_target(const ArgumentSpec& sp
   Value value = eval(node);
   if (value.kind == Value::Kind::file_handle && !value.text.empty()) {
     partial = partial || value.partial;
+    // pickle.load(open(p, "rb")): the load describes the read; the open() is not a second one.
+    if (ts_node_symbol(node) == g_.call) consumed_opens_.insert(ts_node_start_byte(node));
     return value.text;
   }
   if (spec.handle) return std::nullopt;
@@ -828,8 +830,17 @@ bool ModuleAnalyzer::condition_holds(const KeywordCondition& condition, const Ar
 }
 
 void ModuleAnalyzer::emit_io(TSNode node, const Callee& callee, const Arguments& arguments) {
-  if (callee.name == "builtins.open" || callee.name == "io.open" || callee.name == "codecs.open")
-    return emit_io_for_open(node, arguments);
+  if (callee.name == "builtins.open" || callee.name == "io.open" || callee.name == "codecs.open") {
+    if (!consumed_opens_.contains(ts_node_start_byte(node))) emit_io_for_open(node, arguments);
+    return;
+  }
+  if (callee.name == "mlflow.set_tracking_uri") {
+    Value uri = eval(argument(arguments, 0, {"uri"}));
+    if (uri.is_string() && !scheme_of(uri.text).empty())
+      sink_.add(FactType::tracking_uri, location_of(node),
+                {{"uri", truncate_utf8(uri.text, 300)}, {"scheme", scheme_of(uri.text)}, {"source", "code"},
+                 {"partial", uri.partial}});
+  }
   for (const IoSignature* signature : IoCatalog::get().lookup(callee.name, callee.method)) {
     if (!signature->method.empty() && callee.method != signature->method) continue;
     bool partial = false;
@@ -866,6 +877,12 @@ void ModuleAnalyzer::emit_io(TSNode node, const Callee& callee, const Arguments&
                             {"deserializes", deserializes.empty() ? nlohmann::json() : nlohmann::json(deserializes)},
                             {"via", callee.name},
                             {"function", frames_.empty() ? "" : frames_.back().name}};
+    if (kind == "hub") {
+      // A hub model is pinned only by an immutable commit hash, not a branch or tag.
+      static const RE2 commit(R"(^[0-9a-f]{7,40}$)");
+      Value revision = eval(argument(arguments, -1, {"revision", "commit_hash"}));
+      props["revision_pinned"] = revision.is_string() && !revision.partial && RE2::FullMatch(revision.text, commit);
+    }
     if (kind == "url") {
       Value verify = eval(argument(arguments, -1, {"verify"}));
       props["tls_verified"] = !(verify.kind == Value::Kind::boolean && verify.text == "false");

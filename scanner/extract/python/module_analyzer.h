@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "extract/extractor.h"
@@ -114,6 +115,7 @@ class ModuleAnalyzer {
   bool global_auth_ = false, global_rate_limit_ = false, global_logging_ = false;
   std::string global_auth_evidence_;
   bool depth_warning_given_ = false;
+  std::unordered_set<uint32_t> consumed_opens_;  // open() calls passed straight to a loader
 };
 
 }  // namespace mlaudit::python

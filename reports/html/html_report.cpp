@@ -1,0 +1,261 @@
+#include "reports/html/html_report.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <map>
+#include <stdexcept>
+
+#include "engine/scan_summary.h"
+#include "engine/taxonomy_catalog.h"
+#include "reports/dot/dot_report.h"
+#include "util/embedded_files.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+namespace mu = kainjow::mustache;
+
+std::string embedded_text(std::string_view path) {
+  auto text = embedded_file(path);
+  if (!text) throw std::logic_error("report template not embedded: " + std::string(path));
+  return std::string(*text);
+}
+
+std::string where(const Location& location) {
+  if (location.file.empty()) return "(project)";
+  if (!location.has_region()) return location.file;
+  return location.file + ":" + std::to_string(location.line);
+}
+
+std::string human_size(uint64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) value /= 1024, ++unit;
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+  return buffer;
+}
+
+std::string severity_label(Severity severity) {
+  switch (severity) {
+    case Severity::critical: return "Critical";
+    case Severity::high: return "High";
+    case Severity::medium: return "Medium";
+    case Severity::low: return "Low";
+    default: return "Information";
+  }
+}
+
+mu::data tags_of(const Rule& rule) {
+  mu::data tags{mu::data::type::list};
+  const auto& catalogs = TaxonomyCatalogs::embedded();
+  auto add = [&](const std::string& key, const std::string& id, const std::string& label) {
+    const TaxonomyCatalog* catalog = catalogs.catalog(key);
+    const TaxonomyEntry* entry = catalog ? catalog->find(id) : nullptr;
+    mu::object tag{{"label", label + (entry ? " " + entry->name : std::string())}, {"url", entry ? entry->url : ""}};
+    tags.push_back(tag);
+  };
+  for (int cwe : rule.taxonomy.cwe) add("cwe", std::to_string(cwe), "CWE-" + std::to_string(cwe));
+  add("stride", rule.taxonomy.stride, "STRIDE:");
+  for (const auto& id : rule.taxonomy.gdpr) add("gdpr", id, "GDPR");
+  for (const auto& id : rule.taxonomy.ai_act) add("ai_act", id, "AI Act");
+  for (const auto& id : rule.taxonomy.atlas) add("atlas", id, "ATLAS " + id);
+  for (const auto& id : rule.taxonomy.owasp_ml) add("owasp_ml", id, "OWASP " + id);
+  return tags;
+}
+
+mu::data finding_data(const Finding& finding) {
+  const Rule& rule = *finding.rule;
+  mu::data path{mu::data::type::list}, related{mu::data::type::list}, references{mu::data::type::list};
+  for (const auto& step : finding.path) path.push_back(mu::object{{"message", step.message}, {"location", where(step.location)}});
+  for (const auto& item : finding.related)
+    related.push_back(mu::object{{"message", item.message}, {"location", where(item.location)}});
+  for (const auto& reference : rule.references) references.push_back(reference);
+  mu::object object{{"severity", std::string(to_string(finding.severity))},
+                    {"title", rule.title},
+                    {"rule_id", rule.id},
+                    {"confidence", std::string(to_string(rule.confidence))},
+                    {"location", where(finding.location)},
+                    {"message", finding.message},
+                    {"description", rule.description},
+                    {"remediation", rule.remediation},
+                    {"fingerprint", finding.fingerprint},
+                    {"anchor", "finding-" + finding.fingerprint.substr(0, 12)},
+                    {"tags", tags_of(rule)},
+                    {"path", path},
+                    {"related", related},
+                    {"references", references},
+                    {"has_path", mu::data(!finding.path.empty())},
+                    {"has_related", mu::data(!finding.related.empty())},
+                    {"has_references", mu::data(!rule.references.empty())}};
+  if (!finding.snippet.empty()) object["snippet"] = finding.snippet;
+  return object;
+}
+
+std::string verdict_of(const ScanSummary& summary, std::string& css_class) {
+  auto count = [&](Severity severity) {
+    auto found = summary.by_severity.find(severity);
+    return found == summary.by_severity.end() ? size_t{0} : found->second;
+  };
+  size_t serious = count(Severity::critical) + count(Severity::high);
+  if (serious > 0) {
+    css_class = "bad";
+    return std::to_string(serious) + " problem(s) of high or critical severity should be fixed before release.";
+  }
+  if (count(Severity::medium) > 0) {
+    css_class = "";
+    return "No high-severity problems. " + std::to_string(count(Severity::medium)) +
+           " medium-severity problem(s) should be reviewed.";
+  }
+  css_class = "ok";
+  return "No problems above low severity were found.";
+}
+
+}  // namespace
+
+std::string html_report(const ScanResult& result) {
+  ScanSummary summary = summarize(result);
+  mu::data data;
+  data.set("version", MLAUDIT_VERSION);
+  data.set("project", result.target_name);
+  data.set("root", result.root.string());
+  data.set("started_at", result.started_at);
+  data.set("files_scanned", std::to_string(result.stats.files_scanned));
+  data.set("files_skipped", std::to_string(result.stats.files_skipped + result.walk.skipped.size()));
+  data.set("rule_count", std::to_string(result.rules.rules.size()));
+  data.set("css", embedded_text("reports/html/report.css"));
+  std::string verdict_class;
+  data.set("verdict", verdict_of(summary, verdict_class));
+  data.set("verdict_class", verdict_class);
+
+  mu::data cards{mu::data::type::list};
+  for (Severity severity : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
+    auto found = summary.by_severity.find(severity);
+    cards.push_back(mu::object{{"severity", std::string(to_string(severity))},
+                               {"label", severity_label(severity)},
+                               {"count", std::to_string(found == summary.by_severity.end() ? 0 : found->second)}});
+  }
+  data.set("severity_cards", cards);
+
+  mu::data stride_rows{mu::data::type::list};
+  for (const auto& entry : TaxonomyCatalogs::embedded().catalog("stride")->entries) {
+    auto found = summary.by_stride.find(entry.id);
+    stride_rows.push_back(mu::object{{"name", entry.name}, {"description", entry.description},
+                                     {"count", std::to_string(found == summary.by_stride.end() ? 0 : found->second)}});
+  }
+  data.set("stride_rows", stride_rows);
+
+  // Articles and framework items that unsuppressed findings cite.
+  std::map<std::pair<std::string, std::string>, size_t> cited;
+  for (const auto& finding : result.findings) {
+    if (finding.suppression) continue;
+    const Taxonomy& taxonomy = finding.rule->taxonomy;
+    for (const auto& id : taxonomy.gdpr) ++cited[{"gdpr", id}];
+    for (const auto& id : taxonomy.ai_act) ++cited[{"ai_act", id}];
+    for (const auto& id : taxonomy.owasp_ml) ++cited[{"owasp_ml", id}];
+    for (const auto& id : taxonomy.atlas) ++cited[{"atlas", id}];
+  }
+  mu::data regulation_rows{mu::data::type::list};
+  for (const auto& [key, count] : cited) {
+    const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(key.first);
+    const TaxonomyEntry* entry = catalog ? catalog->find(key.second) : nullptr;
+    if (!entry) continue;
+    regulation_rows.push_back(mu::object{{"framework", catalog->name}, {"name", (key.first == "atlas" || key.first == "owasp_ml" ? key.second + " " : "") + entry->name},
+                                         {"url", entry->url}, {"count", std::to_string(count)}});
+  }
+  data.set("has_regulation_rows", mu::data(!cited.empty()));
+  data.set("regulation_rows", regulation_rows);
+
+  // Diagram, with elements that findings name outlined by their worst severity.
+  DotOptions dot_options;
+  for (const auto& finding : result.findings) {
+    if (finding.suppression || finding.subject.empty()) continue;
+    for (const auto& id : split(finding.subject, ' ')) {
+      std::string key(id);
+      if (!result.diagram.find(key)) continue;
+      auto& worst = dot_options.highlights[key];
+      worst = std::max(worst, finding.severity);
+    }
+  }
+  DotGraph dot = to_dot(result.diagram, dot_options);
+  std::string svg = render_svg(dot.text);
+  data.set("svg", svg.empty() ? "<p>The diagram could not be drawn (Graphviz layout failed).</p>" : svg);
+  if (dot.shown < dot.total)
+    data.set("diagram_note", "The project has " + std::to_string(dot.total) + " elements; the diagram shows the " +
+                                 std::to_string(dot.shown) + " involved in findings and their neighbours. `mlaudit graph` exports all of it.");
+  const auto& graph = result.diagram.graph();
+  mu::data lineage{mu::data::type::list};
+  for (const auto& path : dataset_lineage(result.diagram)) {
+    std::string steps = graph[path.source].name;
+    for (auto edge : path.flows) steps += " → " + graph[boost::target(edge, graph)].name;
+    lineage.push_back(mu::object{{"steps", steps}});
+  }
+  data.set("has_lineage", mu::data(!lineage.is_empty_list()));
+  data.set("lineage", lineage);
+
+  std::map<Severity, mu::data> groups;
+  mu::data suppressed{mu::data::type::list};
+  for (const auto& finding : result.findings) {
+    if (finding.suppression) {
+      suppressed.push_back(mu::object{{"severity", std::string(to_string(finding.severity))}, {"title", finding.rule->title},
+                                      {"location", where(finding.location)},
+                                      {"justification", finding.suppression->justification}});
+      continue;
+    }
+    auto [group, added] = groups.try_emplace(finding.severity, mu::data::type::list);
+    group->second.push_back(finding_data(finding));
+  }
+  mu::data severity_groups{mu::data::type::list};
+  for (auto it = groups.rbegin(); it != groups.rend(); ++it) {
+    size_t count = summary.by_severity[it->first];
+    severity_groups.push_back(mu::object{{"label", severity_label(it->first)}, {"count", std::to_string(count)},
+                                         {"findings", it->second}});
+  }
+  data.set("severity_groups", severity_groups);
+  data.set("has_findings", mu::data(summary.total > 0));
+  data.set("has_suppressed", mu::data(summary.suppressed > 0));
+  data.set("suppressed_count", std::to_string(summary.suppressed));
+  data.set("suppressed", suppressed);
+  if (result.in_baseline > 0) data.set("in_baseline", std::to_string(result.in_baseline));
+
+  mu::data inventory{mu::data::type::list};
+  for (const auto& fact : result.extraction.facts) {
+    if (fact.type != FactType::model_artifact && fact.type != FactType::dataset) continue;
+    bool model = fact.type == FactType::model_artifact;
+    inventory.push_back(mu::object{
+        {"path", fact.location.file},
+        {"kind", model ? "model" : "dataset"},
+        {"format", fact.props.value("format", "")},
+        {"size", human_size(fact.props.value("size", uint64_t{0}))},
+        {"runs_code", model ? (fact.props.value("pickle_based", false) ? "yes: pickle-based" : "no") : "n/a"},
+        {"sha256", fact.props["sha256"].is_string() ? fact.props["sha256"].get<std::string>() : "unreadable"}});
+  }
+  data.set("inventory", inventory);
+
+  mu::data skipped{mu::data::type::list};
+  for (const auto& file : result.extraction.files)
+    if (!file.scanned()) skipped.push_back(mu::object{{"path", file.path}, {"reason", file.skip_reason}});
+  for (const auto& entry : result.walk.skipped)
+    skipped.push_back(mu::object{{"path", entry.relative + (entry.is_directory ? "/" : "")}, {"reason", entry.reason}});
+  data.set("skipped", skipped);
+  mu::data diagnostics{mu::data::type::list};
+  for (const auto& diagnostic : result.diagnostics)
+    diagnostics.push_back(mu::object{{"level", std::string(to_string(diagnostic.level))},
+                                     {"location", where(diagnostic.location)}, {"message", diagnostic.message}});
+  data.set("has_diagnostics", mu::data(!result.diagnostics.empty()));
+  data.set("diagnostics", diagnostics);
+
+  mu::data rules{mu::data::type::list};
+  for (const auto& rule : result.rules.rules)
+    rules.push_back(mu::object{{"id", rule->id}, {"title", rule->title}, {"severity", std::string(to_string(rule->severity))},
+                               {"stride", rule->taxonomy.stride}});
+  data.set("rules", rules);
+
+  mu::mustache page(embedded_text("reports/html/report.mustache"));
+  if (!page.is_valid()) throw std::logic_error("report template: " + page.error_message());
+  return page.render(data);
+}
+
+}  // namespace mlaudit

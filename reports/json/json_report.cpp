@@ -1,0 +1,96 @@
+#include "reports/json/json_report.h"
+
+#include "engine/scan_summary.h"
+#include "reports/json/graph_json.h"
+
+namespace mlaudit {
+
+nlohmann::json finding_json(const Finding& finding) {
+  const Rule& rule = *finding.rule;
+  nlohmann::json related = nlohmann::json::array(), path = nlohmann::json::array();
+  for (const auto& item : finding.related) related.push_back({{"location", location_json(item.location)}, {"message", item.message}});
+  for (const auto& step : finding.path) path.push_back({{"location", location_json(step.location)}, {"message", step.message}});
+  nlohmann::json json = {{"rule_id", rule.id},
+                         {"title", rule.title},
+                         {"severity", std::string(to_string(finding.severity))},
+                         {"confidence", std::string(to_string(rule.confidence))},
+                         {"message", finding.message},
+                         {"location", location_json(finding.location)},
+                         {"snippet", finding.snippet},
+                         {"fingerprint", finding.fingerprint},
+                         {"line_hash", finding.line_hash},
+                         {"related", related},
+                         {"path", path},
+                         {"evidence", finding.evidence},
+                         {"taxonomy",
+                          {{"cwe", rule.taxonomy.cwe},
+                           {"stride", rule.taxonomy.stride},
+                           {"stride_element", rule.taxonomy.stride_element},
+                           {"gdpr", rule.taxonomy.gdpr},
+                           {"ai_act", rule.taxonomy.ai_act},
+                           {"atlas", rule.taxonomy.atlas},
+                           {"owasp_ml", rule.taxonomy.owasp_ml}}}};
+  json["suppression"] = finding.suppression ? nlohmann::json{{"kind", finding.suppression->kind},
+                                                             {"justification", finding.suppression->justification},
+                                                             {"location", location_json(finding.suppression->location)}}
+                                            : nlohmann::json();
+  return json;
+}
+
+nlohmann::json inventory_json(const ScanResult& result) {
+  nlohmann::json models = nlohmann::json::array(), datasets = nlohmann::json::array();
+  for (const auto& fact : result.extraction.facts) {
+    if (fact.type == FactType::model_artifact) models.push_back({{"path", fact.location.file}, {"props", fact.props}});
+    if (fact.type == FactType::dataset) datasets.push_back({{"path", fact.location.file}, {"props", fact.props}});
+  }
+  return {{"models", models}, {"datasets", datasets}};
+}
+
+nlohmann::json json_report(const ScanResult& result) {
+  ScanSummary summary = summarize(result);
+  nlohmann::json by_severity = nlohmann::json::object(), by_stride = nlohmann::json::object();
+  for (const auto& [severity, count] : summary.by_severity) by_severity[std::string(to_string(severity))] = count;
+  for (const auto& [category, count] : summary.by_stride) by_stride[category] = count;
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& finding : result.findings) findings.push_back(finding_json(finding));
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const auto& file : result.extraction.files)
+    if (!file.scanned()) skipped.push_back({{"path", file.path}, {"reason", file.skip_reason}, {"folder", false}});
+  for (const auto& entry : result.walk.skipped)
+    skipped.push_back({{"path", entry.relative}, {"reason", entry.reason}, {"folder", entry.is_directory}});
+  nlohmann::json diagnostics = nlohmann::json::array();
+  for (const auto& diagnostic : result.diagnostics)
+    diagnostics.push_back({{"level", std::string(to_string(diagnostic.level))},
+                           {"code", diagnostic.code},
+                           {"location", location_json(diagnostic.location)},
+                           {"message", diagnostic.message}});
+  const ScanStats& stats = result.stats;
+  return {{"tool", {{"name", "mlaudit"}, {"version", MLAUDIT_VERSION}}},
+          {"scan",
+           {{"target", result.target_name},
+            {"root", result.root.string()},
+            {"started_at", result.started_at},
+            {"rules", result.rules.rules.size()},
+            {"stats",
+             {{"files_walked", stats.files_walked},
+              {"files_scanned", stats.files_scanned},
+              {"files_skipped", stats.files_skipped},
+              {"bytes_scanned", stats.bytes_scanned},
+              {"lines_scanned", stats.lines_scanned},
+              {"facts", stats.facts},
+              {"seconds", stats.total_seconds}}}}},
+          {"summary",
+           {{"findings", summary.total},
+            {"suppressed", summary.suppressed},
+            {"in_baseline", result.in_baseline},
+            {"superseded", result.superseded},
+            {"by_severity", by_severity},
+            {"by_stride", by_stride}}},
+          {"findings", findings},
+          {"inventory", inventory_json(result)},
+          {"skipped", skipped},
+          {"diagnostics", diagnostics},
+          {"graph", graph_json(result.diagram)}};
+}
+
+}  // namespace mlaudit

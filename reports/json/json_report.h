@@ -1,0 +1,14 @@
+#pragma once
+// mlaudit's own JSON report: summary, findings, inventory, skipped files, diagnostics
+// and the data-flow diagram, for scripts and dashboards. Stable key order.
+#include <nlohmann/json.hpp>
+
+#include "engine/scan.h"
+
+namespace mlaudit {
+
+nlohmann::json json_report(const ScanResult& result);
+nlohmann::json finding_json(const Finding& finding);
+nlohmann::json inventory_json(const ScanResult& result);
+
+}  // namespace mlaudit

@@ -1,0 +1,274 @@
+#include "reports/sarif/sarif_report.h"
+
+#include <set>
+
+#include "engine/baseline.h"
+#include "engine/taxonomy_catalog.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+constexpr const char* kInformationUri = "https://github.com/mlaudit/mlaudit";
+
+std::string sentence(std::string text) {
+  text = std::string(trim(text));
+  if (!text.empty() && text.back() != '.' && text.back() != '!' && text.back() != '?') text += '.';
+  return text;
+}
+
+std::string pascal_case(std::string_view title) {
+  std::string name;
+  bool upper = true;
+  for (char c : title) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    } else {
+      upper = true;
+    }
+  }
+  return name;
+}
+
+nlohmann::json physical_location(const Location& location, const std::string& snippet = {}) {
+  nlohmann::json physical = {{"artifactLocation", {{"uri", path_to_uri(location.file)}, {"uriBaseId", "%SRCROOT%"}}}};
+  if (location.has_region()) {
+    nlohmann::json region = {{"startLine", location.line}};
+    if (location.column > 0) region["startColumn"] = location.column;
+    if (location.end_line >= location.line && location.end_line > 0) region["endLine"] = location.end_line;
+    if (location.end_column > 0 && (location.end_line > location.line || location.end_column > location.column))
+      region["endColumn"] = location.end_column;
+    if (!snippet.empty()) region["snippet"] = {{"text", snippet}};
+    physical["region"] = region;
+  }
+  return physical;
+}
+
+std::string precision_of(Confidence confidence) {
+  switch (confidence) {
+    case Confidence::high: return "high";
+    case Confidence::medium: return "medium";
+    default: return "low";
+  }
+}
+
+// GitHub shows tags; these make results filterable by CWE, STRIDE and regulation.
+nlohmann::json tags_of(const Rule& rule) {
+  nlohmann::json tags = nlohmann::json::array({"security", "mlaudit/" + rule.pack});
+  for (int cwe : rule.taxonomy.cwe) tags.push_back("external/cwe/cwe-" + std::to_string(cwe));
+  tags.push_back("stride/" + rule.taxonomy.stride);
+  for (const auto& article : rule.taxonomy.gdpr) tags.push_back("gdpr/" + article);
+  for (const auto& article : rule.taxonomy.ai_act) tags.push_back("ai-act/" + article);
+  for (const auto& technique : rule.taxonomy.atlas) tags.push_back("atlas/" + technique);
+  for (const auto& id : rule.taxonomy.owasp_ml) tags.push_back("owasp-ml/" + id);
+  return tags;
+}
+
+std::string help_markdown(const Rule& rule) {
+  std::string markdown = "## " + rule.title + "\n\n" + rule.description + "\n\n### Remediation\n\n" + rule.remediation;
+  const auto& catalogs = TaxonomyCatalogs::embedded();
+  std::string classification;
+  auto add = [&](const std::string& key, const std::vector<std::string>& ids) {
+    const TaxonomyCatalog* catalog = catalogs.catalog(key);
+    for (const auto& id : ids)
+      if (const TaxonomyEntry* entry = catalog ? catalog->find(id) : nullptr)
+        classification += "- " + catalog->name + ": [" + (key == "cwe" ? "CWE-" + id : id) + " " + entry->name + "](" +
+                          entry->url + ")\n";
+  };
+  std::vector<std::string> cwe;
+  for (int id : rule.taxonomy.cwe) cwe.push_back(std::to_string(id));
+  add("cwe", cwe);
+  add("stride", {rule.taxonomy.stride});
+  add("gdpr", rule.taxonomy.gdpr);
+  add("ai_act", rule.taxonomy.ai_act);
+  add("atlas", rule.taxonomy.atlas);
+  add("owasp_ml", rule.taxonomy.owasp_ml);
+  if (!classification.empty()) markdown += "\n\n### Classification\n\n" + classification;
+  if (!rule.references.empty()) {
+    markdown += "\n### References\n\n";
+    for (const auto& reference : rule.references) markdown += "- <" + reference + ">\n";
+  }
+  return markdown;
+}
+
+nlohmann::json relationships_of(const Rule& rule) {
+  nlohmann::json relationships = nlohmann::json::array();
+  auto add = [&](const std::string& key, const std::string& id) {
+    const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(key);
+    if (!catalog) return;
+    relationships.push_back({{"target", {{"id", id}, {"toolComponent", {{"name", catalog->name}}}}},
+                             {"kinds", nlohmann::json::array({"superset"})}});
+  };
+  for (int cwe : rule.taxonomy.cwe) add("cwe", std::to_string(cwe));
+  add("stride", rule.taxonomy.stride);
+  for (const auto& id : rule.taxonomy.gdpr) add("gdpr", id);
+  for (const auto& id : rule.taxonomy.ai_act) add("ai_act", id);
+  for (const auto& id : rule.taxonomy.atlas) add("atlas", id);
+  for (const auto& id : rule.taxonomy.owasp_ml) add("owasp_ml", id);
+  return relationships;
+}
+
+nlohmann::json rule_descriptor(const Rule& rule) {
+  nlohmann::json descriptor = {
+      {"id", rule.id},
+      {"name", pascal_case(rule.title)},
+      {"shortDescription", {{"text", sentence(rule.title)}}},
+      {"fullDescription", {{"text", sentence(rule.description)}}},
+      {"help", {{"text", sentence(rule.description) + " " + sentence(rule.remediation)}, {"markdown", help_markdown(rule)}}},
+      {"defaultConfiguration", {{"level", std::string(sarif_level(rule.severity))}}},
+      {"properties",
+       {{"tags", tags_of(rule)},
+        {"security-severity", std::string(security_severity_score(rule.severity))},
+        {"precision", precision_of(rule.confidence)},
+        {"problem.severity", std::string(rule.severity >= Severity::high ? "error" : rule.severity == Severity::medium ? "warning" : "recommendation")}}}};
+  if (!rule.references.empty()) descriptor["helpUri"] = rule.references.front();
+  auto relationships = relationships_of(rule);
+  if (!relationships.empty()) descriptor["relationships"] = relationships;
+  return descriptor;
+}
+
+// Only the taxa rules actually cite, to keep the file small.
+nlohmann::json taxonomies(const ScanResult& result) {
+  std::map<std::string, std::set<std::string>> cited;
+  for (const auto& rule : result.rules.rules) {
+    for (int cwe : rule->taxonomy.cwe) cited["cwe"].insert(std::to_string(cwe));
+    cited["stride"].insert(rule->taxonomy.stride);
+    for (const auto& id : rule->taxonomy.gdpr) cited["gdpr"].insert(id);
+    for (const auto& id : rule->taxonomy.ai_act) cited["ai_act"].insert(id);
+    for (const auto& id : rule->taxonomy.atlas) cited["atlas"].insert(id);
+    for (const auto& id : rule->taxonomy.owasp_ml) cited["owasp_ml"].insert(id);
+  }
+  nlohmann::json components = nlohmann::json::array();
+  for (const auto& catalog : TaxonomyCatalogs::embedded().all()) {
+    if (!cited.contains(catalog.key)) continue;
+    nlohmann::json taxa = nlohmann::json::array();
+    for (const auto& id : cited[catalog.key]) {
+      const TaxonomyEntry* entry = catalog.find(id);
+      if (!entry) continue;
+      nlohmann::json taxon = {{"id", id}, {"name", entry->name}, {"shortDescription", {{"text", sentence(entry->name)}}}};
+      if (!entry->url.empty()) taxon["helpUri"] = entry->url;
+      taxa.push_back(taxon);
+    }
+    components.push_back({{"name", catalog.name},
+                          {"organization", catalog.organization},
+                          {"version", catalog.version},
+                          {"informationUri", catalog.information_uri},
+                          {"shortDescription", {{"text", sentence(catalog.name)}}},
+                          {"taxa", taxa}});
+  }
+  return components;
+}
+
+nlohmann::json notification(const std::string& level, const std::string& id, const std::string& text,
+                            const Location& location) {
+  nlohmann::json item = {{"level", level}, {"message", {{"text", sentence(text)}}}, {"descriptor", {{"id", id}}}};
+  if (!location.file.empty() && location.file != ".") item["locations"] = nlohmann::json::array({{{"physicalLocation", physical_location(location)}}});
+  return item;
+}
+
+std::string file_uri(const std::filesystem::path& folder) {
+  std::string uri = "file://" + path_to_uri(folder.generic_string());
+  if (!uri.ends_with("/")) uri += "/";
+  return uri;
+}
+
+}  // namespace
+
+std::string path_to_uri(std::string_view path) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string uri;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      uri += static_cast<char>(c);
+    } else {
+      uri += '%';
+      uri += digits[c >> 4];
+      uri += digits[c & 0xF];
+    }
+  }
+  return uri;
+}
+
+nlohmann::json sarif_report(const ScanResult& result, const SarifOptions& options) {
+  nlohmann::json rules = nlohmann::json::array();
+  std::map<std::string, size_t> rule_index;
+  for (const auto& rule : result.rules.rules) {
+    rule_index[rule->id] = rules.size();
+    rules.push_back(rule_descriptor(*rule));
+  }
+
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& finding : result.findings) {
+    if (finding.suppression && !options.include_suppressed) continue;
+    nlohmann::json item = {{"ruleId", finding.rule->id},
+                           {"ruleIndex", rule_index.at(finding.rule->id)},
+                           {"level", std::string(sarif_level(finding.severity))},
+                           {"message", {{"text", sentence(finding.message)}}},
+                           {"locations", nlohmann::json::array({{{"physicalLocation",
+                                                                  physical_location(finding.location, finding.snippet)}}})}};
+    nlohmann::json fingerprints = {{kFingerprintKey, finding.fingerprint}};
+    if (!finding.line_hash.empty()) fingerprints["primaryLocationLineHash"] = finding.line_hash;
+    item["partialFingerprints"] = fingerprints;
+    if (!finding.related.empty()) {
+      nlohmann::json related = nlohmann::json::array();
+      int id = 1;
+      for (const auto& location : finding.related)
+        related.push_back({{"id", id++}, {"physicalLocation", physical_location(location.location)},
+                           {"message", {{"text", sentence(location.message)}}}});
+      item["relatedLocations"] = related;
+    }
+    if (!finding.path.empty()) {
+      nlohmann::json steps = nlohmann::json::array();
+      for (const auto& step : finding.path)
+        steps.push_back({{"location", {{"physicalLocation", physical_location(step.location)},
+                                       {"message", {{"text", sentence(step.message)}}}}}});
+      item["codeFlows"] = nlohmann::json::array({{{"threadFlows", nlohmann::json::array({{{"locations", steps}}})}}});
+    }
+    if (finding.suppression)
+      item["suppressions"] = nlohmann::json::array({{{"kind", finding.suppression->kind},
+                                                     {"status", "accepted"},
+                                                     {"justification", finding.suppression->justification}}});
+    item["properties"] = {{"severity", std::string(to_string(finding.severity))},
+                          {"confidence", std::string(to_string(finding.rule->confidence))},
+                          {"evidence", finding.evidence}};
+    results.push_back(std::move(item));
+  }
+
+  nlohmann::json notifications = nlohmann::json::array();
+  for (const auto& file : result.extraction.files)
+    if (!file.scanned())
+      notifications.push_back(notification("note", "skipped-file", "Skipped: " + file.skip_reason, Location{file.path}));
+  for (const auto& entry : result.walk.skipped)
+    notifications.push_back(notification("note", entry.is_directory ? "skipped-folder" : "skipped-file",
+                                         "Skipped: " + entry.reason, Location{entry.relative}));
+  for (const auto& diagnostic : result.diagnostics)
+    notifications.push_back(notification(std::string(to_string(diagnostic.level)), diagnostic.code, diagnostic.message,
+                                         diagnostic.location));
+
+  nlohmann::json run = {
+      {"tool",
+       {{"driver",
+         {{"name", "mlaudit"},
+          {"version", MLAUDIT_VERSION},
+          {"semanticVersion", MLAUDIT_VERSION},
+          {"informationUri", kInformationUri},
+          {"rules", rules}}}}},
+      {"taxonomies", taxonomies(result)},
+      {"invocations",
+       nlohmann::json::array({{{"executionSuccessful", true},
+                               {"startTimeUtc", result.started_at},
+                               {"toolExecutionNotifications", notifications}}})},
+      {"originalUriBaseIds", {{"%SRCROOT%", {{"uri", file_uri(result.root)}}}}},
+      {"results", results},
+      {"properties",
+       {{"filesScanned", result.stats.files_scanned},
+        {"filesSkipped", result.stats.files_skipped + result.walk.skipped.size()},
+        {"findingsInBaseline", result.in_baseline},
+        {"findingsSuperseded", result.superseded}}}};
+  if (result.baseline_used)  // what survives a baseline comparison is new by definition
+    for (auto& item : run["results"]) item["baselineState"] = "new";
+  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", nlohmann::json::array({run})}};
+}
+
+}  // namespace mlaudit

@@ -1,0 +1,356 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <fstream>
+#include <iomanip>
+#include <mutex>
+
+#include "cli/report_writer.h"
+#include "engine/scan.h"
+#include "engine/scan_summary.h"
+#include "engine/taxonomy_catalog.h"
+#include "extract/extract_files.h"
+#include "reports/dot/dot_report.h"
+#include "reports/json/graph_json.h"
+#include "graph/dfd_builder.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace fs = std::filesystem;
+namespace {
+
+struct ScanArguments {
+  std::string path = ".";
+  std::vector<std::string> formats = {"sarif", "html"};
+  std::string output = ".";
+  std::string fail_on;
+  std::string baseline;
+  std::string config;
+  std::vector<std::string> rule_folders;
+  std::vector<std::string> enable, disable;
+  unsigned jobs = 0;
+  bool quiet = false;
+  bool no_suppressed = false;
+  uint64_t max_file_size_mb = 0;
+};
+
+std::vector<fs::path> to_paths(const std::vector<std::string>& texts) {
+  return {texts.begin(), texts.end()};
+}
+
+// Progress on a terminal only, at most ten updates a second.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO)) {}
+  std::function<void(size_t, size_t)> callback() {
+    if (!enabled_) return {};
+    return [this](size_t done, size_t total) {
+      std::lock_guard lock(mutex_);
+      auto now = std::chrono::steady_clock::now();
+      if (done != total && now - last_ < std::chrono::milliseconds(100)) return;
+      last_ = now;
+      std::cerr << "\rmlaudit: analysed " << done << "/" << total << " files" << std::flush;
+      shown_ = true;
+    };
+  }
+  void finish() {
+    if (shown_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+// Report files that land inside the scanned folder must not be scanned next time.
+std::vector<std::string> own_report_paths(const ScanArguments& arguments) {
+  std::vector<std::string> paths;
+  std::error_code error;
+  fs::path root = fs::weakly_canonical(arguments.path, error);
+  if (!fs::is_directory(root, error)) return paths;
+  fs::create_directories(arguments.output, error);
+  fs::path output = fs::weakly_canonical(arguments.output, error);
+  auto relative = output.lexically_relative(root);
+  if (relative.empty() || relative.native().starts_with("..")) return paths;
+  for (const auto& name : {"mlaudit.sarif", "mlaudit.html", "mlaudit.json", "mlaudit.dot"}) {
+    fs::path file = relative == "." ? fs::path(name) : relative / name;
+    paths.push_back(file.generic_string());
+  }
+  return paths;
+}
+
+void print_summary(const ScanResult& result, const std::vector<fs::path>& written, std::ostream& out) {
+  ScanSummary summary = summarize(result);
+  const ScanStats& stats = result.stats;
+  out << "mlaudit " << MLAUDIT_VERSION << ": analysed " << stats.files_scanned << " files (" << stats.lines_scanned
+      << " lines) in " << std::fixed << std::setprecision(2) << stats.total_seconds << " s; "
+      << stats.files_skipped + result.walk.skipped.size() << " files or folders not analysed\n";
+  out << "findings: " << summary.total;
+  if (summary.total) {
+    out << " (";
+    bool first = true;
+    for (Severity severity : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
+      auto found = summary.by_severity.find(severity);
+      if (found == summary.by_severity.end()) continue;
+      out << (first ? "" : ", ") << found->second << " " << to_string(severity);
+      first = false;
+    }
+    out << ")";
+  }
+  if (summary.suppressed) out << "; " << summary.suppressed << " suppressed";
+  if (result.baseline_used) out << "; " << result.in_baseline << " already in the baseline";
+  out << "\n";
+  size_t shown = 0;
+  for (const auto& finding : result.findings) {
+    if (finding.suppression) continue;
+    if (++shown > 25) {
+      out << "  ... and " << summary.total - 25 << " more in the reports\n";
+      break;
+    }
+    out << "  " << to_string(finding.severity) << "  " << finding.location.file;
+    if (finding.location.has_region()) out << ":" << finding.location.line;
+    out << "  " << finding.rule->id << "  " << truncate_utf8(finding.message, 140) << "\n";
+  }
+  size_t errors = std::count_if(result.diagnostics.begin(), result.diagnostics.end(),
+                                [](const Diagnostic& d) { return d.level != DiagnosticLevel::note; });
+  if (errors) out << errors << " file(s) had problems; see the reports' scan notes\n";
+  for (const auto& path : written) out << "wrote " << path.string() << "\n";
+}
+
+int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream& err) {
+  std::optional<Severity> threshold;
+  auto parse_gate = [&](const std::string& text) -> bool {
+    if (text == "none") {
+      threshold.reset();
+      return true;
+    }
+    auto severity = parse_severity(text);
+    if (!severity) return false;
+    threshold = severity;
+    return true;
+  };
+  ScanOptions options;
+  options.target = arguments.path;
+  if (!arguments.config.empty()) options.config_file = arguments.config;
+  options.rule_folders = to_paths(arguments.rule_folders);
+  options.enable = arguments.enable;
+  options.disable = arguments.disable;
+  if (!arguments.baseline.empty()) options.baseline = arguments.baseline;
+  options.jobs = arguments.jobs;
+  if (arguments.max_file_size_mb) options.max_file_bytes = arguments.max_file_size_mb << 20;
+  options.skip_paths = own_report_paths(arguments);
+  ProgressLine progress(!arguments.quiet);
+  options.progress = progress.callback();
+
+  ScanResult result = run_scan(options);
+  progress.finish();
+  std::string gate = !arguments.fail_on.empty() ? arguments.fail_on : result.config.fail_on.value_or("none");
+  if (!parse_gate(gate)) {
+    err << "mlaudit: --fail-on must be one of critical, high, medium, low, info, none (got '" << gate << "')\n";
+    return kExitUsage;
+  }
+  ReportRequest request{arguments.formats, arguments.output, !arguments.no_suppressed};
+  std::vector<fs::path> written;
+  try {
+    written = write_reports(result, request);
+  } catch (const std::exception& error) {
+    err << "mlaudit: " << error.what() << "\n";
+    return kExitUsage;
+  }
+  if (!arguments.quiet) print_summary(result, written, out);
+  if (!threshold) return kExitClean;
+  size_t failing = count_failing(result, *threshold);
+  if (!arguments.quiet)
+    out << "gate --fail-on " << to_string(*threshold) << ": " << (failing ? "FAILED" : "passed") << " (" << failing
+        << " finding(s) at or above " << to_string(*threshold) << ")\n";
+  return failing ? kExitFindings : kExitClean;
+}
+
+std::string taxonomy_line(const Rule& rule) {
+  std::string line = "STRIDE " + rule.taxonomy.stride;
+  for (int cwe : rule.taxonomy.cwe) line += ", CWE-" + std::to_string(cwe);
+  for (const auto& id : rule.taxonomy.gdpr) line += ", GDPR " + id;
+  for (const auto& id : rule.taxonomy.ai_act) line += ", AI Act " + id;
+  for (const auto& id : rule.taxonomy.atlas) line += ", " + id;
+  for (const auto& id : rule.taxonomy.owasp_ml) line += ", OWASP " + id;
+  return line;
+}
+
+RuleSet load_rules_or_throw(const std::vector<std::string>& folders) {
+  RuleSet rules = load_rules(to_paths(folders));
+  if (!rules.errors.empty()) {
+    std::string message = "rule files have errors:";
+    for (const auto& problem : rules.errors) message += "\n  " + problem.to_string();
+    throw UsageError(message);
+  }
+  return rules;
+}
+
+int rules_command(const std::vector<std::string>& folders, bool as_json, std::ostream& out) {
+  RuleSet rules = load_rules_or_throw(folders);
+  if (as_json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& rule : rules.rules)
+      list.push_back({{"id", rule->id}, {"title", rule->title}, {"severity", std::string(to_string(rule->severity))},
+                      {"confidence", std::string(to_string(rule->confidence))}, {"stride", rule->taxonomy.stride},
+                      {"cwe", rule->taxonomy.cwe}, {"source", rule->source}});
+    out << list.dump(2) << "\n";
+    return kExitClean;
+  }
+  for (const auto& rule : rules.rules)
+    out << rule->id << std::string(rule->id.size() < 44 ? 44 - rule->id.size() : 1, ' ') << to_string(rule->severity)
+        << std::string(10 - to_string(rule->severity).size(), ' ') << rule->title << "\n";
+  out << rules.rules.size() << " rules\n";
+  return kExitClean;
+}
+
+int explain_command(const std::string& id, const std::vector<std::string>& folders, std::ostream& out, std::ostream& err) {
+  RuleSet rules = load_rules_or_throw(folders);
+  const Rule* rule = rules.find(id);
+  if (!rule) {
+    err << "mlaudit: no rule '" << id << "'; `mlaudit rules` lists them\n";
+    return kExitUsage;
+  }
+  out << rule->id << ": " << rule->title << "\n"
+      << "severity " << to_string(rule->severity) << ", confidence " << to_string(rule->confidence) << "\n"
+      << taxonomy_line(*rule) << "\n\n"
+      << "Why it matters\n  " << rule->description << "\n\n"
+      << "What to do\n  " << rule->remediation << "\n";
+  if (!rule->references.empty()) {
+    out << "\nReferences\n";
+    for (const auto& reference : rule->references) out << "  " << reference << "\n";
+  }
+  if (!rule->supersedes.empty()) out << "\nReplaces findings of " << join(rule->supersedes, ", ") << " on the same line\n";
+  out << "\nDefined in " << rule->source << "\n";
+  return kExitClean;
+}
+
+Extraction extract_only(const std::string& path, unsigned jobs) {
+  std::error_code error;
+  if (!fs::exists(path, error)) throw UsageError(path + ": no such file or folder");
+  WalkResult walk = walk_tree(path, {});
+  ExtractionOptions options;
+  options.jobs = jobs;
+  return extract_files(walk, options);
+}
+
+int graph_command(const std::string& path, const std::string& format, const std::string& output, std::ostream& out,
+                  std::ostream& err) {
+  Extraction extraction = extract_only(path, 0);
+  DataFlowDiagram diagram = build_data_flow_diagram(extraction);
+  std::string text = format == "json" ? graph_json(diagram).dump(2) + "\n" : to_dot(diagram, {{}, SIZE_MAX}).text;
+  if (output.empty() || output == "-") {
+    out << text;
+    return kExitClean;
+  }
+  std::ofstream stream(output);
+  if (!stream || !(stream << text)) {
+    err << "mlaudit: " << output << ": cannot write\n";
+    return kExitUsage;
+  }
+  return kExitClean;
+}
+
+int facts_command(const std::string& path, const std::string& type, std::ostream& out, std::ostream& err) {
+  std::optional<FactType> only;
+  if (!type.empty()) {
+    only = parse_fact_type(type);
+    if (!only) {
+      err << "mlaudit: unknown fact type '" << type << "'\n";
+      return kExitUsage;
+    }
+  }
+  Extraction extraction = extract_only(path, 0);
+  for (const auto& fact : extraction.facts) {
+    if (only && fact.type != *only) continue;
+    out << nlohmann::json{{"type", std::string(to_string(fact.type))},
+                          {"file", fact.location.file},
+                          {"line", fact.location.line},
+                          {"column", fact.location.column},
+                          {"props", fact.props}}
+               .dump()
+        << "\n";
+  }
+  return kExitClean;
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"mlaudit: security and compliance audit for machine-learning projects", "mlaudit"};
+  app.set_version_flag("--version", std::string("mlaudit ") + MLAUDIT_VERSION);
+  app.require_subcommand(1);
+
+  ScanArguments scan;
+  auto* scan_app = app.add_subcommand("scan", "Scan a project and write SARIF / HTML / JSON reports");
+  scan_app->add_option("path", scan.path, "Project folder or file to scan")->capture_default_str();
+  scan_app->add_option("--format,-f", scan.formats, "Report formats: sarif, html, json, dot (comma separated)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"sarif", "html", "json", "dot"}))
+      ->capture_default_str();
+  scan_app->add_option("--output,-o", scan.output, "Folder for the reports")->capture_default_str();
+  scan_app->add_option("--fail-on", scan.fail_on,
+                       "Exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none "
+                       "(default: fail_on in .mlaudit.yml, else none)");
+  scan_app->add_option("--baseline", scan.baseline, "Earlier mlaudit SARIF: report only findings not in it");
+  scan_app->add_option("--config", scan.config, "Configuration file (default: .mlaudit.yml in the scanned folder)");
+  scan_app->add_option("--rules", scan.rule_folders, "Extra rule pack folder (repeatable)");
+  scan_app->add_option("--enable", scan.enable, "Run only these rule ids (comma separated, globs allowed)")->delimiter(',');
+  scan_app->add_option("--disable", scan.disable, "Do not run these rule ids (comma separated, globs allowed)")->delimiter(',');
+  scan_app->add_option("--jobs,-j", scan.jobs, "Worker threads (default: one per CPU)");
+  scan_app->add_option("--max-file-size", scan.max_file_size_mb, "Skip text files larger than this many MiB (default 10)");
+  scan_app->add_flag("--quiet,-q", scan.quiet, "Print nothing but errors");
+  scan_app->add_flag("--no-suppressed", scan.no_suppressed,
+                     "Leave suppressed findings out of SARIF (GitHub shows suppressed results as open)");
+
+  std::vector<std::string> rule_folders;
+  bool rules_json = false;
+  auto* rules_app = app.add_subcommand("rules", "List the rules");
+  rules_app->add_option("--rules", rule_folders, "Extra rule pack folder (repeatable)");
+  rules_app->add_flag("--json", rules_json, "Print JSON");
+
+  std::string rule_id;
+  auto* explain_app = app.add_subcommand("explain", "Explain one rule");
+  explain_app->add_option("rule", rule_id, "Rule id")->required();
+  explain_app->add_option("--rules", rule_folders, "Extra rule pack folder (repeatable)");
+
+  std::string graph_path = ".", graph_format = "dot", graph_output;
+  auto* graph_app = app.add_subcommand("graph", "Print the project's data-flow diagram");
+  graph_app->add_option("path", graph_path, "Project folder")->capture_default_str();
+  graph_app->add_option("--format,-f", graph_format, "dot or json")->check(CLI::IsMember({"dot", "json"}))->capture_default_str();
+  graph_app->add_option("--output,-o", graph_output, "File to write (default: standard output)");
+
+  std::string facts_path = ".", fact_type;
+  auto* facts_app = app.add_subcommand("facts", "Print the facts extractors find (JSON lines), for rule authors");
+  facts_app->add_option("path", facts_path, "Project folder or file")->capture_default_str();
+  facts_app->add_option("--type", fact_type, "Only facts of this type");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error, out, err);
+    return code == 0 ? kExitClean : kExitUsage;
+  }
+  try {
+    if (scan_app->parsed()) return scan_command(scan, out, err);
+    if (rules_app->parsed()) return rules_command(rule_folders, rules_json, out);
+    if (explain_app->parsed()) return explain_command(rule_id, rule_folders, out, err);
+    if (graph_app->parsed()) return graph_command(graph_path, graph_format, graph_output, out, err);
+    if (facts_app->parsed()) return facts_command(facts_path, fact_type, out, err);
+  } catch (const UsageError& error) {
+    err << "mlaudit: " << error.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& error) {
+    err << "mlaudit: internal error: " << error.what() << "\n";
+    return kExitInternal;
+  }
+  return kExitUsage;
+}
+
+}  // namespace mlaudit

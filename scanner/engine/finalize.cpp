@@ -1,0 +1,134 @@
+#include "engine/finalize.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "engine/fingerprint.h"
+#include "engine/redaction.h"
+#include "engine/suppression.h"
+#include "sniff/file_kind.h"
+#include "util/file_io.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+constexpr uint64_t kSourceLimit = 32ull << 20;
+
+// File contents split into lines, read once per file that has findings.
+class SourceCache {
+ public:
+  SourceCache(std::filesystem::path root, const Extraction& extraction) : root_(std::move(root)) {
+    for (const auto& file : extraction.files) text_files_[file.path] = is_text_kind(file.kind);
+  }
+
+  struct Source {
+    std::string content;
+    std::vector<std::string_view> lines;
+    std::vector<std::string> line_hashes;
+  };
+
+  const Source* get(const std::string& file) {
+    auto cached = sources_.find(file);
+    if (cached != sources_.end()) return cached->second ? &*cached->second : nullptr;
+    auto& slot = sources_[file];
+    auto known = text_files_.find(file);
+    if (known == text_files_.end() || !known->second) return nullptr;
+    auto content = read_whole_file(root_ / file, kSourceLimit);
+    if (!std::holds_alternative<std::string>(content)) return nullptr;
+    slot.emplace();
+    slot->content = std::move(std::get<std::string>(content));
+    slot->lines = split_lines(slot->content);
+    slot->line_hashes = github_line_hashes(slot->content);
+    return &*slot;
+  }
+
+ private:
+  std::filesystem::path root_;
+  std::unordered_map<std::string, bool> text_files_;
+  std::unordered_map<std::string, std::optional<Source>> sources_;
+};
+
+auto sort_key(const Finding& finding) {
+  return std::tie(finding.location.file, finding.location.line, finding.location.column, finding.rule->id,
+                  finding.subject);
+}
+
+}  // namespace
+
+FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::filesystem::path& root,
+                                 const Extraction& extraction, const FinalizeOptions& options) {
+  FinalizeReport report;
+  for (auto& finding : findings)
+    if (auto override = options.severity_overrides.find(finding.rule->id); override != options.severity_overrides.end())
+      finding.severity = override->second;
+
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return sort_key(a) < sort_key(b); });
+  findings.erase(std::unique(findings.begin(), findings.end(),
+                             [](const Finding& a, const Finding& b) { return sort_key(a) == sort_key(b); }),
+                 findings.end());
+
+  // A rule that supersedes another replaces its findings on the same line.
+  std::set<std::tuple<std::string, std::string, uint32_t>> superseding;  // (superseded id, file, line)
+  for (const auto& finding : findings)
+    for (const auto& id : finding.rule->supersedes)
+      superseding.emplace(id, finding.location.file, finding.location.line);
+  size_t before = findings.size();
+  std::erase_if(findings, [&](const Finding& finding) {
+    return superseding.contains({finding.rule->id, finding.location.file, finding.location.line});
+  });
+  report.superseded = before - findings.size();
+
+  SourceCache sources(root, extraction);
+  Redactor redactor(extraction.facts);
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, int> occurrences;
+  std::set<std::pair<std::string, uint32_t>> reported_bad_suppressions;
+  for (auto& finding : findings) {
+    const Location& at = finding.location;
+    const SourceCache::Source* source = at.has_region() ? sources.get(at.file) : nullptr;
+    std::string first_line;
+    if (source && at.line <= source->lines.size()) {
+      uint32_t last = std::min<uint32_t>(std::max(at.end_line, at.line), at.line + 2);
+      last = std::min<uint32_t>(last, static_cast<uint32_t>(source->lines.size()));
+      for (uint32_t line = at.line; line <= last; ++line) {
+        if (line > at.line) finding.snippet += "\n";
+        finding.snippet += redactor.redact_line(at.file, line, truncate_utf8(source->lines[line - 1], 400));
+      }
+      first_line = std::string(source->lines[at.line - 1]);
+      if (at.line <= source->line_hashes.size()) finding.line_hash = source->line_hashes[at.line - 1];
+      // An ignore comment on the line itself or on the line above.
+      for (uint32_t line : {at.line, at.line - 1}) {
+        if (line == 0 || line > source->lines.size()) continue;
+        auto suppression = parse_inline_suppression(source->lines[line - 1]);
+        if (!suppression || !suppression->covers(finding.rule->id)) continue;
+        if (suppression->reason.empty()) {
+          if (reported_bad_suppressions.emplace(at.file, line).second)
+            report.diagnostics.push_back({DiagnosticLevel::warning, "suppression-without-reason", Location{at.file, line, 1},
+                                          "`mlaudit: ignore[...]` needs a reason after the bracket; this suppression "
+                                          "was not applied"});
+          continue;
+        }
+        finding.suppression = Suppression{"inSource", suppression->reason, Location{at.file, line, 1}};
+        break;
+      }
+    }
+    finding.message = Redactor::redact_text(finding.message);
+    Redactor::redact_json(finding.evidence);
+    int& occurrence = occurrences[{finding.rule->id, at.file, first_line, finding.subject}];
+    finding.fingerprint = finding_fingerprint(finding.rule->id, at.file, first_line, finding.subject, occurrence++);
+  }
+
+  if (options.baseline) {
+    size_t count = findings.size();
+    std::erase_if(findings, [&](const Finding& finding) {
+      return options.baseline->contains(finding.fingerprint, finding.rule->id, finding.location.file, finding.line_hash);
+    });
+    report.in_baseline = count - findings.size();
+  }
+  return report;
+}
+
+}  // namespace mlaudit

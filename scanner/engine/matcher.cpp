@@ -1,0 +1,282 @@
+#include "engine/matcher.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "util/glob.h"
+
+namespace mlaudit {
+namespace {
+
+using Vertex = DataFlowDiagram::Vertex;
+using Edge = DataFlowDiagram::Edge;
+
+bool callee_matches(const std::string& pattern, const std::string& callee) {
+  if (pattern.find_first_of("*?[") == std::string::npos) return pattern == callee;
+  // Callees hold no '/', so '*' spans dots: "*.execute" matches "sqlite3.connect().cursor().execute".
+  return glob_match(pattern, callee);
+}
+
+// Values of a DFD element as rules see them: its properties plus id, kind, type, name, zone.
+nlohmann::json element_view(const Element& element) {
+  nlohmann::json view = element.props;
+  view["id"] = element.id;
+  view["kind"] = std::string(to_string(element.kind));
+  view["type"] = element.type;
+  view["name"] = element.name;
+  view["zone"] = element.zone;
+  view["file"] = element.location.file;
+  return view;
+}
+
+class Matcher {
+ public:
+  Matcher(const RuleSet& rules, const Extraction& extraction, const DataFlowDiagram& diagram,
+          const AdvisoryCatalogs& advisories)
+      : rules_(rules), extraction_(extraction), diagram_(diagram), advisories_(advisories) {
+    const auto& graph = diagram.graph();
+    views_.reserve(boost::num_vertices(graph));
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it) views_.push_back(element_view(graph[*it]));
+  }
+
+  std::vector<Finding> run() {
+    std::unordered_map<std::string, std::vector<const Rule*>> exact_callees;
+    std::vector<std::pair<std::string, const Rule*>> callee_globs;
+    std::unordered_map<FactType, std::vector<const Rule*>> fact_rules;
+    for (const auto& rule : rules_.rules) {
+      switch (rule->match.kind) {
+        case MatchKind::call:
+          for (const auto& callee : rule->match.callees) {
+            if (callee.find_first_of("*?[") == std::string::npos) exact_callees[callee].push_back(rule.get());
+            else callee_globs.emplace_back(callee, rule.get());
+          }
+          break;
+        case MatchKind::fact: fact_rules[rule->match.fact_type].push_back(rule.get()); break;
+        case MatchKind::element: match_elements(*rule); break;
+        case MatchKind::flow: match_flows(*rule); break;
+        case MatchKind::path: match_paths(*rule); break;
+      }
+    }
+    for (const auto& fact : extraction_.facts) {
+      if (fact.type == FactType::call) {
+        const std::string callee = fact.props.value("callee", "");
+        std::vector<const Rule*> candidates;
+        if (auto found = exact_callees.find(callee); found != exact_callees.end()) candidates = found->second;
+        for (const auto& [pattern, rule] : callee_globs)
+          if (callee_matches(pattern, callee) && std::find(candidates.begin(), candidates.end(), rule) == candidates.end())
+            candidates.push_back(rule);
+        for (const Rule* rule : candidates) match_fact(*rule, fact);
+      }
+      if (auto found = fact_rules.find(fact.type); found != fact_rules.end())
+        for (const Rule* rule : found->second) match_fact(*rule, fact);
+    }
+    return std::move(findings_);
+  }
+
+ private:
+  KeyLookup fact_lookup(const Fact& fact, nlohmann::json& scratch) const {
+    return [&fact, &scratch](const KeyPath& path) -> const nlohmann::json* {
+      if (path.size() == 1 && path[0] == "$file") return &(scratch = fact.location.file);
+      if (path.size() == 1 && path[0] == "$type") return &(scratch = std::string(to_string(fact.type)));
+      return find_path(fact.props, path);
+    };
+  }
+
+  bool exempt(const Rule& rule, const std::string& file) {
+    if (rule.match.unless_same_file.empty()) return false;
+    auto& files = exempt_files_[&rule];
+    if (!files) {
+      files.emplace();
+      for (const auto& fact : extraction_.facts) {
+        for (const auto& exemption : rule.match.unless_same_file) {
+          bool type_ok = exemption.fact_type ? fact.type == *exemption.fact_type : fact.type == FactType::call;
+          if (!type_ok) continue;
+          if (!exemption.callees.empty()) {
+            std::string callee = fact.props.value("callee", "");
+            if (std::none_of(exemption.callees.begin(), exemption.callees.end(),
+                             [&](const std::string& pattern) { return callee_matches(pattern, callee); }))
+              continue;
+          }
+          nlohmann::json scratch;
+          MatchContext context{&advisories_, {}};
+          if (exemption.where && !exemption.where->evaluate(fact_lookup(fact, scratch), context)) continue;
+          files->insert(fact.location.file);
+        }
+      }
+    }
+    return files->contains(file);
+  }
+
+  void match_fact(const Rule& rule, const Fact& fact) {
+    nlohmann::json scratch;
+    KeyLookup lookup = fact_lookup(fact, scratch);
+    MatchContext context{&advisories_, {}};
+    if (rule.match.where && !rule.match.where->evaluate(lookup, context)) return;
+    if (exempt(rule, fact.location.file)) return;
+    Finding finding;
+    finding.rule = &rule;
+    finding.severity = rule.severity;
+    finding.location = fact.location;
+    finding.message = format_message(rule.message, lookup, context.bindings);
+    if (fact.type == FactType::call) {
+      finding.evidence = {{"callee", fact.props.value("callee", "")}, {"call", fact.props.value("text", "")}};
+    } else {
+      finding.evidence = fact.props;
+    }
+    if (!context.bindings.empty()) finding.evidence["matched"] = context.bindings;
+    findings_.push_back(std::move(finding));
+  }
+
+  bool selects(const ElementSelector& selector, Vertex vertex, MatchContext& context) const {
+    const Element& element = diagram_.graph()[vertex];
+    if (selector.kind && element.kind != *selector.kind) return false;
+    if (!selector.types.empty() &&
+        std::find(selector.types.begin(), selector.types.end(), element.type) == selector.types.end())
+      return false;
+    if (!selector.where) return true;
+    const nlohmann::json& view = views_[vertex];
+    KeyLookup lookup = [&view](const KeyPath& path) { return find_path(view, path); };
+    return selector.where->evaluate(lookup, context);
+  }
+
+  void match_elements(const Rule& rule) {
+    const auto& graph = diagram_.graph();
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
+      MatchContext context{&advisories_, {}};
+      if (!selects(rule.match.element, *it, context)) continue;
+      const Element& element = graph[*it];
+      const nlohmann::json& view = views_[*it];
+      KeyLookup lookup = [&view](const KeyPath& path) { return find_path(view, path); };
+      Finding finding;
+      finding.rule = &rule;
+      finding.severity = rule.severity;
+      finding.location = element.location;
+      finding.message = format_message(rule.message, lookup, context.bindings);
+      finding.subject = element.id;
+      finding.evidence = {{"element", element.id}, {"type", element.type}, {"zone", element.zone}};
+      for (const auto& [key, value] : element.props.items())
+        if (value.is_primitive() || value.size() <= 8) finding.evidence[key] = value;
+      findings_.push_back(std::move(finding));
+    }
+  }
+
+  KeyLookup flow_lookup(Edge edge) const {
+    const auto& graph = diagram_.graph();
+    const nlohmann::json& from = views_[boost::source(edge, graph)];
+    const nlohmann::json& to = views_[boost::target(edge, graph)];
+    const Flow& flow = graph[edge];
+    return [&from, &to, &flow](const KeyPath& path) -> const nlohmann::json* {
+      if (path.empty()) return nullptr;
+      if (path[0] == "from") return find_path(from, path, 1);
+      if (path[0] == "to") return find_path(to, path, 1);
+      return find_path(flow.props, path);
+    };
+  }
+
+  void match_flows(const Rule& rule) {
+    const auto& graph = diagram_.graph();
+    for (auto [it, end] = boost::edges(graph); it != end; ++it) {
+      MatchContext context{&advisories_, {}};
+      Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
+      if (!selects(rule.match.from, from, context) || !selects(rule.match.to, to, context)) continue;
+      KeyLookup lookup = flow_lookup(*it);
+      if (rule.match.where && !rule.match.where->evaluate(lookup, context)) continue;
+      const Flow& flow = graph[*it];
+      Finding finding;
+      finding.rule = &rule;
+      finding.severity = rule.severity;
+      finding.location = flow.location;
+      finding.message = format_message(rule.message, lookup, context.bindings);
+      finding.subject = graph[from].id + " -> " + graph[to].id + " (" + flow.label + ")";
+      finding.evidence = {{"from", graph[from].name}, {"to", graph[to].name}, {"flow", flow.label}};
+      for (const auto& [key, value] : flow.props.items())
+        if (value.is_primitive()) finding.evidence[key] = value;
+      add_endpoint_locations(finding, from, to);
+      findings_.push_back(std::move(finding));
+    }
+  }
+
+  void add_endpoint_locations(Finding& finding, Vertex from, Vertex to) const {
+    const auto& graph = diagram_.graph();
+    for (Vertex vertex : {from, to}) {
+      const Element& element = graph[vertex];
+      if (!element.location.file.empty() && element.location != finding.location)
+        finding.related.push_back({element.location, element.name});
+    }
+  }
+
+  void match_paths(const Rule& rule) {
+    const auto& graph = diagram_.graph();
+    std::vector<Vertex> sinks;
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
+      MatchContext context{&advisories_, {}};
+      if (selects(rule.match.to, *it, context)) sinks.push_back(*it);
+    }
+    if (sinks.empty()) return;
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
+      MatchContext context{&advisories_, {}};
+      if (!selects(rule.match.from, *it, context)) continue;
+      Vertex source = *it;
+      auto reached = diagram_.reachable_from(source, rule.match.max_length);
+      for (Vertex sink : sinks) {
+        if (sink == source || !reached.contains(sink)) continue;
+        std::vector<Edge> flows;
+        for (Vertex current = sink; current != source;) {
+          Edge edge = reached.at(current);
+          flows.push_back(edge);
+          current = boost::source(edge, graph);
+        }
+        std::reverse(flows.begin(), flows.end());
+        add_path_finding(rule, source, sink, flows, context);
+      }
+    }
+  }
+
+  void add_path_finding(const Rule& rule, Vertex source, Vertex sink, const std::vector<Edge>& flows,
+                        MatchContext& context) {
+    const auto& graph = diagram_.graph();
+    const nlohmann::json& from = views_[source];
+    const nlohmann::json& to = views_[sink];
+    KeyLookup lookup = [&from, &to](const KeyPath& path) -> const nlohmann::json* {
+      if (path.empty()) return nullptr;
+      if (path[0] == "from") return find_path(from, path, 1);
+      if (path[0] == "to") return find_path(to, path, 1);
+      return nullptr;
+    };
+    Finding finding;
+    finding.rule = &rule;
+    finding.severity = rule.severity;
+    const Element& sink_element = graph[sink];
+    finding.location = sink_element.location.has_region() ? sink_element.location : graph[flows.back()].location;
+    finding.message = format_message(rule.message, lookup, context.bindings);
+    finding.subject = graph[source].id + " => " + sink_element.id;
+    nlohmann::json steps = nlohmann::json::array();
+    steps.push_back(graph[source].name);
+    for (Edge edge : flows) {
+      const Element& step_from = graph[boost::source(edge, graph)];
+      const Element& step_to = graph[boost::target(edge, graph)];
+      const Flow& flow = graph[edge];
+      finding.path.push_back({flow.location, step_from.name + " → " + step_to.name + " (" + flow.label + ")"});
+      steps.push_back(step_to.name);
+    }
+    finding.evidence = {{"path", steps}};
+    findings_.push_back(std::move(finding));
+  }
+
+  const RuleSet& rules_;
+  const Extraction& extraction_;
+  const DataFlowDiagram& diagram_;
+  const AdvisoryCatalogs& advisories_;
+  std::vector<nlohmann::json> views_;
+  std::unordered_map<const Rule*, std::optional<std::unordered_set<std::string>>> exempt_files_;
+  std::vector<Finding> findings_;
+};
+
+}  // namespace
+
+std::vector<Finding> match_rules(const RuleSet& rules, const Extraction& extraction, const DataFlowDiagram& diagram,
+                                 const AdvisoryCatalogs& advisories) {
+  return Matcher(rules, extraction, diagram, advisories).run();
+}
+
+}  // namespace mlaudit

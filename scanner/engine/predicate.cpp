@@ -1,0 +1,276 @@
+#include "engine/predicate.h"
+
+#include <re2/re2.h>
+
+#include "engine/advisories.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+// Equality that tolerates the ways facts store scalars ("5000" vs 5000, true vs "true").
+bool loose_equal(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.type() == b.type()) return a == b;
+  if (a.is_number() && b.is_number()) return a.get<double>() == b.get<double>();
+  auto as_text = [](const nlohmann::json& value) {
+    return value.is_string() ? value.get<std::string>() : value.dump();
+  };
+  if (a.is_primitive() && b.is_primitive()) return as_text(a) == as_text(b);
+  return false;
+}
+
+std::string scalar_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+class AllOf final : public Predicate {
+ public:
+  explicit AllOf(std::vector<std::unique_ptr<Predicate>> parts) : parts_(std::move(parts)) {}
+  bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
+    for (const auto& part : parts_)
+      if (!part->evaluate(lookup, context)) return false;
+    return true;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Predicate>> parts_;
+};
+
+class AnyOf final : public Predicate {
+ public:
+  explicit AnyOf(std::vector<std::unique_ptr<Predicate>> parts) : parts_(std::move(parts)) {}
+  bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
+    for (const auto& part : parts_)
+      if (part->evaluate(lookup, context)) return true;
+    return false;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Predicate>> parts_;
+};
+
+class Not final : public Predicate {
+ public:
+  explicit Not(std::unique_ptr<Predicate> inner) : inner_(std::move(inner)) {}
+  bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
+    MatchContext scratch{context.advisories, {}};  // bindings from a negated branch mean nothing
+    return !inner_->evaluate(lookup, scratch);
+  }
+
+ private:
+  std::unique_ptr<Predicate> inner_;
+};
+
+enum class Op { equals, not_equals, in, not_in, matches, not_matches, exists, contains, any_matches, greater_than, less_than };
+
+class Leaf final : public Predicate {
+ public:
+  Leaf(KeyPath path, Op op, nlohmann::json operand, std::unique_ptr<RE2> regex)
+      : path_(std::move(path)), op_(op), operand_(std::move(operand)), regex_(std::move(regex)) {}
+
+  bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
+    const nlohmann::json* value = lookup(path_);
+    bool present = value != nullptr && !value->is_null();
+    switch (op_) {
+      case Op::exists: return present == operand_.get<bool>();
+      case Op::equals: return present && loose_equal(*value, operand_);
+      case Op::not_equals: return !present || !loose_equal(*value, operand_);
+      case Op::in: return present && contains_equal(*value);
+      case Op::not_in: return !present || !contains_equal(*value);
+      case Op::matches: return present && value->is_primitive() && RE2::PartialMatch(scalar_text(*value), *regex_);
+      case Op::not_matches:
+        return !present || !value->is_primitive() || !RE2::PartialMatch(scalar_text(*value), *regex_);
+      case Op::contains:
+        if (!present) return false;
+        if (value->is_array())
+          return std::any_of(value->begin(), value->end(), [&](const auto& item) { return loose_equal(item, operand_); });
+        return value->is_string() && value->get<std::string>().find(scalar_text(operand_)) != std::string::npos;
+      case Op::any_matches: {
+        if (!present) return false;
+        // The matching items are bound as {matched} for the rule's message.
+        nlohmann::json matched = nlohmann::json::array();
+        if (value->is_array()) {
+          for (const auto& item : *value)
+            if (item.is_primitive() && RE2::PartialMatch(scalar_text(item), *regex_)) matched.push_back(item);
+        } else if (value->is_primitive() && RE2::PartialMatch(scalar_text(*value), *regex_)) {
+          matched.push_back(*value);
+        }
+        if (matched.empty()) return false;
+        context.bindings["matched"] = std::move(matched);
+        return true;
+      }
+      case Op::greater_than: return present && value->is_number() && value->get<double>() > operand_.get<double>();
+      case Op::less_than: return present && value->is_number() && value->get<double>() < operand_.get<double>();
+    }
+    return false;
+  }
+
+ private:
+  bool contains_equal(const nlohmann::json& value) const {
+    return std::any_of(operand_.begin(), operand_.end(), [&](const auto& option) { return loose_equal(value, option); });
+  }
+
+  KeyPath path_;
+  Op op_;
+  nlohmann::json operand_;
+  std::unique_ptr<RE2> regex_;
+};
+
+class Advisory final : public Predicate {
+ public:
+  explicit Advisory(std::string catalog) : catalog_(std::move(catalog)) {}
+  bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
+    if (context.advisories == nullptr) return false;
+    const nlohmann::json* name = lookup({"name"});
+    const nlohmann::json* version = lookup({"version"});
+    if (!name || !version || !name->is_string() || !version->is_string() || version->get<std::string>().empty())
+      return false;
+    auto matched = context.advisories->affecting(catalog_, name->get<std::string>(), version->get<std::string>());
+    if (matched.empty()) return false;
+    nlohmann::json ids = nlohmann::json::array(), fixed = nlohmann::json::array(), summaries = nlohmann::json::array();
+    for (const auto* advisory : matched) {
+      ids.push_back(advisory->id);
+      if (!advisory->fixed.empty()) fixed.push_back(advisory->fixed);
+      summaries.push_back(advisory->id + ": " + advisory->summary);
+    }
+    context.bindings["advisory"] = {{"ids", join(ids.get<std::vector<std::string>>(), ", ")},
+                                    {"fixed", fixed.empty() ? std::string("no fixed release")
+                                                            : fixed.back().get<std::string>()},
+                                    {"summaries", join(summaries.get<std::vector<std::string>>(), "; ")},
+                                    {"reviewed", context.advisories->reviewed(catalog_)}};
+    return true;
+  }
+
+ private:
+  std::string catalog_;
+};
+
+const std::vector<std::pair<std::string, Op>>& operators() {
+  static const std::vector<std::pair<std::string, Op>> table = {
+      {"equals", Op::equals},       {"not_equals", Op::not_equals},   {"in", Op::in},
+      {"not_in", Op::not_in},       {"matches", Op::matches},         {"not_matches", Op::not_matches},
+      {"exists", Op::exists},       {"contains", Op::contains},       {"any_matches", Op::any_matches},
+      {"greater_than", Op::greater_than}, {"less_than", Op::less_than}};
+  return table;
+}
+
+std::vector<std::unique_ptr<Predicate>> parse_list(const YAML::Node& node) {
+  std::vector<std::unique_ptr<Predicate>> parts;
+  for (const auto& item : node) parts.push_back(parse_predicate(item));
+  return parts;
+}
+
+}  // namespace
+
+RuleError::RuleError(const YAML::Node& node, const std::string& message) : std::runtime_error(message) {
+  if (node && node.Mark().line >= 0) {
+    line = node.Mark().line + 1;
+    column = node.Mark().column + 1;
+  }
+}
+
+KeyPath parse_key_path(std::string_view key) {
+  KeyPath path;
+  for (auto part : split(key, '.')) path.emplace_back(part);
+  return path;
+}
+
+const nlohmann::json* find_path(const nlohmann::json& root, const KeyPath& path, size_t from) {
+  const nlohmann::json* current = &root;
+  for (size_t i = from; i < path.size(); ++i) {
+    const std::string& step = path[i];
+    if (current->is_object()) {
+      auto found = current->find(step);
+      if (found == current->end()) return nullptr;
+      current = &*found;
+    } else if (current->is_array()) {
+      if (step.empty() || step.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+      size_t index = std::stoul(step);
+      if (index >= current->size()) return nullptr;
+      current = &(*current)[index];
+    } else {
+      return nullptr;
+    }
+  }
+  return current;
+}
+
+nlohmann::json yaml_to_json(const YAML::Node& node) {
+  if (node.IsSequence()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& item : node) list.push_back(yaml_to_json(item));
+    return list;
+  }
+  if (node.IsMap()) {
+    nlohmann::json object = nlohmann::json::object();
+    for (const auto& entry : node) object[entry.first.Scalar()] = yaml_to_json(entry.second);
+    return object;
+  }
+  if (!node.IsScalar()) return nullptr;
+  const std::string& text = node.Scalar();
+  if (node.Tag() != "!") {
+    if (text == "true") return true;
+    if (text == "false") return false;
+    if (text == "null" || text == "~") return nullptr;
+    static const RE2 integer(R"(^-?[0-9]+$)");
+    if (RE2::FullMatch(text, integer) && text.size() < 18) return std::stoll(text);
+  }
+  return text;
+}
+
+std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node) {
+  if (node.IsSequence()) return std::make_unique<AllOf>(parse_list(node));
+  if (!node.IsMap()) throw RuleError(node, "a condition must be a mapping or a list of conditions");
+  if (node["all"]) return std::make_unique<AllOf>(parse_list(node["all"]));
+  if (node["any"]) return std::make_unique<AnyOf>(parse_list(node["any"]));
+  if (node["not"]) return std::make_unique<Not>(parse_predicate(node["not"]));
+  if (node["advisory"]) return std::make_unique<Advisory>(node["advisory"].as<std::string>());
+  if (!node["key"]) throw RuleError(node, "a condition needs 'key' (or all / any / not / advisory)");
+  KeyPath path = parse_key_path(node["key"].as<std::string>());
+  for (const auto& [name, op] : operators()) {
+    YAML::Node operand_node = node[name];
+    if (!operand_node) continue;
+    nlohmann::json operand = yaml_to_json(operand_node);
+    std::unique_ptr<RE2> regex;
+    if (op == Op::matches || op == Op::not_matches || op == Op::any_matches) {
+      regex = std::make_unique<RE2>(operand_node.as<std::string>());
+      if (!regex->ok()) throw RuleError(operand_node, "invalid regular expression: " + regex->error());
+    }
+    if ((op == Op::in || op == Op::not_in) && !operand.is_array())
+      throw RuleError(operand_node, "'" + name + "' needs a list");
+    if (op == Op::exists && !operand.is_boolean()) throw RuleError(operand_node, "'exists' needs true or false");
+    if ((op == Op::greater_than || op == Op::less_than) && !operand.is_number())
+      throw RuleError(operand_node, "'" + name + "' needs a number");
+    return std::make_unique<Leaf>(std::move(path), op, std::move(operand), std::move(regex));
+  }
+  throw RuleError(node, "condition on '" + node["key"].as<std::string>() + "' has no operator");
+}
+
+std::string format_message(const std::string& text, const KeyLookup& lookup, const nlohmann::json& bindings) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '{') {
+      out += text[i];
+      continue;
+    }
+    auto close = text.find('}', i);
+    if (close == std::string::npos) {
+      out += text.substr(i);
+      break;
+    }
+    KeyPath path = parse_key_path(text.substr(i + 1, close - i - 1));
+    const nlohmann::json* value = find_path(bindings, path);
+    if (value == nullptr) value = lookup(path);
+    if (value == nullptr || value->is_null()) out += "?";
+    else if (value->is_string()) out += truncate_utf8(value->get<std::string>(), 160);
+    else if (value->is_array()) {
+      std::string listing;
+      for (const auto& item : *value) listing += (listing.empty() ? "" : ", ") + scalar_text(item);
+      out += truncate_utf8(listing, 160);
+    } else out += value->dump();
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace mlaudit

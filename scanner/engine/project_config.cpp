@@ -1,0 +1,48 @@
+#include "engine/project_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "engine/schema.h"
+
+namespace mlaudit {
+
+ProjectConfig load_project_config(const std::filesystem::path& file) {
+  static const Schema schema = Schema::from_embedded("threat-models/mlaudit.schema.yml");
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error)) throw ConfigError(file.string() + ": configuration file not found");
+  YAML::Node document;
+  try {
+    document = YAML::LoadFile(file.string());
+  } catch (const YAML::Exception& parse_error) {
+    throw ConfigError(file.string() + ":" + std::to_string(parse_error.mark.line + 1) + ":" +
+                      std::to_string(parse_error.mark.column + 1) + ": invalid YAML: " + parse_error.msg);
+  }
+  ProjectConfig config;
+  config.source = file.string();
+  if (!document || document.IsNull()) return config;  // an empty file is a valid, empty configuration
+  auto problems = schema.validate(document);
+  if (!problems.empty()) {
+    std::string message;
+    for (const auto& problem : problems) message += (message.empty() ? "" : "\n") + problem.to_string(file.string());
+    throw ConfigError(message);
+  }
+  auto strings = [](const YAML::Node& node) {
+    std::vector<std::string> values;
+    if (node)
+      for (const auto& item : node) values.push_back(item.as<std::string>());
+    return values;
+  };
+  config.excludes = strings(document["exclude"]);
+  config.enable = strings(document["rules"]["enable"]);
+  config.disable = strings(document["rules"]["disable"]);
+  for (const auto& folder : strings(document["rules"]["folders"]))
+    config.rule_folders.push_back(file.parent_path() / folder);
+  if (auto severity = document["severity"])
+    for (const auto& entry : severity)
+      config.severity_overrides[entry.first.as<std::string>()] = *parse_severity(entry.second.as<std::string>());
+  if (document["fail_on"]) config.fail_on = document["fail_on"].as<std::string>();
+  if (document["max_file_size_mb"]) config.max_file_bytes = document["max_file_size_mb"].as<uint64_t>() << 20;
+  return config;
+}
+
+}  // namespace mlaudit

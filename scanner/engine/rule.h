@@ -1,0 +1,66 @@
+#pragma once
+// A rule as loaded from a YAML file in rules/ (or a user's --rules folder).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/predicate.h"
+#include "engine/severity.h"
+#include "facts/fact.h"
+#include "graph/dfd.h"
+
+namespace mlaudit {
+
+struct Taxonomy {
+  std::vector<int> cwe;
+  std::string stride;          // spoofing, tampering, repudiation, information-disclosure,
+                               // denial-of-service, elevation-of-privilege
+  std::string stride_element;  // external_entity, process, data_store, data_flow
+  std::vector<std::string> gdpr, ai_act, atlas, owasp_ml;
+};
+
+enum class MatchKind { call, fact, element, flow, path };
+
+// Selects DFD elements: by kind, by type, and a condition on their properties.
+struct ElementSelector {
+  std::optional<ElementKind> kind;
+  std::vector<std::string> types;
+  std::unique_ptr<Predicate> where;
+};
+
+// "Do not report in a file that also has ...": e.g. XML parsing where defusedxml is active.
+struct FileExemption {
+  std::vector<std::string> callees;       // calls that exempt the file
+  std::optional<FactType> fact_type;      // or facts of this type...
+  std::unique_ptr<Predicate> where;       // ...that satisfy this condition
+};
+
+struct MatchSpec {
+  MatchKind kind = MatchKind::fact;
+  std::vector<std::string> callees;       // call: exact names or globs (`*.execute`)
+  FactType fact_type = FactType::call;    // fact
+  std::unique_ptr<Predicate> where;       // call / fact / flow condition
+  ElementSelector element;                // element
+  ElementSelector from, to;               // flow endpoints / path ends
+  size_t max_length = 10;                 // path
+  std::vector<FileExemption> unless_same_file;
+};
+
+struct Rule {
+  std::string id;
+  std::string title;
+  std::string description;     // why it matters, in plain words
+  std::string remediation;
+  std::string message;         // with {key} placeholders
+  std::vector<std::string> references;
+  Severity severity = Severity::medium;
+  Confidence confidence = Confidence::medium;
+  Taxonomy taxonomy;
+  MatchSpec match;
+  std::vector<std::string> supersedes;
+  std::string source;          // "rules/code/code.eval-exec.yml" or a user path
+  std::string pack;            // folder name: code, config, stride, ...
+};
+
+}  // namespace mlaudit

@@ -1,0 +1,217 @@
+#include "engine/rule_loader.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "engine/schema.h"
+#include "engine/taxonomy_catalog.h"
+#include "util/embedded_files.h"
+#include "util/glob.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace fs = std::filesystem;
+namespace {
+
+std::string string_of(const YAML::Node& node) { return node ? node.as<std::string>() : std::string(); }
+
+std::vector<std::string> strings_of(const YAML::Node& node) {
+  std::vector<std::string> values;
+  if (node && node.IsSequence())
+    for (const auto& item : node) values.push_back(item.as<std::string>());
+  return values;
+}
+
+ElementSelector parse_selector(const YAML::Node& node) {
+  ElementSelector selector;
+  if (!node) return selector;
+  if (auto kind = node["kind"]) {
+    std::string text = kind.as<std::string>();
+    selector.kind = text == "external_entity" ? ElementKind::external_entity
+                    : text == "data_store"    ? ElementKind::data_store
+                                              : ElementKind::process;
+  }
+  selector.types = strings_of(node["type"]);
+  if (node["where"]) selector.where = parse_predicate(node["where"]);
+  return selector;
+}
+
+void check_taxonomy(const YAML::Node& node, const std::string& key, const std::vector<std::string>& ids) {
+  const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(key);
+  for (const auto& id : ids) {
+    if (catalog && !catalog->find(id))
+      throw RuleError(node, key + " id '" + id + "' is not in threat-models/" + key + ".yml; add it there first");
+  }
+}
+
+void add_rule_text(RuleSet& set, const std::string& text, const std::string& source, const std::string& pack,
+                   const std::string& stem) {
+  static const Schema schema = Schema::from_embedded("rules/rule.schema.yml");
+  YAML::Node document;
+  try {
+    document = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    set.errors.push_back({source, error.mark.line + 1, error.mark.column + 1, "invalid YAML: " + error.msg});
+    return;
+  }
+  auto problems = schema.validate(document);
+  for (const auto& problem : problems)
+    set.errors.push_back({source, problem.line, problem.column, problem.path + ": " + problem.message});
+  if (!problems.empty()) return;
+  try {
+    auto rule = parse_rule(document, source, pack);
+    if (rule->id != stem)
+      throw RuleError(document["id"], "rule id '" + rule->id + "' must match its file name '" + stem + ".yml'");
+    if (set.find(rule->id))
+      throw RuleError(document["id"], "rule id '" + rule->id + "' is already defined by " + set.find(rule->id)->source);
+    set.rules.push_back(std::move(rule));
+  } catch (const RuleError& error) {
+    set.errors.push_back({source, error.line, error.column, error.what()});
+  } catch (const YAML::Exception& error) {
+    set.errors.push_back({source, error.mark.line + 1, error.mark.column + 1, error.msg});
+  }
+}
+
+}  // namespace
+
+std::string RuleLoadError::to_string() const {
+  std::string where = file;
+  if (line > 0) where += ":" + std::to_string(line) + ":" + std::to_string(column);
+  return where + ": " + message;
+}
+
+const Rule* RuleSet::find(std::string_view id) const {
+  for (const auto& rule : rules)
+    if (rule->id == id) return rule.get();
+  return nullptr;
+}
+
+std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& source, const std::string& pack) {
+  auto rule = std::make_unique<Rule>();
+  rule->id = string_of(document["id"]);
+  rule->title = string_of(document["title"]);
+  rule->description = std::string(trim(string_of(document["description"])));
+  rule->remediation = std::string(trim(string_of(document["remediation"])));
+  rule->message = std::string(trim(string_of(document["message"])));
+  rule->references = strings_of(document["references"]);
+  rule->severity = *parse_severity(string_of(document["severity"]));
+  rule->confidence = *parse_confidence(string_of(document["confidence"]));
+  rule->supersedes = strings_of(document["supersedes"]);
+  rule->source = source;
+  rule->pack = pack;
+
+  const YAML::Node& taxonomy = document["taxonomy"];
+  if (auto cwe = taxonomy["cwe"]) {
+    for (const auto& id : cwe) rule->taxonomy.cwe.push_back(id.as<int>());
+    std::vector<std::string> ids;
+    for (int id : rule->taxonomy.cwe) ids.push_back(std::to_string(id));
+    check_taxonomy(cwe, "cwe", ids);
+  }
+  rule->taxonomy.stride = string_of(taxonomy["stride"]);
+  rule->taxonomy.stride_element = string_of(taxonomy["stride_element"]);
+  rule->taxonomy.gdpr = strings_of(taxonomy["gdpr"]);
+  rule->taxonomy.ai_act = strings_of(taxonomy["ai_act"]);
+  rule->taxonomy.atlas = strings_of(taxonomy["atlas"]);
+  rule->taxonomy.owasp_ml = strings_of(taxonomy["owasp_ml"]);
+  check_taxonomy(taxonomy["gdpr"], "gdpr", rule->taxonomy.gdpr);
+  check_taxonomy(taxonomy["ai_act"], "ai_act", rule->taxonomy.ai_act);
+  check_taxonomy(taxonomy["atlas"], "atlas", rule->taxonomy.atlas);
+  check_taxonomy(taxonomy["owasp_ml"], "owasp_ml", rule->taxonomy.owasp_ml);
+
+  const YAML::Node& match = document["match"];
+  int kinds = 0;
+  MatchSpec& spec = rule->match;
+  if (auto call = match["call"]) {
+    ++kinds;
+    spec.kind = MatchKind::call;
+    spec.callees = strings_of(call["callee"]);
+    if (call["where"]) spec.where = parse_predicate(call["where"]);
+  }
+  if (auto fact = match["fact"]) {
+    ++kinds;
+    spec.kind = MatchKind::fact;
+    auto type = parse_fact_type(fact["type"].as<std::string>());
+    if (!type) throw RuleError(fact["type"], "unknown fact type '" + fact["type"].as<std::string>() + "'");
+    spec.fact_type = *type;
+    if (fact["where"]) spec.where = parse_predicate(fact["where"]);
+  }
+  if (auto element = match["element"]) {
+    ++kinds;
+    spec.kind = MatchKind::element;
+    spec.element = parse_selector(element);
+  }
+  if (auto flow = match["flow"]) {
+    ++kinds;
+    spec.kind = MatchKind::flow;
+    spec.from = parse_selector(flow["from"]);
+    spec.to = parse_selector(flow["to"]);
+    if (flow["where"]) spec.where = parse_predicate(flow["where"]);
+  }
+  if (auto path = match["path"]) {
+    ++kinds;
+    spec.kind = MatchKind::path;
+    spec.from = parse_selector(path["from"]);
+    spec.to = parse_selector(path["to"]);
+    if (path["max_length"]) spec.max_length = path["max_length"].as<size_t>();
+  }
+  if (kinds != 1) throw RuleError(match, "match needs exactly one of call, fact, element, flow, path");
+  if (auto unless = match["unless"]) {
+    for (const auto& item : unless["same_file"]) {
+      FileExemption exemption;
+      exemption.callees = strings_of(item["callee"]);
+      if (item["fact"]) {
+        auto type = parse_fact_type(item["fact"].as<std::string>());
+        if (!type) throw RuleError(item["fact"], "unknown fact type '" + item["fact"].as<std::string>() + "'");
+        exemption.fact_type = type;
+      }
+      if (item["where"]) exemption.where = parse_predicate(item["where"]);
+      spec.unless_same_file.push_back(std::move(exemption));
+    }
+  }
+  return rule;
+}
+
+RuleSet load_rules(const std::vector<fs::path>& user_folders) {
+  RuleSet set;
+  for (const EmbeddedFile* file : embedded_files_under("rules/")) {
+    auto parts = split(file->path, '/');
+    if (parts.size() != 3 || !file->path.ends_with(".yml")) continue;  // rules/<pack>/<id>.yml
+    std::string stem(parts[2].substr(0, parts[2].size() - 4));
+    add_rule_text(set, std::string(file->content), std::string(file->path), std::string(parts[1]), stem);
+  }
+  for (const auto& folder : user_folders) {
+    std::error_code error;
+    if (!fs::is_directory(folder, error)) {
+      set.errors.push_back({folder.string(), 0, 0, "rule folder does not exist or is not a folder"});
+      continue;
+    }
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(folder, error); !error && it != fs::recursive_directory_iterator();
+         it.increment(error))
+      if (it->is_regular_file() && (it->path().extension() == ".yml" || it->path().extension() == ".yaml"))
+        files.push_back(it->path());
+    std::sort(files.begin(), files.end());
+    for (const auto& path : files) {
+      std::ifstream stream(path);
+      std::stringstream buffer;
+      buffer << stream.rdbuf();
+      std::string pack = path.parent_path() == folder ? "user" : path.parent_path().filename().string();
+      add_rule_text(set, buffer.str(), path.string(), pack, path.stem().string());
+    }
+  }
+  return set;
+}
+
+void filter_rules(RuleSet& set, const std::vector<std::string>& enable, const std::vector<std::string>& disable) {
+  auto matches_any = [](const std::string& id, const std::vector<std::string>& patterns) {
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+      return pattern == id || glob_match(pattern, id);
+    });
+  };
+  std::erase_if(set.rules, [&](const std::unique_ptr<Rule>& rule) {
+    return (!enable.empty() && !matches_any(rule->id, enable)) || matches_any(rule->id, disable);
+  });
+}
+
+}  // namespace mlaudit

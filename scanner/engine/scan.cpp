@@ -1,0 +1,131 @@
+#include "engine/scan.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "engine/finalize.h"
+#include "engine/matcher.h"
+#include "graph/dfd_builder.h"
+
+namespace mlaudit {
+namespace fs = std::filesystem;
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string now_utc() {
+  std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buffer;
+}
+
+}  // namespace
+
+ScanResult run_scan(const ScanOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  ScanResult result;
+  result.started_at = now_utc();
+  std::error_code error;
+  if (!fs::exists(options.target, error)) throw UsageError(options.target.string() + ": no such file or folder");
+  fs::path root = fs::is_directory(options.target) ? fs::canonical(options.target)
+                                                    : fs::canonical(options.target).parent_path();
+  result.target_name = fs::canonical(options.target).filename().string();
+
+  fs::path config_file = options.config_file.value_or(root / ".mlaudit.yml");
+  if (options.config_file || fs::exists(config_file, error)) {
+    try {
+      result.config = load_project_config(config_file);
+    } catch (const ConfigError& problem) {
+      throw UsageError(problem.what());
+    }
+  }
+  const ProjectConfig& config = result.config;
+
+  // Rules first: a broken rule pack should fail fast, before any scanning.
+  std::vector<fs::path> folders = config.rule_folders;
+  folders.insert(folders.end(), options.rule_folders.begin(), options.rule_folders.end());
+  result.rules = load_rules(folders);
+  if (!result.rules.errors.empty()) {
+    std::string message = "rule files have errors:";
+    for (const auto& problem : result.rules.errors) message += "\n  " + problem.to_string();
+    throw UsageError(message);
+  }
+  for (const auto& [id, severity] : config.severity_overrides)
+    if (!result.rules.find(id))
+      result.diagnostics.push_back({DiagnosticLevel::warning, "unknown-rule", Location{config.source},
+                                    "severity override names unknown rule '" + id + "'"});
+  std::vector<std::string> enable = config.enable, disable = config.disable;
+  enable.insert(enable.end(), options.enable.begin(), options.enable.end());
+  disable.insert(disable.end(), options.disable.begin(), options.disable.end());
+  filter_rules(result.rules, enable, disable);
+  std::optional<Baseline> baseline;
+  if (options.baseline) {
+    try {
+      baseline = read_baseline(*options.baseline);
+      result.baseline_used = true;
+    } catch (const std::runtime_error& problem) {
+      throw UsageError(problem.what());
+    }
+  }
+  result.advisories = AdvisoryCatalogs::load_embedded();
+
+  auto phase = std::chrono::steady_clock::now();
+  WalkOptions walk_options;
+  walk_options.excludes = config.excludes;
+  walk_options.skip_paths = options.skip_paths;
+  result.walk = walk_tree(options.target, walk_options);
+  result.root = result.walk.root;
+  result.stats.walk_seconds = seconds_since(phase);
+
+  phase = std::chrono::steady_clock::now();
+  ExtractionOptions extraction_options;
+  extraction_options.jobs = options.jobs;
+  extraction_options.progress = options.progress;
+  if (auto limit = options.max_file_bytes ? options.max_file_bytes : config.max_file_bytes)
+    extraction_options.max_text_bytes = *limit;
+  result.extraction = extract_files(result.walk, extraction_options);
+  result.stats.extract_seconds = seconds_since(phase);
+
+  phase = std::chrono::steady_clock::now();
+  result.diagram = build_data_flow_diagram(result.extraction);
+  result.stats.graph_seconds = seconds_since(phase);
+
+  phase = std::chrono::steady_clock::now();
+  result.findings = match_rules(result.rules, result.extraction, result.diagram, result.advisories);
+  FinalizeOptions finalize_options{config.severity_overrides, std::move(baseline)};
+  FinalizeReport report = finalize_findings(result.findings, result.root, result.extraction, finalize_options);
+  result.superseded = report.superseded;
+  result.in_baseline = report.in_baseline;
+  result.stats.rules_seconds = seconds_since(phase);
+
+  result.diagnostics.insert(result.diagnostics.end(), result.walk.errors.begin(), result.walk.errors.end());
+  result.diagnostics.insert(result.diagnostics.end(), result.extraction.diagnostics.begin(),
+                            result.extraction.diagnostics.end());
+  result.diagnostics.insert(result.diagnostics.end(), report.diagnostics.begin(), report.diagnostics.end());
+
+  ScanStats& stats = result.stats;
+  stats.files_walked = result.walk.files.size();
+  for (const auto& file : result.extraction.files) {
+    if (file.scanned()) {
+      ++stats.files_scanned;
+      stats.bytes_scanned += file.size;
+      stats.lines_scanned += file.lines;
+    } else {
+      ++stats.files_skipped;
+    }
+  }
+  stats.facts = result.extraction.facts.size();
+  stats.total_seconds = seconds_since(start);
+  return result;
+}
+
+size_t count_failing(const ScanResult& result, Severity threshold) {
+  return static_cast<size_t>(std::count_if(result.findings.begin(), result.findings.end(), [&](const Finding& finding) {
+    return !finding.suppression && finding.severity >= threshold;
+  }));
+}
+
+}  // namespace mlaudit

@@ -1,0 +1,585 @@
+#include "graph/dfd_builder.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+using Vertex = DataFlowDiagram::Vertex;
+
+std::string text(const nlohmann::json& props, const char* key) {
+  auto found = props.find(key);
+  return found != props.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+bool flag(const nlohmann::json& props, const char* key) {
+  auto found = props.find(key);
+  return found != props.end() && found->is_boolean() && found->get<bool>();
+}
+
+std::string folder_of(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash + 1));
+}
+
+std::string base_name(std::string_view path) {
+  auto slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string host_of(std::string_view url) {
+  auto start = url.find("://");
+  if (start == std::string_view::npos) return std::string(url);
+  start += 3;
+  auto end = url.find_first_of("/?#", start);
+  std::string host(url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+  if (auto at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  return host;
+}
+
+std::string scheme_of(std::string_view url) {
+  auto end = url.find("://");
+  return end == std::string_view::npos ? std::string() : to_lower(url.substr(0, end));
+}
+
+bool is_encrypted_scheme(std::string_view scheme) {
+  return scheme == "https" || scheme == "s3" || scheme == "s3a" || scheme == "gs" || scheme == "gcs" ||
+         scheme == "abfss" || scheme == "wasbs" || scheme == "ftps" || scheme == "rediss" ||
+         scheme == "mongodb+srv" || scheme == "az";
+}
+
+// Scripts a shell command runs: "python src/train.py --epochs 3" -> src/train.py
+std::vector<std::string> scripts_in_command(std::string_view command) {
+  static const RE2 pattern(R"((?:^|[\s;&|])(?:python3?(?:\.\d+)?\s+(?:-[a-zA-Z]\s+)*)?([\w./\-]+\.(?:py|ipynb)))");
+  std::vector<std::string> scripts;
+  re2::StringPiece input(command.data(), command.size());
+  std::string script;
+  while (RE2::FindAndConsume(&input, pattern, &script)) scripts.push_back(script);
+  static const RE2 module_pattern(R"(python3?\s+-m\s+([\w.]+))");
+  input = re2::StringPiece(command.data(), command.size());
+  while (RE2::FindAndConsume(&input, module_pattern, &script)) scripts.push_back(replace_all(script, ".", "/") + ".py");
+  return scripts;
+}
+
+class DfdBuilder {
+ public:
+  explicit DfdBuilder(const Extraction& extraction) : extraction_(extraction) {
+    for (const auto& file : extraction.files) {
+      files_.emplace(file.path, &file);
+      by_base_name_.emplace(base_name(file.path), file.path);
+    }
+  }
+
+  DataFlowDiagram build() {
+    index_project();
+    for (const auto& fact : extraction_.facts)
+      if (fact.type == FactType::route) add_endpoint(fact);
+    for (const auto& fact : extraction_.facts)
+      if (fact.type == FactType::io) add_io(fact);
+    add_containers();
+    add_pipeline_stages();
+    add_workflows();
+    add_request_logs();
+    derive_properties();
+    return std::move(diagram_);
+  }
+
+ private:
+  // ---------------------------------------------------------------- project index
+  void index_project() {
+    for (const auto& fact : extraction_.facts) {
+      const auto& props = fact.props;
+      const std::string& file = fact.location.file;
+      switch (fact.type) {
+        case FactType::route: files_with_routes_.insert(file); break;
+        case FactType::view: views_[text(props, "name")] = flag(props, "auth"); break;
+        case FactType::network_bind:
+          if (text(props, "source") == "code") {
+            binds_[file].push_back(&fact);
+          }
+          break;
+        case FactType::log_call: files_that_log_.insert(file); break;
+        case FactType::secret: secrets_per_file_[file]++; break;
+        case FactType::call: {
+          std::string callee = text(props, "callee");
+          if (callee.starts_with("hashlib.") || callee == "hmac.compare_digest" || callee == "secrets.compare_digest" ||
+              callee.ends_with(".verify_checksum") || callee.ends_with(".verify_signature"))
+            files_verifying_hashes_.insert(file);
+          if (callee == "mlflow.set_tracking_uri" && props["args"].size() > 0 && props["args"][0]["kind"] == "string")
+            tracking_uri_by_file_[file] = props["args"][0]["value"].get<std::string>();
+          break;
+        }
+        case FactType::tracking_uri:
+          if (project_tracking_uri_.empty()) project_tracking_uri_ = text(props, "uri");
+          break;
+        case FactType::model_artifact:
+        case FactType::dataset: artifacts_[file] = &fact; break;
+        case FactType::dvc_tracked: dvc_hashed_.insert(normalize_path(text(props, "path"))); break;
+        case FactType::dvc_stage:
+          for (const auto& out : props["outs"]) dvc_versioned_.insert(normalize_path(out.get<std::string>()));
+          break;
+        case FactType::dockerfile: dockerfiles_.push_back(&fact); break;
+        case FactType::compose_service: compose_services_.push_back(&fact); break;
+        case FactType::k8s_service:
+          if (flag(props, "externally_reachable") && !flag(props, "source_ranges_restricted")) k8s_exposed_ = true;
+          break;
+        default: break;
+      }
+    }
+    // foo.pkl.sha256 / foo.pkl.md5 next to an artifact records its hash
+    for (const auto& file : extraction_.files)
+      for (const char* suffix : {".sha256", ".sha256sum", ".md5"})
+        if (file.path.ends_with(suffix)) sidecar_hashed_.insert(file.path.substr(0, file.path.size() - std::strlen(suffix)));
+    // Which scripts run inside a container, and whether that container listens publicly.
+    for (const Fact* dockerfile : dockerfiles_) {
+      std::string folder = text(dockerfile->props, "folder");
+      bool listens = !dockerfile->props["exposes"].empty();
+      for (const auto& fact : extraction_.facts)
+        if (fact.type == FactType::network_bind && fact.location.file == dockerfile->location.file) listens = true;
+      for (const auto& compose : compose_services_)
+        if (!compose->props["ports"].empty() && !text(compose->props, "build").empty() &&
+            normalize_path(folder_of(compose->location.file) + text(compose->props, "build")) == normalize_path(folder))
+          listens = true;
+      for (const auto& script : dockerfile->props["scripts"]) {
+        auto resolved = resolve_file(script.get<std::string>(), folder);
+        if (!resolved.empty()) {
+          containerized_[resolved] = dockerfile;
+          if (listens || k8s_exposed_) publicly_served_.insert(resolved);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------- resolving
+  // The repository file a path in code refers to, or "" when no file matches.
+  std::string resolve_file(std::string_view target, std::string_view from_folder) const {
+    std::string path(target);
+    if (path.starts_with("file://")) path = path.substr(7);
+    for (const std::string& candidate : {normalize_path(std::string(from_folder) + path), normalize_path(path)})
+      if (files_.contains(candidate)) return candidate;
+    std::string name = base_name(path);
+    if (name.empty() || name.find('{') != std::string::npos) return {};
+    // Absolute or container paths ("/app/models/model.pkl"): the repository file sharing
+    // the longest path suffix, if exactly one does.
+    std::string normalized = normalize_path(path);
+    std::string best;
+    size_t best_length = 0;
+    bool tie = false;
+    auto [begin, end] = by_base_name_.equal_range(name);
+    for (auto it = begin; it != end; ++it) {
+      const std::string& candidate = it->second;
+      size_t length = 0;
+      while (length < candidate.size() && length < normalized.size() &&
+             candidate[candidate.size() - 1 - length] == normalized[normalized.size() - 1 - length])
+        ++length;
+      if (length > best_length) {
+        best = candidate, best_length = length, tie = false;
+      } else if (length == best_length) {
+        tie = true;
+      }
+    }
+    return tie ? std::string() : best;
+  }
+
+  Vertex script(const std::string& file) {
+    if (auto found = diagram_.find("process:" + file)) return *found;
+    bool notebook = file.ends_with(".ipynb");
+    bool serving = files_with_routes_.contains(file) || containerized_.contains(file) || binds_.contains(file);
+    Element element{"process:" + file, ElementKind::process, notebook ? "notebook" : "script", file,
+                    serving ? "serving" : "pipeline", Location{file, 1, 1}};
+    element.props = {{"path", file},
+                     {"serving", serving},
+                     {"logs", files_that_log_.contains(file)},
+                     {"verifies_hashes", files_verifying_hashes_.contains(file)},
+                     {"secrets", secrets_per_file_.contains(file) ? secrets_per_file_.at(file) : 0},
+                     {"containerized", containerized_.contains(file)},
+                     {"container_runs_as_root",
+                      containerized_.contains(file) && flag(containerized_.at(file)->props, "runs_as_root")}};
+    bool debug = false, all_interfaces = false;
+    if (auto binds = binds_.find(file); binds != binds_.end()) {
+      for (const Fact* bind : binds->second) {
+        debug = debug || flag(bind->props, "debug");
+        all_interfaces = all_interfaces || flag(bind->props, "all_interfaces") || flag(bind->props, "public_share");
+      }
+    }
+    element.props["debug"] = debug;
+    element.props["binds_all_interfaces"] = all_interfaces;
+    if (debug) element.location = first_bind_location(file);
+    return diagram_.element(element);
+  }
+
+  Location first_bind_location(const std::string& file) const {
+    auto binds = binds_.find(file);
+    return binds == binds_.end() || binds->second.empty() ? Location{file, 1, 1} : binds->second.front()->location;
+  }
+
+  // Whether an endpoint in `file` can be reached from outside the host: true, false, or null.
+  nlohmann::json exposure_of(const std::string& file) const {
+    if (publicly_served_.contains(file)) return true;
+    auto binds = binds_.find(file);
+    if (binds != binds_.end()) {
+      for (const Fact* bind : binds->second)
+        if (flag(bind->props, "all_interfaces") || flag(bind->props, "public_share")) return true;
+      return false;
+    }
+    if (containerized_.contains(file)) return true;
+    return nullptr;
+  }
+
+  Vertex client() {
+    return diagram_.element({"external:client", ElementKind::external_entity, "client", "API client", "internet",
+                             Location{}, {{"description", "Callers of the project's HTTP endpoints"}}});
+  }
+
+  void add_endpoint(const Fact& route) {
+    const auto& props = route.props;
+    const std::string& file = route.location.file;
+    std::string methods;
+    for (const auto& method : props["methods"]) methods += (methods.empty() ? "" : ",") + method.get<std::string>();
+    std::string label = (methods.empty() ? std::string("ANY") : methods) + " " + text(props, "path");
+    nlohmann::json authenticated = props["auth"];
+    if (text(props, "framework") == "django" && authenticated.is_null()) {
+      // Django views live in other files: use the view's own decorators or mixins.
+      if (auto view = views_.find(text(props, "handler")); view != views_.end()) authenticated = view->second;
+    }
+    Element endpoint{"process:endpoint:" + file + ":" + label, ElementKind::process, "endpoint", label, "serving",
+                     route.location};
+    endpoint.props = {{"path", text(props, "path")},
+                      {"methods", props["methods"]},
+                      {"framework", text(props, "framework")},
+                      {"handler", text(props, "handler")},
+                      {"file", file},
+                      {"authenticated", authenticated},
+                      {"auth_evidence", props.value("auth_evidence", nlohmann::json::array())},
+                      {"rate_limited", flag(props, "rate_limited")},
+                      {"logs_requests", flag(props, "logs_requests")},
+                      {"decision", flag(props, "decision")},
+                      {"request_fields", props.value("request_fields", nlohmann::json::array())},
+                      {"internet_exposed", exposure_of(file)}};
+    Vertex vertex = diagram_.element(endpoint);
+    endpoints_by_handler_[file + "#" + text(props, "handler")] = vertex;
+    Vertex host = script(file);
+    diagram_.flow(host, vertex, {"in-process", route.location, {}, {{"kind", "in_process"}}});
+    Vertex caller = client();
+    nlohmann::json request = {{"kind", "request"},
+                              {"protocol", "http"},
+                              {"authenticated", authenticated},
+                              {"internet_exposed", exposure_of(file)}};
+    diagram_.flow(caller, vertex, {"HTTP request", route.location, {}, request});
+    diagram_.flow(vertex, caller,
+                  {flag(props, "decision") ? "prediction" : "HTTP response", route.location, {},
+                   {{"kind", "response"}, {"protocol", "http"}, {"decision", flag(props, "decision")}}});
+  }
+
+  // The store or external entity an io fact reads or writes.
+  std::optional<Vertex> io_target(const Fact& io) {
+    const auto& props = io.props;
+    std::string kind = text(props, "target_kind");
+    std::string target = text(props, "target");
+    std::string format = text(props, "format");
+    const std::string& file = io.location.file;
+    if (kind == "file") {
+      if (target.empty()) return std::nullopt;
+      std::string resolved = resolve_file(target, folder_of(file));
+      std::string path = resolved.empty() ? normalize_path(target) : resolved;
+      return file_store(path, text(props, "artifact"), format, io.location);
+    }
+    if (kind == "url") {
+      if (target.empty()) return std::nullopt;
+      std::string host = host_of(target);
+      bool api = format == "prompt" || text(props, "direction") == "write";
+      return diagram_.element({"external:" + scheme_of(target) + "://" + host, ElementKind::external_entity,
+                               api ? "third_party_api" : "remote_host", host, "third_party", io.location,
+                               {{"host", host}, {"scheme", scheme_of(target)}}});
+    }
+    if (kind == "hub") {
+      bool torch_hub = format == "torch-hub";
+      std::string hub = torch_hub ? "PyTorch Hub (GitHub)" : format == "dataset" ? "Hugging Face Hub (datasets)"
+                                                                                   : "Hugging Face Hub";
+      return diagram_.element({"external:hub:" + hub, ElementKind::external_entity, "model_hub", hub, "third_party",
+                               io.location, {{"hub", hub}}});
+    }
+    if (kind == "bucket") {
+      if (target.empty()) return std::nullopt;
+      std::string bucket = scheme_of(target) + "://" + host_of(target);
+      return diagram_.element({"store:bucket:" + bucket, ElementKind::data_store, "bucket", bucket, "cloud",
+                               io.location, {{"scheme", scheme_of(target)}, {"remote", true}, {"encrypted_transport", true}}});
+    }
+    if (kind == "database") {
+      std::string name = target.empty() ? "database" : target.find("://") != std::string::npos ? host_of(target) : target;
+      bool remote = target.find("://") != std::string::npos && !target.starts_with("sqlite");
+      return diagram_.element({"store:database:" + name, ElementKind::data_store, "database", name,
+                               remote ? "cloud" : "storage", io.location,
+                               {{"remote", remote}, {"scheme", scheme_of(target)}}});
+    }
+    if (kind == "tracking" || kind == "registry") {
+      std::string uri = target.starts_with("runs:/") || target.starts_with("models:/") || target == "mlflow" ||
+                                target.empty()
+                            ? tracking_uri_for(file)
+                            : target;
+      if (kind == "tracking" && !target.empty() && target != "mlflow" && target.find("://") != std::string::npos &&
+          !target.starts_with("runs:/"))
+        uri = target;  // e.g. wandb's API host
+      std::string scheme = scheme_of(uri);
+      std::string type = kind == "registry" ? "registry" : "tracking_server";
+      std::string name = (kind == "registry" ? "Model registry " : "Tracking server ") + uri;
+      return diagram_.element({"store:" + type + ":" + uri, ElementKind::data_store, type, name,
+                               scheme.empty() || scheme == "file" ? "storage" : "cloud", io.location,
+                               {{"uri", uri}, {"scheme", scheme}, {"remote", !scheme.empty() && scheme != "file"},
+                                {"encrypted_transport", scheme.empty() || scheme == "file" || is_encrypted_scheme(scheme)}}});
+    }
+    return std::nullopt;
+  }
+
+  std::string tracking_uri_for(const std::string& file) const {
+    if (auto found = tracking_uri_by_file_.find(file); found != tracking_uri_by_file_.end()) return found->second;
+    return project_tracking_uri_.empty() ? "./mlruns (default local store)" : project_tracking_uri_;
+  }
+
+  Vertex file_store(const std::string& path, const std::string& artifact_hint, const std::string& format,
+                    const Location& first_use) {
+    std::string id = "store:file:" + path;
+    if (auto found = diagram_.find(id)) return *found;
+    std::string type = artifact_hint.empty() ? "file" : artifact_hint;
+    nlohmann::json props = {{"path", path}, {"exists", files_.contains(path)}, {"format", format}};
+    if (auto artifact = artifacts_.find(path); artifact != artifacts_.end()) {
+      type = artifact->second->type == FactType::model_artifact ? "model" : "dataset";
+      props["format"] = text(artifact->second->props, "format");
+      props["sha256"] = artifact->second->props["sha256"];
+      if (artifact->second->type == FactType::model_artifact)
+        props["pickle_based"] = flag(artifact->second->props, "pickle_based");
+      if (artifact->second->type == FactType::dataset) props["columns"] = artifact->second->props["columns"];
+    }
+    if (type == "file" && (format == "csv" || format == "parquet" || format == "json")) type = "dataset";
+    bool dvc_hashed = dvc_hashed_.contains(path) || std::any_of(dvc_hashed_.begin(), dvc_hashed_.end(), [&](const auto& tracked) {
+      return path.starts_with(tracked + "/");
+    });
+    props["integrity_recorded"] = dvc_hashed || sidecar_hashed_.contains(path);
+    props["version_tracked"] = dvc_hashed || dvc_versioned_.contains(path);
+    Location location = files_.contains(path) ? Location{path} : first_use;
+    std::string label = type == "log" ? "log " + path : path;
+    return diagram_.element({id, ElementKind::data_store, type, label, "storage", location, props});
+  }
+
+  void add_io(const Fact& io) {
+    const auto& props = io.props;
+    const std::string& file = io.location.file;
+    auto target = io_target(io);
+    if (!target) return;
+    Vertex process;
+    auto endpoint = endpoints_by_handler_.find(file + "#" + text(props, "function"));
+    process = endpoint != endpoints_by_handler_.end() ? endpoint->second : script(file);
+    bool read = text(props, "direction") == "read";
+    const Element& other = diagram_.graph()[*target];
+    std::string scheme = other.props.contains("scheme") ? text(other.props, "scheme") : std::string();
+    std::string protocol = scheme.empty() ? "file" : scheme;
+    bool tls_verified = !props.contains("tls_verified") || flag(props, "tls_verified");
+    nlohmann::json encrypted = nullptr;
+    if (!scheme.empty()) encrypted = is_encrypted_scheme(scheme) && tls_verified;
+    Flow flow{text(props, "via"), io.location, {},
+              {{"kind", read ? "read" : "write"},
+               {"via", text(props, "via")},
+               {"format", text(props, "format")},
+               {"target", props["target"]},
+               {"deserializes", props["deserializes"]},
+               {"protocol", protocol},
+               {"encrypted", encrypted},
+               {"tls_verified", tls_verified},
+               {"has_timeout", props.contains("has_timeout") ? props["has_timeout"] : nlohmann::json()},
+               {"revision_pinned", props.contains("revision_pinned") ? props["revision_pinned"] : nlohmann::json()},
+               {"sends_data", !read && other.kind == ElementKind::external_entity}}};
+    Vertex from = read ? *target : process, to = read ? process : *target;
+    // `with open(p) as f: pickle.load(f)` is one read: the loader names it better than open().
+    auto& graph = diagram_.graph();
+    for (auto [it, end] = boost::out_edges(from, graph); it != end; ++it) {
+      if (boost::target(*it, graph) != to) continue;
+      Flow& existing = graph[*it];
+      if (flow.label == "builtins.open") return;
+      if (existing.label == "builtins.open") {
+        existing = std::move(flow);
+        return;
+      }
+    }
+    diagram_.flow(from, to, std::move(flow));
+  }
+
+  void add_containers() {
+    for (const Fact* dockerfile : dockerfiles_) {
+      const auto& props = dockerfile->props;
+      std::string file = dockerfile->location.file;
+      Element container{"process:container:" + file, ElementKind::process, "container", "container " + file, "serving",
+                        dockerfile->location,
+                        {{"dockerfile", file},
+                         {"runs_as_root", flag(props, "runs_as_root")},
+                         {"exposes", props["exposes"]},
+                         {"command", text(props, "command")}}};
+      Vertex vertex = diagram_.element(container);
+      for (const auto& script_path : props["scripts"]) {
+        auto resolved = resolve_file(script_path.get<std::string>(), text(props, "folder"));
+        if (resolved.empty()) continue;
+        diagram_.flow(vertex, script(resolved), {"runs", dockerfile->location, {}, {{"kind", "runs"}}});
+      }
+    }
+  }
+
+  void add_pipeline_stages() {
+    for (const auto& fact : extraction_.facts) {
+      if (fact.type != FactType::dvc_stage) continue;
+      const auto& props = fact.props;
+      Element stage{"process:stage:" + fact.location.file + ":" + text(props, "name"), ElementKind::process,
+                    "pipeline_stage", "stage " + text(props, "name"), "pipeline", fact.location,
+                    {{"command", text(props, "cmd")}}};
+      Vertex vertex = diagram_.element(stage);
+      std::string folder = text(props, "folder");
+      for (const auto& script_path : scripts_in_command(text(props, "cmd"))) {
+        auto resolved = resolve_file(script_path, folder);
+        if (!resolved.empty()) diagram_.flow(vertex, script(resolved), {"runs", fact.location, {}, {{"kind", "runs"}}});
+      }
+      for (const auto& dependency : props["deps"]) {
+        std::string path = normalize_path(dependency.get<std::string>());
+        if (path.ends_with(".py")) continue;  // code dependencies are the scripts themselves
+        diagram_.flow(file_store(path, "", "", fact.location), vertex,
+                      {"dvc dependency", fact.location, {}, {{"kind", "read"}, {"protocol", "file"}}});
+      }
+      for (const auto& out : props["outs"]) {
+        std::string path = normalize_path(out.get<std::string>());
+        diagram_.flow(vertex, file_store(path, "", "", fact.location), {"dvc output", fact.location, {}, {{"kind", "write"}, {"protocol", "file"}}});
+      }
+    }
+  }
+
+  void add_workflows() {
+    for (const auto& fact : extraction_.facts) {
+      if (fact.type != FactType::workflow) continue;
+      const auto& props = fact.props;
+      Element workflow{"process:ci:" + fact.location.file, ElementKind::process, "ci_workflow",
+                       "workflow " + text(props, "name"), "ci", fact.location,
+                       {{"pull_request_target", flag(props, "pull_request_target")},
+                        {"checks_out_pr_head", flag(props, "checks_out_pr_head")}}};
+      Vertex vertex = diagram_.element(workflow);
+      for (const auto& run : props["runs"])
+        for (const auto& script_path : scripts_in_command(run.get<std::string>())) {
+          auto resolved = resolve_file(script_path, "");
+          if (!resolved.empty()) diagram_.flow(vertex, script(resolved), {"runs", fact.location, {}, {{"kind", "runs"}}});
+        }
+    }
+  }
+
+  // Serving processes that log requests write to the application log.
+  void add_request_logs() {
+    auto& graph = diagram_.graph();
+    std::vector<Vertex> loggers;
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it)
+      if (graph[*it].type == "endpoint" && flag(graph[*it].props, "logs_requests")) loggers.push_back(*it);
+    if (loggers.empty()) return;
+    Vertex logs = diagram_.element({"store:log:application", ElementKind::data_store, "log", "application logs", "storage",
+                                    Location{}, {{"path", "stdout / log handlers"}}});
+    for (Vertex endpoint : loggers)
+      diagram_.flow(endpoint, logs, {"request log", graph[endpoint].location, {}, {{"kind", "write"}, {"protocol", "local"}}});
+  }
+
+  // Properties that depend on the whole diagram.
+  void derive_properties() {
+    auto& graph = diagram_.graph();
+    for (auto [it, end] = boost::edges(graph); it != end; ++it) {
+      const Element& from = graph[boost::source(*it, graph)];
+      const Element& to = graph[boost::target(*it, graph)];
+      Flow& flow = graph[*it];
+      bool crosses = from.zone != to.zone;
+      flow.props["crosses_boundary"] = crosses;
+      // Boundaries that matter most: the public internet, third parties and cloud services.
+      auto outside = [](const std::string& zone) { return zone == "internet" || zone == "third_party" || zone == "cloud"; };
+      flow.props["crosses_external_boundary"] = crosses && (outside(from.zone) || outside(to.zone));
+      if (crosses) flow.props["boundary"] = from.zone + " -> " + to.zone;
+    }
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
+      Element& element = graph[*it];
+      if (element.kind == ElementKind::data_store) {
+        bool read_by_training = false, written_by_serving = false, deserialized = false;
+        nlohmann::json loaded_by = nlohmann::json::array();
+        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
+          const Element& reader = graph[boost::target(*out, graph)];
+          if (reader.zone == "pipeline") read_by_training = true;
+          if (!graph[*out].props["deserializes"].is_null() && graph[*out].props.contains("deserializes")) {
+            deserialized = true;
+            loaded_by.push_back(reader.name);
+          }
+        }
+        for (auto [in, in_end] = boost::in_edges(*it, graph); in != in_end; ++in)
+          if (graph[boost::source(*in, graph)].zone == "serving" && graph[*in].props.value("kind", "") == "write")
+            written_by_serving = true;
+        element.props["read_by_training"] = read_by_training;
+        element.props["written_by_serving"] = written_by_serving;
+        element.props["deserialized_on_load"] = deserialized;
+        element.props["loaded_by"] = loaded_by;
+      }
+      if (element.type == "model_hub" || element.type == "remote_host" || element.type == "third_party_api") {
+        nlohmann::json unpinned = nlohmann::json::array();
+        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out)
+          if (graph[*out].props.value("revision_pinned", nlohmann::json()) == false)
+            unpinned.push_back(text(graph[*out].props, "target"));
+        element.props["unpinned_models"] = unpinned;
+      }
+      if (element.type == "client") {
+        nlohmann::json unlogged = nlohmann::json::array();
+        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
+          const Element& endpoint = graph[boost::target(*out, graph)];
+          if (flag(endpoint.props, "decision") && !flag(endpoint.props, "logs_requests")) unlogged.push_back(endpoint.name);
+        }
+        element.props["unlogged_decision_endpoints"] = unlogged;
+      }
+    }
+  }
+
+  const Extraction& extraction_;
+  DataFlowDiagram diagram_;
+  std::unordered_map<std::string, const FileRecord*> files_;
+  std::unordered_multimap<std::string, std::string> by_base_name_;
+  std::unordered_set<std::string> files_with_routes_, files_that_log_, files_verifying_hashes_;
+  std::unordered_map<std::string, bool> views_;
+  std::unordered_map<std::string, std::vector<const Fact*>> binds_;
+  std::unordered_map<std::string, int> secrets_per_file_;
+  std::unordered_map<std::string, std::string> tracking_uri_by_file_;
+  std::string project_tracking_uri_;
+  std::unordered_map<std::string, const Fact*> artifacts_;
+  std::unordered_set<std::string> dvc_hashed_, dvc_versioned_, sidecar_hashed_;
+  std::vector<const Fact*> dockerfiles_, compose_services_;
+  std::unordered_map<std::string, const Fact*> containerized_;
+  std::unordered_set<std::string> publicly_served_;
+  bool k8s_exposed_ = false;
+  std::unordered_map<std::string, Vertex> endpoints_by_handler_;
+};
+
+}  // namespace
+
+std::string normalize_path(std::string_view path) {
+  bool absolute = path.starts_with("/");
+  std::vector<std::string_view> parts;
+  for (auto part : split(path, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == ".." && !parts.empty() && parts.back() != "..") {
+      parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string normalized = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) normalized += '/';
+    normalized += parts[i];
+  }
+  return normalized;
+}
+
+DataFlowDiagram build_data_flow_diagram(const Extraction& extraction) { return DfdBuilder(extraction).build(); }
+
+}  // namespace mlaudit

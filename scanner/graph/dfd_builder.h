@@ -1,0 +1,20 @@
+#pragma once
+// Builds the data-flow diagram from facts: scripts become processes, the files, URLs,
+// buckets and registries they read and write become data stores and external entities,
+// web routes become endpoints reached by internet clients, and reads and writes of the
+// same artifact in different scripts connect them (dataset -> train.py -> model.pkl ->
+// app.py -> client).
+#include <string>
+#include <string_view>
+
+#include "extract/extract_files.h"
+#include "graph/dfd.h"
+
+namespace mlaudit {
+
+DataFlowDiagram build_data_flow_diagram(const Extraction& extraction);
+
+// "./a/../b//c.csv" -> "b/c.csv"; absolute paths keep their leading '/'.
+std::string normalize_path(std::string_view path);
+
+}  // namespace mlaudit
