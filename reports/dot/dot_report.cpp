@@ -67,7 +67,7 @@ DotGraph to_dot(const DataFlowDiagram& diagram, const DotOptions& options) {
   result.shown = shown.size();
 
   std::string& dot = result.text;
-  dot = "digraph dfd {\n  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6];\n"
+  dot = "digraph dfd {\n  graph [rankdir=LR, forcelabels=true, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6];\n"
         "  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];\n";
   for (const auto& zone : diagram.zones()) {
     std::string members;
@@ -82,11 +82,15 @@ DotGraph to_dot(const DataFlowDiagram& diagram, const DotOptions& options) {
     Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
     if (!shown.contains(from) || !shown.contains(to)) continue;
     const Flow& flow = graph[*it];
+    std::string kind = flow.props.value("kind", "");
+    if (kind == "response") continue;  // drawn with its request as one two-way arrow
     std::string style;
-    if (flow.props.value("kind", "") == "in_process" || flow.props.value("kind", "") == "runs") style = ", style=dotted";
+    if (kind == "request") style = ", dir=both";
+    if (kind == "in_process" || kind == "runs") style = ", style=dotted";
     if (flow.props.value("crosses_external_boundary", false)) style += ", color=\"#b45309\"";
-    dot += "  n" + std::to_string(from) + " -> n" + std::to_string(to) + " [label=" +
-           dot_string(truncate_utf8(flow.label, 28)) + style + "];\n";
+    // xlabel, not label: Graphviz 2.42 corrupts memory laying out labels on same-rank edges.
+    dot += "  n" + std::to_string(from) + " -> n" + std::to_string(to) + " [xlabel=" +
+           dot_string(truncate_utf8(kind == "request" ? std::string("HTTP") : flow.label, 28)) + style + "];\n";
   }
   dot += "}\n";
   return result;

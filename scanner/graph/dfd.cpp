@@ -95,7 +95,10 @@ std::vector<LineagePath> dataset_lineage(const DataFlowDiagram& diagram) {
     auto predecessor = diagram.reachable_from(*it, 12);
     for (const auto& [vertex, edge] : predecessor) {
       const Element& sink = graph[vertex];
-      if (sink.type != "model" && sink.type != "endpoint" && sink.kind != ElementKind::external_entity) continue;
+      // Where data ends up: models, endpoints, and outside parties other than the callers
+      // of those endpoints (reaching an endpoint already means reaching its clients).
+      bool outside = sink.kind == ElementKind::external_entity && sink.type != "client";
+      if (sink.type != "model" && sink.type != "endpoint" && !outside) continue;
       LineagePath path{*it, vertex, {}};
       for (auto current = vertex; current != *it;) {
         auto step = predecessor.at(current);

@@ -290,7 +290,12 @@ class DfdBuilder {
     if (kind == "file") {
       if (target.empty()) return std::nullopt;
       std::string resolved = resolve_file(target, folder_of(file));
-      std::string path = resolved.empty() ? normalize_path(target) : resolved;
+      // Not in the repository: "./x" and "../x" are relative to the script's folder, bare
+      // names to the project root (where scripts are usually started).
+      bool explicit_relative = target.starts_with("./") || target.starts_with("../");
+      std::string path = !resolved.empty() ? resolved
+                         : explicit_relative ? normalize_path(folder_of(file) + target)
+                                             : normalize_path(target);
       return file_store(path, text(props, "artifact"), format, io.location);
     }
     if (kind == "url") {
@@ -384,7 +389,9 @@ class DfdBuilder {
     std::string protocol = scheme.empty() ? "file" : scheme;
     bool tls_verified = !props.contains("tls_verified") || flag(props, "tls_verified");
     nlohmann::json encrypted = nullptr;
-    if (!scheme.empty()) encrypted = is_encrypted_scheme(scheme) && tls_verified;
+    // Bytes handed over from an earlier download: that call's flow carries the transport.
+    bool downloaded = flag(props, "downloaded");
+    if (!scheme.empty() && !downloaded) encrypted = is_encrypted_scheme(scheme) && tls_verified;
     Flow flow{text(props, "via"), io.location, {},
               {{"kind", read ? "read" : "write"},
                {"via", text(props, "via")},
@@ -396,7 +403,8 @@ class DfdBuilder {
                {"tls_verified", tls_verified},
                {"has_timeout", props.contains("has_timeout") ? props["has_timeout"] : nlohmann::json()},
                {"revision_pinned", props.contains("revision_pinned") ? props["revision_pinned"] : nlohmann::json()},
-               {"sends_data", !read && other.kind == ElementKind::external_entity}}};
+               {"sends_data", !read && other.kind == ElementKind::external_entity},
+               {"downloaded", downloaded}}};
     Vertex from = read ? *target : process, to = read ? process : *target;
     // `with open(p) as f: pickle.load(f)` is one read: the loader names it better than open().
     auto& graph = diagram_.graph();

@@ -20,24 +20,24 @@ bool is_compose_document(const YAML::Node& document, std::string_view file) {
   auto slash = file.rfind('/');
   std::string name = to_lower(slash == std::string_view::npos ? file : file.substr(slash + 1));
   bool named = name.starts_with("docker-compose") || name.starts_with("compose.") || name.starts_with("compose-");
-  return document.IsMap() && document["services"] && document["services"].IsMap() &&
-         (named || document["version"] || document["volumes"] || document["networks"]);
+  return document.IsMap() && at(document, {"services"}) && at(document, {"services"}).IsMap() &&
+         (named || at(document, {"version"}) || at(document, {"volumes"}) || at(document, {"networks"}));
 }
 
 void extract_compose(const YAML::Node& document, const std::string& file, FactSink& sink) {
-  for (const auto& entry : document["services"]) {
+  for (const auto& entry : at(document, {"services"})) {
     std::string name = entry.first.Scalar();
     const YAML::Node& service = entry.second;
     if (!service.IsMap()) continue;
     nlohmann::json ports = nlohmann::json::array();
-    if (service["ports"] && service["ports"].IsSequence()) {
-      for (const auto& port : service["ports"]) {
+    if (at(service, {"ports"}) && at(service, {"ports"}).IsSequence()) {
+      for (const auto& port : at(service, {"ports"})) {
         std::string host, number;
         if (port.IsScalar()) {
           std::tie(host, number) = published_port(port.Scalar());
         } else if (port.IsMap()) {
-          number = scalar_or(port["published"], "");
-          host = scalar_or(port["host_ip"], number.empty() ? "" : "0.0.0.0");
+          number = scalar_or(at(port, {"published"}), "");
+          host = scalar_or(at(port, {"host_ip"}), number.empty() ? "" : "0.0.0.0");
         }
         if (number.empty()) continue;
         ports.push_back(number);
@@ -48,23 +48,23 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
       }
     }
     std::string command;
-    if (service["command"]) {
-      if (service["command"].IsScalar()) command = service["command"].Scalar();
-      else if (service["command"].IsSequence())
-        for (const auto& part : service["command"]) command += scalar_or(part, "") + " ";
+    if (at(service, {"command"})) {
+      if (at(service, {"command"}).IsScalar()) command = at(service, {"command"}).Scalar();
+      else if (at(service, {"command"}).IsSequence())
+        for (const auto& part : at(service, {"command"})) command += scalar_or(part, "") + " ";
     }
     sink.add(FactType::compose_service, location_of(entry.first, file),
              {{"name", name},
-              {"image", scalar_or(service["image"], "")},
-              {"build", service["build"] ? (service["build"].IsScalar() ? service["build"].Scalar()
-                                                                         : scalar_or(service["build"]["context"], "."))
+              {"image", scalar_or(at(service, {"image"}), "")},
+              {"build", at(service, {"build"}) ? (at(service, {"build"}).IsScalar() ? at(service, {"build"}).Scalar()
+                                                                         : scalar_or(at(service, {"build", "context"}), "."))
                                          : ""},
               {"command", std::string(trim(command))},
               {"ports", ports},
-              {"privileged", truthy(service["privileged"])},
-              {"user", scalar_or(service["user"], "")},
-              {"network_mode", scalar_or(service["network_mode"], "")}});
-    YAML::Node environment = service["environment"];
+              {"privileged", truthy(at(service, {"privileged"}))},
+              {"user", scalar_or(at(service, {"user"}), "")},
+              {"network_mode", scalar_or(at(service, {"network_mode"}), "")}});
+    YAML::Node environment = at(service, {"environment"});
     if (environment && environment.IsMap()) {
       for (const auto& variable : environment) {
         auto value = scalar(variable.second);

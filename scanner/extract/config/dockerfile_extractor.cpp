@@ -13,6 +13,14 @@ struct Instruction {
   std::string keyword;    // upper case
   std::string arguments;  // continuation lines joined
   uint32_t line = 0;
+  std::vector<std::pair<uint32_t, std::string_view>> physical;  // the source lines it spans
+
+  // The line where `text` appears (continuation lines included), else the first line.
+  uint32_t line_of(std::string_view text) const {
+    for (const auto& [number, source] : physical)
+      if (source.find(text) != std::string_view::npos) return number;
+    return line;
+  }
 };
 
 std::vector<Instruction> read_instructions(std::string_view content) {
@@ -38,13 +46,15 @@ std::vector<Instruction> read_instructions(std::string_view content) {
       continue;
     }
     auto stripped = trim(line);
+    if (continuing || !stripped.empty()) current.physical.emplace_back(number, line);
     if (!continuing && instructions.empty() && RE2::PartialMatch(stripped, escape_directive, &escape_text))
       escape = escape_text[0];
     if (stripped.starts_with("#")) continue;
     if (!continuing) {
       if (stripped.empty()) continue;
       auto space = stripped.find_first_of(" \t");
-      current = {to_lower(stripped.substr(0, space)), std::string(space == std::string_view::npos ? "" : trim(stripped.substr(space))), number};
+      current = {to_lower(stripped.substr(0, space)), std::string(space == std::string_view::npos ? "" : trim(stripped.substr(space))), number,
+                 {{number, line}}};
       for (auto& c : current.keyword) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     } else {
       current.arguments += " " + std::string(stripped);
@@ -162,7 +172,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
     } else if (keyword == "ENV" || keyword == "ARG") {
       for (const auto& [key, value] : key_values(instruction.arguments, keyword == "ENV")) {
         if (keyword == "ARG" && value.empty()) continue;
-        sink.add(FactType::env_assignment, location,
+        sink.add(FactType::env_assignment, Location{path, instruction.line_of(key), 1},
                  env_assignment_props(keyword == "ENV" ? "dockerfile-env" : "dockerfile-arg", key, value, path));
       }
     }

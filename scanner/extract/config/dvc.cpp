@@ -20,7 +20,7 @@ std::vector<std::string> paths_of(const YAML::Node& list) {
   if (!list || !list.IsSequence()) return paths;
   for (const auto& item : list) {
     if (item.IsScalar()) paths.push_back(item.Scalar());
-    else if (item.IsMap() && item["path"]) paths.push_back(scalar_or(item["path"], ""));
+    else if (item.IsMap() && at(item, {"path"})) paths.push_back(scalar_or(at(item, {"path"}), ""));
     else if (item.IsMap() && item.size() == 1) paths.push_back(item.begin()->first.Scalar());
   }
   return paths;
@@ -28,11 +28,11 @@ std::vector<std::string> paths_of(const YAML::Node& list) {
 
 void add_tracked(const YAML::Node& entry, const std::string& folder, const std::string& stage, const std::string& file,
                  FactSink& sink) {
-  std::string path = scalar_or(entry["path"], "");
+  std::string path = scalar_or(at(entry, {"path"}), "");
   if (path.empty()) return;
-  std::string md5 = scalar_or(entry["md5"], scalar_or(entry["hash"], ""));
+  std::string md5 = scalar_or(entry["md5"], scalar_or(at(entry, {"hash"}), ""));
   sink.add(FactType::dvc_tracked, location_of(entry, file),
-           {{"path", folder + path}, {"md5", md5}, {"stage", stage}, {"size", scalar_or(entry["size"], "")},
+           {{"path", folder + path}, {"md5", md5}, {"stage", stage}, {"size", scalar_or(at(entry, {"size"}), "")},
             {"is_directory", md5.ends_with(".dir")}});
 }
 
@@ -48,11 +48,11 @@ void extract_dvc(const YAML::Node& document, const std::string& file, FactSink& 
   std::string folder = folder_of(file);
   if (!document.IsMap()) return;
   if (name.ends_with(".dvc")) {
-    if (document["outs"] && document["outs"].IsSequence())
-      for (const auto& out : document["outs"]) add_tracked(out, folder, "", file, sink);
+    if (at(document, {"outs"}) && at(document, {"outs"}).IsSequence())
+      for (const auto& out : at(document, {"outs"})) add_tracked(out, folder, "", file, sink);
     return;
   }
-  YAML::Node stages = document["stages"];
+  YAML::Node stages = at(document, {"stages"});
   if (!stages || !stages.IsMap()) return;
   for (const auto& stage_entry : stages) {
     std::string stage = stage_entry.first.Scalar();
@@ -65,11 +65,11 @@ void extract_dvc(const YAML::Node& document, const std::string& file, FactSink& 
       continue;
     }
     std::string command;
-    if (body["cmd"].IsScalar()) command = body["cmd"].Scalar();
-    else if (body["cmd"].IsSequence())
-      for (const auto& part : body["cmd"]) command += scalar_or(part, "") + "\n";
+    if (at(body, {"cmd"}).IsScalar()) command = at(body, {"cmd"}).Scalar();
+    else if (at(body, {"cmd"}).IsSequence())
+      for (const auto& part : at(body, {"cmd"})) command += scalar_or(part, "") + "\n";
     nlohmann::json deps = nlohmann::json::array(), outs = nlohmann::json::array();
-    for (const auto& path : paths_of(body["deps"])) deps.push_back(folder + path);
+    for (const auto& path : paths_of(at(body, {"deps"}))) deps.push_back(folder + path);
     for (const char* group : {"outs", "metrics", "plots"})
       for (const auto& path : paths_of(body[group])) outs.push_back(folder + path);
     sink.add(FactType::dvc_stage, location_of(stage_entry.first, file),

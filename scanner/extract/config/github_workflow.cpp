@@ -50,41 +50,41 @@ void add_action(const YAML::Node& uses_node, const std::string& job, const std::
 
 bool is_github_workflow(const YAML::Node& document, std::string_view file) {
   bool in_workflows = file.starts_with(".github/workflows/") || file.find("/.github/workflows/") != std::string_view::npos;
-  return document.IsMap() && document["jobs"] && (in_workflows || document["on"]);
+  return document.IsMap() && at(document, {"jobs"}) && (in_workflows || at(document, {"on"}));
 }
 
 void extract_github_workflow(const YAML::Node& document, const std::string& file, FactSink& sink) {
-  nlohmann::json triggers = triggers_of(document["on"]);
+  nlohmann::json triggers = triggers_of(at(document, {"on"}));
   bool pull_request_target = std::find(triggers.begin(), triggers.end(), "pull_request_target") != triggers.end();
   bool workflow_run = std::find(triggers.begin(), triggers.end(), "workflow_run") != triggers.end();
   static const RE2 pr_head(R"(github\.event\.pull_request\.head|github\.head_ref|refs/pull/)");
   bool checks_out_pr_head = false;
   YAML::Node checkout_node;
   nlohmann::json runs = nlohmann::json::array();
-  add_env_block(document["env"], "workflow", file, sink);
+  add_env_block(at(document, {"env"}), "workflow", file, sink);
 
-  for (const auto& job_entry : document["jobs"]) {
+  for (const auto& job_entry : at(document, {"jobs"})) {
     std::string job = job_entry.first.Scalar();
     const YAML::Node& body = job_entry.second;
     if (!body.IsMap()) continue;
-    add_env_block(body["env"], job, file, sink);
-    if (body["uses"]) add_action(body["uses"], job, file, sink);  // reusable workflow
-    if (!body["steps"] || !body["steps"].IsSequence()) continue;
-    for (const auto& step : body["steps"]) {
+    add_env_block(at(body, {"env"}), job, file, sink);
+    if (at(body, {"uses"})) add_action(at(body, {"uses"}), job, file, sink);  // reusable workflow
+    if (!at(body, {"steps"}) || !at(body, {"steps"}).IsSequence()) continue;
+    for (const auto& step : at(body, {"steps"})) {
       if (!step.IsMap()) continue;
-      add_env_block(step["env"], job, file, sink);
-      if (step["uses"]) {
-        add_action(step["uses"], job, file, sink);
-        std::string uses = scalar_or(step["uses"], "");
+      add_env_block(at(step, {"env"}), job, file, sink);
+      if (at(step, {"uses"})) {
+        add_action(at(step, {"uses"}), job, file, sink);
+        std::string uses = scalar_or(at(step, {"uses"}), "");
         if (uses.starts_with("actions/checkout")) {
-          std::string ref = scalar_or(step["with"]["ref"], "") + " " + scalar_or(step["with"]["repository"], "");
+          std::string ref = scalar_or(at(step, {"with", "ref"}), "") + " " + scalar_or(at(step, {"with", "repository"}), "");
           if (RE2::PartialMatch(ref, pr_head)) {
             checks_out_pr_head = true;
-            checkout_node = step["uses"];
+            checkout_node = at(step, {"uses"});
           }
         }
-        if (step["with"] && step["with"].IsMap()) {
-          for (const auto& input : step["with"]) {
+        if (at(step, {"with"}) && at(step, {"with"}).IsMap()) {
+          for (const auto& input : at(step, {"with"})) {
             auto value = scalar(input.second);
             if (value)
               sink.add(FactType::env_assignment, location_of(input.second, file),
@@ -92,18 +92,18 @@ void extract_github_workflow(const YAML::Node& document, const std::string& file
           }
         }
       }
-      if (auto run = scalar(step["run"])) runs.push_back(truncate_utf8(*run, 400));
+      if (auto run = scalar(at(step, {"run"}))) runs.push_back(truncate_utf8(*run, 400));
     }
   }
-  sink.add(FactType::workflow, checkout_node ? location_of(checkout_node, file) : location_of(document["jobs"], file),
-           {{"name", scalar_or(document["name"], file)},
+  sink.add(FactType::workflow, checkout_node ? location_of(checkout_node, file) : location_of(at(document, {"jobs"}), file),
+           {{"name", scalar_or(at(document, {"name"}), file)},
             {"triggers", triggers},
             {"pull_request_target", pull_request_target},
             {"workflow_run", workflow_run},
             {"checks_out_pr_head", checks_out_pr_head},
             {"runs", runs},
-            {"permissions", document["permissions"] ? (document["permissions"].IsScalar()
-                                                           ? document["permissions"].Scalar()
+            {"permissions", at(document, {"permissions"}) ? (at(document, {"permissions"}).IsScalar()
+                                                           ? at(document, {"permissions"}).Scalar()
                                                            : std::string("scoped"))
                                                     : std::string("default")}});
 }

@@ -12,35 +12,35 @@ void extract_mlflow_model(const YAML::Node& document, const std::string& file, F
   if (!document.IsMap()) return;
   nlohmann::json flavors = nlohmann::json::array();
   std::string loader, serialization;
-  if (document["flavors"] && document["flavors"].IsMap()) {
-    for (const auto& flavor : document["flavors"]) {
+  if (at(document, {"flavors"}) && at(document, {"flavors"}).IsMap()) {
+    for (const auto& flavor : at(document, {"flavors"})) {
       flavors.push_back(flavor.first.Scalar());
-      if (flavor.second["loader_module"]) loader = scalar_or(flavor.second["loader_module"], "");
-      if (flavor.second["serialization_format"])
-        serialization = scalar_or(flavor.second["serialization_format"], "");
-      if (flavor.second["pickled_model"] && serialization.empty()) serialization = "pickle";
+      if (at(flavor.second, {"loader_module"})) loader = scalar_or(at(flavor.second, {"loader_module"}), "");
+      if (at(flavor.second, {"serialization_format"}))
+        serialization = scalar_or(at(flavor.second, {"serialization_format"}), "");
+      if (at(flavor.second, {"pickled_model"}) && serialization.empty()) serialization = "pickle";
     }
   }
-  sink.add(FactType::mlflow_model, location_of(document["flavors"] ? document["flavors"] : document, file),
+  sink.add(FactType::mlflow_model, location_of(at(document, {"flavors"}) ? at(document, {"flavors"}) : document, file),
            {{"flavors", flavors},
             {"loader_module", loader},
             {"serialization_format", serialization},
             {"pickle_based", serialization == "cloudpickle" || serialization == "pickle"},
-            {"run_id", scalar_or(document["run_id"], "")}});
+            {"run_id", scalar_or(at(document, {"run_id"}), "")}});
 }
 
 bool is_conda_environment(const YAML::Node& document) {
-  return document.IsMap() && document["dependencies"] && document["dependencies"].IsSequence() &&
-         (document["name"] || document["channels"]);
+  return document.IsMap() && at(document, {"dependencies"}) && at(document, {"dependencies"}).IsSequence() &&
+         (at(document, {"name"}) || at(document, {"channels"}));
 }
 
 void extract_conda_environment(const YAML::Node& document, const std::string& file, FactSink& sink) {
-  for (const auto& item : document["dependencies"]) {
+  for (const auto& item : at(document, {"dependencies"})) {
     if (item.IsScalar()) {
       if (auto spec = parse_conda_requirement(item.Scalar()))
         sink.add(FactType::dependency, location_of(item, file), dependency_props(*spec, "conda", file));
-    } else if (item.IsMap() && item["pip"] && item["pip"].IsSequence()) {
-      for (const auto& pip : item["pip"])
+    } else if (item.IsMap() && at(item, {"pip"}) && at(item, {"pip"}).IsSequence()) {
+      for (const auto& pip : at(item, {"pip"}))
         if (auto spec = parse_pip_requirement(scalar_or(pip, "")))
           sink.add(FactType::dependency, location_of(pip, file), dependency_props(*spec, "pypi", file));
     }

@@ -13,6 +13,21 @@ Location location_of(const YAML::Node& node, const std::string& file) {
   return location;
 }
 
+YAML::Node at(const YAML::Node& node, std::initializer_list<const char*> path) {
+  // YAML::Node has reference semantics: `a = b` would overwrite a's node in the tree,
+  // so the walk rebinds with reset() instead.
+  YAML::Node current;
+  current.reset(node);
+  for (const char* key : path) {
+    if (!current || !current.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    const YAML::Node& map = current;
+    YAML::Node next = map[key];
+    if (!next) return YAML::Node(YAML::NodeType::Undefined);
+    current.reset(next);
+  }
+  return current;
+}
+
 std::optional<std::string> scalar(const YAML::Node& node) {
   if (!node || !node.IsScalar()) return std::nullopt;
   return node.Scalar();

@@ -13,6 +13,10 @@ namespace mlaudit {
 
 Location location_of(const YAML::Node& node, const std::string& file);
 
+// node[k1][k2]... without yaml-cpp's exceptions: an undefined node as soon as a step is
+// missing or not a mapping. Hostile or just unusual files must not stop an extractor.
+YAML::Node at(const YAML::Node& node, std::initializer_list<const char*> path);
+
 // The scalar's text, or nullopt when the node is missing or not a scalar.
 std::optional<std::string> scalar(const YAML::Node& node);
 std::string scalar_or(const YAML::Node& node, std::string fallback);

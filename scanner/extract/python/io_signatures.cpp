@@ -24,6 +24,7 @@ ArgumentSpec parse_spec(const YAML::Node& node) {
   if (node["handle"]) spec.handle = node["handle"].as<bool>();
   if (node["receiver_literal"]) spec.receiver_literal = node["receiver_literal"].as<int>();
   if (node["fixed"]) spec.fixed = node["fixed"].as<std::string>();
+  if (node["downloaded"]) spec.downloaded = node["downloaded"].as<bool>();
   return spec;
 }
 

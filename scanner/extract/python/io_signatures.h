@@ -17,7 +17,10 @@ struct ArgumentSpec {
   bool handle = false;                // the argument is an open file object
   int receiver_literal = -1;          // n-th string literal along the receiver chain
   std::string fixed;                  // a constant address
-  bool present() const { return position >= 0 || !keywords.empty() || receiver_literal >= 0 || !fixed.empty(); }
+  bool downloaded = false;            // bytes fetched by an earlier call: its URL is the address
+  bool present() const {
+    return position >= 0 || !keywords.empty() || receiver_literal >= 0 || !fixed.empty() || downloaded;
+  }
 };
 
 struct KeywordCondition {

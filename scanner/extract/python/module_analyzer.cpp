@@ -324,6 +324,8 @@ Value ModuleAnalyzer::eval_call(TSNode node, int depth) {
   if (!arguments.positional.empty()) {
     Value first = eval(arguments.positional[0], depth + 1);
     if (first.is_string() && !first.partial) literals.push_back(first.text);
+    // Wrappers keep what they wrap: io.BytesIO(requests.get(url).content) still holds url's bytes.
+    else if (first.kind == Value::Kind::object) literals.insert(literals.end(), first.items.begin(), first.items.end());
   }
   Value object = Value::object(name + "()", std::move(literals));
   object.unresolved = !callee.resolved;
@@ -806,6 +808,14 @@ std::optional<std::string> ModuleAnalyzer::resolve_target(const ArgumentSpec& sp
   TSNode node = argument(arguments, spec.position, spec.keywords);
   if (ts_node_is_null(node)) return std::nullopt;
   Value value = eval(node);
+  if (spec.downloaded) {
+    // pickle.loads(requests.get(URL).content): the bytes come from the URL the download was given.
+    if (value.kind == Value::Kind::object && !value.items.empty() && !scheme_of(value.items.front()).empty() &&
+        (value.text.starts_with("requests.") || value.text.starts_with("urllib.") || value.text.starts_with("httpx.") ||
+         value.text.starts_with("io.BytesIO(") || value.text.starts_with("boto3.") || value.text.starts_with("aiohttp.")))
+      return value.items.front();
+    return std::nullopt;
+  }
   if (value.kind == Value::Kind::file_handle && !value.text.empty()) {
     partial = partial || value.partial;
     // pickle.load(open(p, "rb")): the load describes the read; the open() is not a second one.
@@ -883,7 +893,8 @@ void ModuleAnalyzer::emit_io(TSNode node, const Callee& callee, const Arguments&
       Value revision = eval(argument(arguments, -1, {"revision", "commit_hash"}));
       props["revision_pinned"] = revision.is_string() && !revision.partial && RE2::FullMatch(revision.text, commit);
     }
-    if (kind == "url") {
+    if (signature->target.downloaded) props["downloaded"] = true;  // transport is the earlier download call's
+    if (kind == "url" && !signature->target.downloaded) {
       Value verify = eval(argument(arguments, -1, {"verify"}));
       props["tls_verified"] = !(verify.kind == Value::Kind::boolean && verify.text == "false");
       props["has_timeout"] = !ts_node_is_null(argument(arguments, -1, {"timeout"}));

@@ -21,6 +21,7 @@ struct SecretPattern {
   int group = 0;
   double min_entropy = 0;
   bool generic = false;
+  bool skip_code = false;
 };
 
 class PatternCatalog {
@@ -55,6 +56,7 @@ class PatternCatalog {
       pattern.group = entry["group"] ? entry["group"].as<int>() : 0;
       pattern.min_entropy = entry["min_entropy"] ? entry["min_entropy"].as<double>() : 0.0;
       pattern.generic = entry["generic"] && entry["generic"].as<bool>();
+      pattern.skip_code = entry["skip_code"] && entry["skip_code"].as<bool>();
       if (set_->Add(regex, nullptr) < 0) throw std::logic_error("secret pattern " + pattern.id + " rejected by RE2::Set");
       patterns_.push_back(std::move(pattern));
     }
@@ -69,6 +71,8 @@ class PatternCatalog {
 bool looks_like_non_secret(std::string_view value) {
   static const RE2 variable_name(R"(^[A-Z][A-Z0-9_]+$)");        // SECRET_KEY = "DJANGO_SECRET_KEY"
   static const RE2 template_or_path(R"([{}$<>%]|^/|^\./|^~|\.(pem|key|json|txt|yaml|yml|crt|p12)$)");
+  static const RE2 code_expression(R"(^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$|[(\[])");
+  if (RE2::PartialMatch(value, code_expression)) return true;
   static const RE2 example(R"((?i)(example|sample|dummy|placeholder|changeme|change_me|your[_-]|xxxx|redacted|\*\*\*))");
   return RE2::FullMatch(value, variable_name) || RE2::PartialMatch(value, template_or_path) ||
          RE2::PartialMatch(value, example) || is_placeholder_value(value) || is_reference_value(value);
@@ -103,9 +107,11 @@ void SecretsExtractor::extract(const FileContext& file, FactSink& sink) const {
   auto candidates = catalog.candidates(text);
   if (candidates.empty()) return;
   LineIndex lines(text);
+  bool code = file.sniffed.kind == FileKind::python || file.sniffed.kind == FileKind::notebook;
   std::vector<std::pair<size_t, size_t>> taken;  // spans already reported
   for (int index : candidates) {
     const SecretPattern& pattern = catalog.patterns()[static_cast<size_t>(index)];
+    if (code && pattern.skip_code) continue;
     int groups = pattern.group + 1;
     std::vector<re2::StringPiece> match(static_cast<size_t>(groups));
     size_t position = 0;
