@@ -85,6 +85,10 @@ class DfdBuilder {
       if (fact.type == FactType::route) add_endpoint(fact);
     for (const auto& fact : extraction_.facts)
       if (fact.type == FactType::io) add_io(fact);
+    std::vector<std::string> servers;  // a server is part of the picture even without flows
+    for (const auto& entry : binds_) servers.push_back(entry.first);
+    std::sort(servers.begin(), servers.end());
+    for (const auto& file : servers) script(file);
     add_containers();
     add_pipeline_stages();
     add_workflows();

@@ -57,7 +57,7 @@ std::vector<Instruction> read_instructions(std::string_view content) {
                  {{number, line}}};
       for (auto& c : current.keyword) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     } else {
-      current.arguments += " " + std::string(stripped);
+      current.arguments = std::string(trim(current.arguments)) + " " + std::string(stripped);
     }
     continuing = !current.arguments.empty() && current.arguments.back() == escape;
     if (continuing) {
@@ -123,7 +123,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
   int stage = -1;
   static const RE2 from_pattern(R"((?i)^(?:--platform=\S+\s+)?(\S+)(?:\s+as\s+(\S+))?)");
   static const RE2 script_pattern(R"((?:^|\s)(?:python3?|python3\.\d+)\s+(?:-u\s+)?([\w./\-]+\.py))");
-  static const RE2 asgi_pattern(R"((?:uvicorn|gunicorn|hypercorn|waitress-serve)\b[^\n]*?\s([\w.]+):([\w]+))");
+  static const RE2 asgi_pattern(R"((?:uvicorn|gunicorn|hypercorn|waitress-serve)\b[^\n]*?\s([A-Za-z_][\w.]*):([A-Za-z_]\w*))");
 
   for (const auto& instruction : instructions) {
     Location location{path, instruction.line, 1};

@@ -1,0 +1,109 @@
+// graph/: the data-flow diagram built from the sample project's facts.
+#include <gtest/gtest.h>
+
+#include "graph/dfd_builder.h"
+#include "reports/dot/dot_report.h"
+#include "reports/json/graph_json.h"
+#include "test_support.h"
+
+namespace mlaudit {
+namespace {
+
+class VulnerableServiceGraph : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    extraction_ = new Extraction(testing::extract(testing::fixture("projects/vulnerable-service")));
+    diagram_ = new DataFlowDiagram(build_data_flow_diagram(*extraction_));
+  }
+  static void TearDownTestSuite() {
+    delete diagram_;
+    delete extraction_;
+  }
+  const Element& element(const std::string& id) {
+    auto vertex = diagram_->find(id);
+    EXPECT_TRUE(vertex) << id;
+    return diagram_->graph()[*vertex];
+  }
+  static Extraction* extraction_;
+  static DataFlowDiagram* diagram_;
+};
+Extraction* VulnerableServiceGraph::extraction_ = nullptr;
+DataFlowDiagram* VulnerableServiceGraph::diagram_ = nullptr;
+
+TEST_F(VulnerableServiceGraph, ElementsOfEveryKind) {
+  EXPECT_EQ(element("store:file:data/customers.csv").type, "dataset");
+  EXPECT_EQ(element("store:file:models/model.pkl").type, "model");
+  EXPECT_TRUE(element("store:file:models/model.pkl").props["exists"].get<bool>());
+  EXPECT_TRUE(element("store:file:models/model.pkl").props["pickle_based"].get<bool>());
+  EXPECT_EQ(element("process:src/train.py").zone, "pipeline");
+  EXPECT_EQ(element("process:app/serve.py").zone, "serving");
+  EXPECT_EQ(element("external:client").kind, ElementKind::external_entity);
+  EXPECT_EQ(element("external:http://models.example.com").type, "remote_host");
+  EXPECT_EQ(element("external:hub:Hugging Face Hub").type, "model_hub");
+  EXPECT_EQ(element("process:container:Dockerfile").type, "container");
+  EXPECT_EQ(element("process:stage:dvc.yaml:train").type, "pipeline_stage");
+  EXPECT_EQ(element("process:ci:.github/workflows/train.yml").type, "ci_workflow");
+}
+
+TEST_F(VulnerableServiceGraph, EndpointsKnowTheirProtectionsAndExposure) {
+  const Element& predict = element("process:endpoint:app/serve.py:POST /predict");
+  EXPECT_EQ(predict.props["authenticated"], false);
+  EXPECT_EQ(predict.props["internet_exposed"], true);  // app.run(host="0.0.0.0") and a published container
+  EXPECT_EQ(predict.props["decision"], true);
+  EXPECT_EQ(predict.props["rate_limited"], false);
+}
+
+TEST_F(VulnerableServiceGraph, DatasetReachesTheClientThroughTrainingAndTheModel) {
+  auto from = diagram_->find("store:file:data/customers.csv");
+  auto to = diagram_->find("external:client");
+  ASSERT_TRUE(from && to);
+  auto path = diagram_->shortest_path(*from, *to, 12);
+  ASSERT_FALSE(path.empty());
+  std::vector<std::string> steps{diagram_->graph()[*from].id};
+  for (auto edge : path) steps.push_back(diagram_->graph()[boost::target(edge, diagram_->graph())].id);
+  EXPECT_EQ(steps, (std::vector<std::string>{"store:file:data/customers.csv", "process:src/train.py",
+                                             "store:file:models/model.pkl", "process:app/serve.py",
+                                             "process:endpoint:app/serve.py:POST /predict", "external:client"}));
+}
+
+TEST_F(VulnerableServiceGraph, FeedbackWrittenByTheServiceIsReadForTraining) {
+  const Element& feedback = element("store:file:data/feedback.csv");
+  EXPECT_TRUE(feedback.props["written_by_serving"].get<bool>());
+  EXPECT_TRUE(feedback.props["read_by_training"].get<bool>());
+}
+
+TEST_F(VulnerableServiceGraph, FlowsCarryTransportProperties) {
+  const auto& graph = diagram_->graph();
+  bool insecure_download = false;
+  for (auto [it, end] = boost::edges(graph); it != end; ++it) {
+    const Element& from = graph[boost::source(*it, graph)];
+    if (from.id == "external:http://models.example.com" && graph[*it].label == "requests.get") {
+      insecure_download = true;
+      EXPECT_EQ(graph[*it].props["encrypted"], false);
+      EXPECT_EQ(graph[*it].props["crosses_boundary"], true);
+      EXPECT_EQ(graph[*it].props["has_timeout"], false);
+    }
+  }
+  EXPECT_TRUE(insecure_download);
+}
+
+TEST_F(VulnerableServiceGraph, ExportsAsDotAndJson) {
+  DotGraph dot = to_dot(*diagram_);
+  EXPECT_NE(dot.text.find("cluster_serving"), std::string::npos);
+  EXPECT_NE(dot.text.find("shape=cylinder"), std::string::npos);
+  std::string svg = render_svg(dot.text);
+  EXPECT_TRUE(svg.starts_with("<svg")) << svg.substr(0, 80);
+  nlohmann::json json = graph_json(*diagram_);
+  EXPECT_EQ(json["elements"].size(), diagram_->element_count());
+  EXPECT_EQ(json["flows"].size(), diagram_->flow_count());
+  EXPECT_FALSE(json["lineage"].empty());
+}
+
+TEST(DfdBuilder, NormalisesPaths) {
+  EXPECT_EQ(normalize_path("./a/../b//c.csv"), "b/c.csv");
+  EXPECT_EQ(normalize_path("/app/./models/m.pkl"), "/app/models/m.pkl");
+  EXPECT_EQ(normalize_path("../x"), "../x");
+}
+
+}  // namespace
+}  // namespace mlaudit

@@ -1,0 +1,148 @@
+// engine/: rule schema validation, conditions, advisories, rule selection.
+#include <gtest/gtest.h>
+
+#include "engine/advisories.h"
+#include "engine/predicate.h"
+#include "engine/rule_loader.h"
+#include "engine/schema.h"
+#include "test_support.h"
+
+namespace mlaudit {
+namespace {
+
+bool holds(const std::string& condition_yaml, const nlohmann::json& subject) {
+  auto predicate = parse_predicate(YAML::Load(condition_yaml));
+  KeyLookup lookup = [&](const KeyPath& path) { return find_path(subject, path); };
+  MatchContext context;
+  return predicate->evaluate(lookup, context);
+}
+
+TEST(RuleEngine, EmbeddedRulesLoadCleanly) {
+  RuleSet rules = load_rules({});
+  for (const auto& error : rules.errors) ADD_FAILURE() << error.to_string();
+  EXPECT_GE(rules.rules.size(), 45u);
+  for (const auto& rule : rules.rules) {
+    EXPECT_FALSE(rule->description.empty()) << rule->id;
+    EXPECT_FALSE(rule->remediation.empty()) << rule->id;
+    for (const auto& superseded : rule->supersedes) EXPECT_NE(rules.find(superseded), nullptr) << rule->id << " -> " << superseded;
+  }
+}
+
+TEST(RuleEngine, SchemaErrorsNameFileLineAndColumn) {
+  testing::TempDir folder;
+  folder.write("team.bad-rule.yml", R"(id: team.bad-rule
+title: A rule with mistakes
+severity: urgent
+confidence: high
+message: x
+description: x
+remediation: x
+taxonomy: {stride: tampering, cwe: [94]}
+match:
+  call:
+    callee: pickle.load
+  colour: red
+)");
+  RuleSet rules = load_rules({folder.path()});
+  std::vector<std::string> messages;
+  for (const auto& error : rules.errors) messages.push_back(error.to_string());
+  ASSERT_EQ(messages.size(), 3u) << testing::read_text(folder.path() / "team.bad-rule.yml");
+  EXPECT_NE(messages[0].find("team.bad-rule.yml:3:11: severity: 'urgent' is not one of"), std::string::npos) << messages[0];
+  EXPECT_NE(messages[1].find(":11:13: match.call.callee: expected array"), std::string::npos) << messages[1];
+  EXPECT_NE(messages[2].find(":12:3: match.colour: unknown key 'colour'"), std::string::npos) << messages[2];
+}
+
+TEST(RuleEngine, SemanticErrorsToo) {
+  testing::TempDir folder;
+  folder.write("team.wrong-id.yml", R"(id: team.other-id
+title: t
+severity: low
+confidence: low
+message: m
+description: d
+remediation: r
+taxonomy: {stride: tampering, atlas: [AML.T9999]}
+match:
+  fact: {type: no_such_fact}
+)");
+  RuleSet rules = load_rules({folder.path()});
+  ASSERT_EQ(rules.errors.size(), 1u);
+  EXPECT_NE(rules.errors[0].message.find("AML.T9999"), std::string::npos) << rules.errors[0].message;
+}
+
+TEST(RuleEngine, UserRulePacksAddToTheEmbeddedOnes) {
+  testing::TempDir folder;
+  folder.write("team/team.no-print.yml", R"(id: team.no-print
+title: print in service code
+severity: low
+confidence: high
+message: "print() call: {text}"
+description: Services log through logging.
+remediation: Use logging.
+taxonomy: {stride: repudiation}
+match:
+  call: {callee: [builtins.print]}
+)");
+  RuleSet rules = load_rules({folder.path()});
+  ASSERT_TRUE(rules.errors.empty()) << rules.errors[0].to_string();
+  const Rule* rule = rules.find("team.no-print");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->pack, "team");
+}
+
+TEST(RuleEngine, Conditions) {
+  nlohmann::json call = {{"callee", "subprocess.run"},
+                         {"args", {{{"kind", "fstring"}, {"literal", false}}}},
+                         {"kwargs", {{"shell", {{"value", true}}}}},
+                         {"port", "5000"},
+                         {"names", {"user.email", "score"}}};
+  EXPECT_TRUE(holds("{key: kwargs.shell.value, equals: true}", call));
+  EXPECT_FALSE(holds("{key: kwargs.check.value, equals: true}", call));
+  EXPECT_TRUE(holds("{key: kwargs.check.value, not_equals: true}", call));  // absent counts as different
+  EXPECT_TRUE(holds("{key: args.0.kind, in: [fstring, formatted]}", call));
+  EXPECT_TRUE(holds("{key: callee, matches: '^subprocess\\.'}", call));
+  EXPECT_TRUE(holds("{key: port, equals: 5000}", call));  // loose: "5000" == 5000
+  EXPECT_TRUE(holds("{key: names, any_matches: 'email'}", call));
+  EXPECT_TRUE(holds("{key: args.1, exists: false}", call));
+  EXPECT_TRUE(holds("{not: {key: args.0.literal, equals: true}}", call));
+  EXPECT_TRUE(holds("{any: [{key: callee, equals: x}, {key: callee, equals: subprocess.run}]}", call));
+  EXPECT_FALSE(holds("[{key: callee, equals: subprocess.run}, {key: args.0.literal, equals: true}]", call));
+}
+
+TEST(RuleEngine, MessagesUseMatchedValues) {
+  nlohmann::json subject = {{"callee", "yaml.load"}, {"args", {{{"text", "open(f)"}}}}};
+  KeyLookup lookup = [&](const KeyPath& path) { return find_path(subject, path); };
+  EXPECT_EQ(format_message("`{callee}` on {args.0.text} ({missing})", lookup, nlohmann::json::object()),
+            "`yaml.load` on open(f) (?)");
+}
+
+TEST(Advisories, VersionsCompareLikePep440) {
+  EXPECT_LT(compare_versions("1.13.0", "1.13.1"), 0);
+  EXPECT_EQ(compare_versions("2.0", "2.0.0"), 0);
+  EXPECT_LT(compare_versions("2.6.0rc1", "2.6.0"), 0);
+  EXPECT_GT(compare_versions("2.6.0.post1", "2.6.0"), 0);
+  EXPECT_LT(compare_versions("1.9", "1.10"), 0);
+  EXPECT_TRUE(version_satisfies("2.5.1", "<2.6.0"));
+  EXPECT_FALSE(version_satisfies("2.6.0", "<2.6.0"));
+  AdvisoryCatalogs catalogs = AdvisoryCatalogs::load_embedded();
+  EXPECT_EQ(catalogs.affecting("pypi-ml", "torch", "2.5.1").size(), 1u);
+  EXPECT_TRUE(catalogs.affecting("pypi-ml", "torch", "2.6.0").empty());
+  EXPECT_EQ(catalogs.affecting("pypi-ml", "PyYAML", "5.3").size(), 2u);  // names are normalised
+  EXPECT_FALSE(catalogs.reviewed("pypi-ml").empty());
+}
+
+TEST(RuleEngine, SelectionByIdAndGlob) {
+  RuleSet rules = load_rules({});
+  size_t all = rules.rules.size();
+  filter_rules(rules, {}, {"stride.*", "code.eval-exec"});
+  for (const auto& rule : rules.rules) {
+    EXPECT_FALSE(rule->id.starts_with("stride."));
+    EXPECT_NE(rule->id, "code.eval-exec");
+  }
+  EXPECT_LT(rules.rules.size(), all);
+  filter_rules(rules, {"config.*"}, {});
+  for (const auto& rule : rules.rules) EXPECT_TRUE(rule->id.starts_with("config."));
+}
+
+}  // namespace
+}  // namespace mlaudit
