@@ -1,0 +1,149 @@
+// engine/: fingerprints, suppressions, baselines, supersedes, redaction.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "engine/baseline.h"
+#include "engine/fingerprint.h"
+#include "engine/suppression.h"
+#include "reports/sarif/sarif_report.h"
+#include "test_support.h"
+
+namespace mlaudit {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::set<std::string> fingerprints(const ScanResult& result) {
+  std::set<std::string> set;
+  for (const auto& finding : result.findings) set.insert(finding.rule->id + " " + finding.fingerprint);
+  return set;
+}
+
+// Expected values from github/codeql-action src/fingerprints.test.ts.
+TEST(Fingerprints, MatchGitHubsLineHashes) {
+  EXPECT_EQ(github_line_hashes(""), (std::vector<std::string>{"c129715d7a2bc9a3:1"}));
+  EXPECT_EQ(github_line_hashes(" a\nb\n  \t\tc\n d"),
+            (std::vector<std::string>{"271789c17abda88f:1", "54703d4cd895b18:1", "180aee12dab6264:1", "a23a3dc5e078b07b:1"}));
+  std::vector<std::string> expected = {"e9496ae3ebfced30:1", "fb7c023a8b9ccb3f:1", "ce8ba1a563dcdaca:1", "e20e36e16fcb0cc8:1",
+                                       "b3edc88f2938467e:1", "c8e28b0b4002a3a0:1", "c129715d7a2bc9a3:1"};
+  EXPECT_EQ(github_line_hashes(" hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End\n"), expected);
+  EXPECT_EQ(github_line_hashes(" hello; \t\r\nworld!!!\r\n\r\n\r\n  \t\tGreetings\r\n End\r\n"), expected);
+  EXPECT_EQ(github_line_hashes(" hello; \t\nworld!!!\r\r\r  \t\tGreetings\r End\r"), expected);
+  std::string repeated;
+  for (int i = 0; i < 10; ++i) repeated += "Lorem ipsum dolor sit amet.\n";
+  auto hashes = github_line_hashes(repeated);
+  ASSERT_EQ(hashes.size(), 11u);
+  EXPECT_EQ(hashes[0], "a7f2ff13bc495cf2:1");
+  EXPECT_EQ(hashes[5], "a7f2ff13bc495cf2:6");
+  EXPECT_EQ(hashes[6], "a7f2ff1481e87703:1");
+  EXPECT_EQ(hashes[9], "cc97dc7b1d7d8f7b:1");
+}
+
+TEST(Fingerprints, StableAcrossUnrelatedEditsAndRuns) {
+  testing::TempDir root;
+  std::string code = "import pickle, yaml\nmodel = pickle.load(open('m.pkl', 'rb'))\nconf = yaml.load(stream)\n";
+  root.write("app.py", code);
+  auto first = testing::scan(root.path(), {"code.*"});
+  auto again = testing::scan(root.path(), {"code.*"});
+  EXPECT_EQ(fingerprints(first), fingerprints(again));
+  ASSERT_EQ(first.findings.size(), 2u);
+
+  root.write("app.py", "\"\"\"Docstring added later.\"\"\"\nimport os\n\n\ndef helper():\n    return os.getcwd()\n\n" + code);
+  auto shifted = testing::scan(root.path(), {"code.*"});
+  EXPECT_EQ(fingerprints(first), fingerprints(shifted));
+  EXPECT_NE(first.findings[0].location.line, shifted.findings[0].location.line);
+
+  root.write("app.py", "import pickle, yaml\nmodel = pickle.load(open('other.pkl', 'rb'))\nconf = yaml.load(stream)\n");
+  auto changed = testing::scan(root.path(), {"code.*"});
+  EXPECT_NE(fingerprints(first), fingerprints(changed));  // the edited line is a different finding
+}
+
+TEST(Suppressions, NeedAReasonAndLandInSarif) {
+  EXPECT_EQ(parse_inline_suppression("x = 1  # mlaudit: ignore[code.eval-exec] trusted input")->reason, "trusted input");
+  EXPECT_EQ(parse_inline_suppression("    \"x = 1  # mlaudit: ignore[a,b] why not\\n\",")->reason, "why not");
+  EXPECT_TRUE(parse_inline_suppression("# mlaudit: ignore[stride.*] -")->covers("stride.unencrypted-flow"));
+  EXPECT_FALSE(parse_inline_suppression("# mlaudit: ignore[code.a]")->covers("code.b"));
+  EXPECT_FALSE(parse_inline_suppression("# just a comment"));
+
+  testing::TempDir root;
+  root.write("app.py", R"(import yaml
+a = eval(text)  # mlaudit: ignore[code.eval-exec] input is a constant expression from our own config
+# mlaudit: ignore[code.eval-exec]
+b = eval(text)
+# mlaudit: ignore[code.yaml-unsafe-load] wrong rule named
+c = eval(text)
+)");
+  auto result = testing::scan(root.path(), {"code.eval-exec"});
+  ASSERT_EQ(result.findings.size(), 3u);
+  ASSERT_TRUE(result.findings[0].suppression);
+  EXPECT_EQ(result.findings[0].suppression->justification, "input is a constant expression from our own config");
+  EXPECT_FALSE(result.findings[1].suppression);  // no reason given
+  EXPECT_FALSE(result.findings[2].suppression);  // another rule's suppression
+  bool warned = false;
+  for (const auto& diagnostic : result.diagnostics)
+    if (diagnostic.code == "suppression-without-reason" && diagnostic.location.line == 3) warned = true;
+  EXPECT_TRUE(warned);
+  EXPECT_EQ(count_failing(result, Severity::low), 2u);
+
+  auto sarif = sarif_report(result);
+  const auto& results = sarif["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["suppressions"][0]["kind"], "inSource");
+  EXPECT_EQ(results[0]["suppressions"][0]["justification"], "input is a constant expression from our own config");
+  EXPECT_EQ(sarif_report(result, {false})["runs"][0]["results"].size(), 2u);
+}
+
+TEST(Baseline, OnlyNewFindingsRemain) {
+  testing::TempDir root, reports;
+  root.write("app.py", "import pickle\nmodel = pickle.load(open('m.pkl', 'rb'))\n");
+  auto before = testing::scan(root.path(), {"code.*"});
+  ASSERT_EQ(before.findings.size(), 1u);
+  fs::path baseline = reports.path() / "baseline.sarif";
+  std::ofstream(baseline) << sarif_report(before).dump(2);
+
+  root.write("app.py", "import pickle, os\n\nmodel = pickle.load(open('m.pkl', 'rb'))\nos.system(command)\n");
+  ScanOptions options;
+  options.target = root.path();
+  options.enable = {"code.*"};
+  options.baseline = baseline;
+  auto after = run_scan(options);
+  ASSERT_EQ(after.findings.size(), 1u);
+  EXPECT_EQ(after.findings[0].rule->id, "code.shell-command-injection");
+  EXPECT_EQ(after.in_baseline, 1u);
+  EXPECT_EQ(sarif_report(after)["runs"][0]["results"][0]["baselineState"], "new");
+
+  std::ofstream(reports.path() / "broken.sarif") << "{not json";
+  options.baseline = reports.path() / "broken.sarif";
+  EXPECT_THROW(run_scan(options), UsageError);
+}
+
+TEST(Supersedes, TheArchitecturalFindingReplacesTheCodeOne) {
+  auto result = testing::scan(testing::fixture("projects/vulnerable-service"));
+  EXPECT_GT(result.superseded, 0u);
+  std::set<std::pair<std::string, uint32_t>> exposed;
+  for (const auto& finding : result.findings)
+    if (finding.rule->id == "stride.exposed-endpoint-no-auth") exposed.emplace(finding.location.file, finding.location.line);
+  ASSERT_FALSE(exposed.empty());
+  for (const auto& finding : result.findings)
+    if (finding.rule->id == "code.route-without-auth")
+      EXPECT_FALSE(exposed.contains({finding.location.file, finding.location.line}));
+}
+
+TEST(Redaction, SecretsNeverReachReports) {
+  auto result = testing::scan(testing::fixture("projects/vulnerable-service"));
+  std::string sarif = sarif_report(result).dump();
+  for (const char* secret : {"Q9fLm2TzX8vBn4kR7wYpA3cD", "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", "Tr4in1ngDb-Pa55w0rd",
+                             "tok_4f9d2a7c1e8b5f3a6d0c", "churn-db-pass-2024", "5c1f0a9e3b7d2c4a8f6e1d0b9a7c5e3f2d1b0a98"})
+    EXPECT_EQ(sarif.find(secret), std::string::npos) << secret;
+  bool masked_snippet = false;
+  for (const auto& finding : result.findings)
+    if (finding.rule->id == "code.hardcoded-secret" && finding.location.file == "app/serve.py")
+      masked_snippet = finding.snippet.find("SLACK_TOKEN") != std::string::npos &&
+                       finding.snippet.find("Q9fLm2") == std::string::npos && finding.snippet.find("***") != std::string::npos;
+  EXPECT_TRUE(masked_snippet);
+}
+
+}  // namespace
+}  // namespace mlaudit
