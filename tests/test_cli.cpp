@@ -140,3 +140,20 @@ TEST(Cli, RulesExplainGraphFacts) {
 
 }  // namespace
 }  // namespace mlaudit
+
+namespace mlaudit {
+namespace {
+
+TEST(Probe, LinksLibTorch) {
+#ifdef MLAUDIT_PROBE_BINARY
+  auto result = testing::run_command(std::string(MLAUDIT_PROBE_BINARY) + " --version");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("LibTorch 1."), std::string::npos) << result.output;
+  EXPECT_EQ(testing::run_command(std::string(MLAUDIT_PROBE_BINARY) + " model.pt").exit_code, 2);
+#else
+  GTEST_SKIP() << "skipping: built with -DMLAUDIT_BUILD_PROBE=OFF, so there is no mlaudit-probe to run";
+#endif
+}
+
+}  // namespace
+}  // namespace mlaudit

@@ -136,6 +136,7 @@ nlohmann::json normalised(nlohmann::json report) {
   report["scan"].erase("root");
   report["scan"].erase("started_at");
   report["scan"]["stats"].erase("seconds");
+  report["scan"]["stats"].erase("phase_seconds");
   return report;
 }
 

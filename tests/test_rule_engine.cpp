@@ -6,6 +6,7 @@
 #include "engine/rule_loader.h"
 #include "engine/schema.h"
 #include "test_support.h"
+#include "util/embedded_files.h"
 
 namespace mlaudit {
 namespace {
@@ -26,6 +27,18 @@ TEST(RuleEngine, EmbeddedRulesLoadCleanly) {
     EXPECT_FALSE(rule->remediation.empty()) << rule->id;
     for (const auto& superseded : rule->supersedes) EXPECT_NE(rules.find(superseded), nullptr) << rule->id << " -> " << superseded;
   }
+}
+
+// Built-in rules skip schema validation at run time, so the suite checks them here.
+TEST(RuleEngine, EmbeddedRulesMatchTheSchema) {
+  size_t checked = 0;
+  for (const EmbeddedFile* file : embedded_files_under("rules/")) {
+    if (std::count(file->path.begin(), file->path.end(), '/') != 2) continue;
+    for (const auto& problem : validate_rule_document(YAML::Load(std::string(file->content))))
+      ADD_FAILURE() << problem.to_string(std::string(file->path));
+    ++checked;
+  }
+  EXPECT_EQ(checked, load_rules({}).rules.size());
 }
 
 TEST(RuleEngine, SchemaErrorsNameFileLineAndColumn) {

@@ -1,5 +1,6 @@
 #include "engine/matcher.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -11,11 +12,39 @@ namespace {
 using Vertex = DataFlowDiagram::Vertex;
 using Edge = DataFlowDiagram::Edge;
 
-bool callee_matches(const std::string& pattern, const std::string& callee) {
-  if (pattern.find_first_of("*?[") == std::string::npos) return pattern == callee;
+// A callee pattern compiled once: most are "*", "prefix.*" or "*.suffix", which need no
+// glob engine on the hot path (every call site of the project is tested).
+class CalleePattern {
+ public:
+  explicit CalleePattern(std::string pattern) : text_(std::move(pattern)) {
+    size_t wildcards = std::count_if(text_.begin(), text_.end(), [](char c) { return c == '*' || c == '?' || c == '['; });
+    if (wildcards == 0) form_ = Form::exact;
+    else if (text_ == "*") form_ = Form::any;
+    else if (wildcards == 1 && text_.back() == '*') form_ = Form::prefix, affix_ = text_.substr(0, text_.size() - 1);
+    else if (wildcards == 1 && text_.front() == '*') form_ = Form::suffix, affix_ = text_.substr(1);
+    else form_ = Form::glob;
+  }
+  bool exact() const { return form_ == Form::exact; }
+  const std::string& text() const { return text_; }
   // Callees hold no '/', so '*' spans dots: "*.execute" matches "sqlite3.connect().cursor().execute".
-  return glob_match(pattern, callee);
-}
+  bool matches(std::string_view callee) const {
+    switch (form_) {
+      case Form::exact: return callee == text_;
+      case Form::any: return true;
+      case Form::prefix: return callee.starts_with(affix_);
+      case Form::suffix: return callee.ends_with(affix_);
+      case Form::glob: return glob_match(text_, callee);
+    }
+    return false;
+  }
+
+ private:
+  enum class Form { exact, any, prefix, suffix, glob };
+  std::string text_, affix_;
+  Form form_ = Form::exact;
+};
+
+bool callee_matches(const std::string& pattern, const std::string& callee) { return CalleePattern(pattern).matches(callee); }
 
 // Values of a DFD element as rules see them: its properties plus id, kind, type, name, zone.
 nlohmann::json element_view(const Element& element) {
@@ -41,14 +70,15 @@ class Matcher {
 
   std::vector<Finding> run() {
     std::unordered_map<std::string, std::vector<const Rule*>> exact_callees;
-    std::vector<std::pair<std::string, const Rule*>> callee_globs;
+    std::vector<std::pair<CalleePattern, const Rule*>> callee_globs;
     std::unordered_map<FactType, std::vector<const Rule*>> fact_rules;
     for (const auto& rule : rules_.rules) {
       switch (rule->match.kind) {
         case MatchKind::call:
           for (const auto& callee : rule->match.callees) {
-            if (callee.find_first_of("*?[") == std::string::npos) exact_callees[callee].push_back(rule.get());
-            else callee_globs.emplace_back(callee, rule.get());
+            CalleePattern pattern(callee);
+            if (pattern.exact()) exact_callees[callee].push_back(rule.get());
+            else callee_globs.emplace_back(std::move(pattern), rule.get());
           }
           break;
         case MatchKind::fact: fact_rules[rule->match.fact_type].push_back(rule.get()); break;
@@ -63,7 +93,7 @@ class Matcher {
         std::vector<const Rule*> candidates;
         if (auto found = exact_callees.find(callee); found != exact_callees.end()) candidates = found->second;
         for (const auto& [pattern, rule] : callee_globs)
-          if (callee_matches(pattern, callee) && std::find(candidates.begin(), candidates.end(), rule) == candidates.end())
+          if (pattern.matches(callee) && std::find(candidates.begin(), candidates.end(), rule) == candidates.end())
             candidates.push_back(rule);
         for (const Rule* rule : candidates) match_fact(*rule, fact);
       }

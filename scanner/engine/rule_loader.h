@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "engine/schema.h"
 
 namespace mlaudit {
 
@@ -25,6 +26,9 @@ struct RuleSet {
 };
 
 RuleSet load_rules(const std::vector<std::filesystem::path>& user_folders);
+
+// Problems of one rule document against rules/rule.schema.yml.
+std::vector<SchemaError> validate_rule_document(const YAML::Node& document);
 
 // Parses one rule document; throws RuleError (with position) on semantic problems.
 std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& source, const std::string& pack);

@@ -454,8 +454,15 @@ void ModuleAnalyzer::visit(TSNode node, int depth) {
 }
 
 void ModuleAnalyzer::visit_children(TSNode node, int depth) {
-  uint32_t count = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < count; ++i) visit(ts_node_named_child(node, i), depth + 1);
+  // A cursor walks siblings in constant time; ts_node_named_child(i) rescans from the first child.
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
+      if (ts_node_is_named(child)) visit(child, depth + 1);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
 }
 
 void ModuleAnalyzer::visit_import(TSNode node) {
@@ -682,7 +689,13 @@ void ModuleAnalyzer::visit_subscript(TSNode node, int depth) {
 
 void ModuleAnalyzer::visit_string(TSNode node) {
   auto raw = node_text(node, source_);
-  if (!frames_.empty() && raw.size() < 40) {
+  // Cheap test before decoding: credential header names all contain one of these.
+  auto maybe_header = [](std::string_view text) {
+    std::string lowered = to_lower(text);
+    return lowered.find("auth") != std::string::npos || lowered.find("api") != std::string::npos ||
+           lowered.find("bearer") != std::string::npos || lowered.find("token") != std::string::npos;
+  };
+  if (!frames_.empty() && raw.size() < 40 && maybe_header(raw)) {
     Value value = eval_string(node, 0);
     if (is_credential_header(value.text)) frames_.back().checks_auth = true;
   }
@@ -772,8 +785,7 @@ nlohmann::json ModuleAnalyzer::describe(TSNode node) {
                          : symbol == g_.lambda       ? "lambda"
                          : symbol == g_.subscript    ? "subscript"
                                                      : "expression";
-      description["kind"] = kind;
-      description["value"] = text_of(node, 120);
+      description["kind"] = kind;  // no value: the text says all that is known
       description["literal"] = false;
       break;
     }
