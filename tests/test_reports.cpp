@@ -118,6 +118,15 @@ TEST(Html, SelfContainedAndComplete) {
   EXPECT_NE(html.find("&gt;"), std::string::npos);                        // snippets are escaped
 }
 
+TEST(Html, ProjectTextIsEscaped) {
+  testing::TempDir root;
+  root.write("app.py", "result = eval(\"<img src=x onerror=alert(1)>\" + payload)\n");
+  std::string html = html_report(testing::scan(root.path(), {"code.eval-exec"}));
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+  EXPECT_NE(html.find("<code>builtins.eval</code>"), std::string::npos);  // `quoted` parts of messages
+}
+
 TEST(Html, ListsSkippedFiles) {
   testing::TempDir root;
   root.write("app.py", "import pickle\npickle.load(f)\n");

@@ -38,6 +38,37 @@ std::string human_size(uint64_t bytes) {
   return buffer;
 }
 
+std::string escape_html(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Escapes text and shows `quoted code` (as rule messages write it) in a code font.
+std::string prose_html(std::string_view text) {
+  std::string escaped = escape_html(text), out;
+  bool open = false;
+  for (char c : escaped) {
+    if (c == '`') {
+      out += open ? "</code>" : "<code>";
+      open = !open;
+    } else {
+      out += c;
+    }
+  }
+  if (open) out += "</code>";
+  return out;
+}
+
 std::string severity_label(Severity severity) {
   switch (severity) {
     case Severity::critical: return "Critical";
@@ -78,9 +109,9 @@ mu::data finding_data(const Finding& finding) {
                     {"rule_id", rule.id},
                     {"confidence", std::string(to_string(rule.confidence))},
                     {"location", where(finding.location)},
-                    {"message", finding.message},
-                    {"description", rule.description},
-                    {"remediation", rule.remediation},
+                    {"message", prose_html(finding.message)},
+                    {"description", prose_html(rule.description)},
+                    {"remediation", prose_html(rule.remediation)},
                     {"fingerprint", finding.fingerprint},
                     {"anchor", "finding-" + finding.fingerprint.substr(0, 12)},
                     {"tags", tags_of(rule)},
@@ -171,12 +202,10 @@ std::string html_report(const ScanResult& result) {
   // Diagram, with elements that findings name outlined by their worst severity.
   DotOptions dot_options;
   for (const auto& finding : result.findings) {
-    if (finding.suppression || finding.subject.empty()) continue;
-    for (const auto& id : split(finding.subject, ' ')) {
-      std::string key(id);
-      if (!result.diagram.find(key)) continue;
-      auto& worst = dot_options.highlights[key];
-      worst = std::max(worst, finding.severity);
+    if (finding.suppression) continue;
+    for (const auto& id : finding.elements) {
+      auto [worst, added] = dot_options.highlights.try_emplace(id, finding.severity);
+      if (!added) worst->second = std::max(worst->second, finding.severity);
     }
   }
   DotGraph dot = to_dot(result.diagram, dot_options);

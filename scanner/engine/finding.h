@@ -31,6 +31,7 @@ struct Finding {
   std::vector<RelatedLocation> path;      // ordered steps of a data-flow path (SARIF codeFlow)
   nlohmann::json evidence = nlohmann::json::object();
   std::string subject;                    // what matched beyond its location (element or path ids)
+  std::vector<std::string> elements;      // ids of the DFD elements involved, for drawing
   std::string snippet;                    // source text of the primary region, secrets masked
   std::string fingerprint;                // mlaudit/v1: stable across line shifts
   std::string line_hash;                  // GitHub's primaryLocationLineHash

@@ -183,6 +183,7 @@ class Matcher {
       finding.location = element.location;
       finding.message = format_message(rule.message, lookup, context.bindings);
       finding.subject = element.id;
+      finding.elements = {element.id};
       finding.evidence = {{"element", element.id}, {"type", element.type}, {"zone", element.zone}};
       for (const auto& [key, value] : element.props.items())
         if (value.is_primitive() || value.size() <= 8) finding.evidence[key] = value;
@@ -218,6 +219,7 @@ class Matcher {
       finding.location = flow.location;
       finding.message = format_message(rule.message, lookup, context.bindings);
       finding.subject = graph[from].id + " -> " + graph[to].id + " (" + flow.label + ")";
+      finding.elements = {graph[from].id, graph[to].id};
       finding.evidence = {{"from", graph[from].name}, {"to", graph[to].name}, {"flow", flow.label}};
       for (const auto& [key, value] : flow.props.items())
         if (value.is_primitive()) finding.evidence[key] = value;
@@ -280,6 +282,7 @@ class Matcher {
     finding.location = sink_element.location.has_region() ? sink_element.location : graph[flows.back()].location;
     finding.message = format_message(rule.message, lookup, context.bindings);
     finding.subject = graph[source].id + " => " + sink_element.id;
+    finding.elements = {graph[source].id, sink_element.id};
     nlohmann::json steps = nlohmann::json::array();
     steps.push_back(graph[source].name);
     for (Edge edge : flows) {
