@@ -129,6 +129,19 @@ std::string artifact_of_format(std::string_view format) {
   return "file";
 }
 
+// Receivers that plausibly hold tabular data: results of dataframe libraries, or names
+// data scientists give frames and rows.
+bool holds_table(const Value& base, std::string_view receiver) {
+  if (base.kind == Value::Kind::object &&
+      (base.text.starts_with("pandas.") || base.text.starts_with("polars.") || base.text.starts_with("pyspark.") ||
+       base.text.starts_with("datasets.") || base.text.find("DataFrame") != std::string::npos ||
+       base.text.find("read_") != std::string::npos))
+    return true;
+  static const RE2 names(
+      R"((?i)(^|[._])(df|dfs|frame|frames|data|dataset|table|train|test|valid|x|x_train|x_test|features|row|rows|record|records|sample|samples|batch|customer|customers|user|users|patient|patients|person|people|applicant|applicants|employee|employees|client|clients|member|members|subject|subjects)(_?\d*|_df|_data)$)");
+  return RE2::PartialMatch(receiver, names);
+}
+
 bool is_feature_list_name(std::string_view name) {
   static const RE2 pattern(R"((?i)(feature|column|^cols$|_cols$|cols_|fields|predictors|attributes|variables|inputs))");
   return RE2::PartialMatch(name, pattern);
@@ -679,8 +692,10 @@ void ModuleAnalyzer::visit_subscript(TSNode node, int depth) {
   if (from_request && key.is_string() && !frames_.empty()) {
     frames_.back().request_fields.push_back(key.text);
   } else if (base.kind != Value::Kind::module) {
-    if (key.is_string() && !key.partial) emit_columns(node, {key.text}, "select", receiver);
-    else if (key.kind == Value::Kind::string_list) emit_columns(node, key.items, "select", receiver);
+    // A list of names selects columns whatever the receiver; a single name only on
+    // something that holds tabular data (dict lookups such as config["lr"] are not columns).
+    if (key.kind == Value::Kind::string_list) emit_columns(node, key.items, "select", receiver);
+    else if (key.is_string() && !key.partial && holds_table(base, receiver)) emit_columns(node, {key.text}, "select", receiver);
   }
   if (!frames_.empty() && key.is_string() && is_credential_header(key.text)) frames_.back().checks_auth = true;
   visit(value, depth + 1);
@@ -725,7 +740,7 @@ std::string ModuleAnalyzer::text_of(TSNode node, size_t limit) const {
 
 nlohmann::json ModuleAnalyzer::describe(TSNode node) {
   nlohmann::json description;
-  description["text"] = text_of(node, 120);
+  description["text"] = text_of(node, 80);
   Value value = eval(node);
   TSSymbol symbol = ts_node_symbol(node);
   switch (value.kind) {
@@ -805,7 +820,7 @@ void ModuleAnalyzer::emit_call(TSNode node, const Callee& callee, const Argument
              {"args", std::move(args)},
              {"kwargs", std::move(kwargs)},
              {"function", frames_.empty() ? "" : frames_.back().name},
-             {"text", text_of(node, 160)}});
+             {"text", text_of(node, 120)}});
 }
 
 std::optional<std::string> ModuleAnalyzer::resolve_target(const ArgumentSpec& spec, const Arguments& arguments,
