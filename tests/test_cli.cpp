@@ -93,7 +93,7 @@ TEST(Cli, UnreadableFileIsReportedAndTheScanGoesOn) {
   auto result = run_command(prefix + mlaudit("scan " + quoted(root.path()) + " --format sarif,json -o " + quoted(out.path())));
   fs::permissions(locked, fs::perms::owner_all);
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  auto report = nlohmann::json::parse(testing::read_text(out.path() / "mlaudit.json"));
+  auto report = nlohmann::ordered_json::parse(testing::read_text(out.path() / "mlaudit.json"));
   bool shell_finding = false;
   for (const auto& finding : report["findings"]) shell_finding = shell_finding || finding["rule_id"] == "code.shell-command-injection";
   EXPECT_TRUE(shell_finding);
@@ -101,7 +101,7 @@ TEST(Cli, UnreadableFileIsReportedAndTheScanGoesOn) {
   for (const auto& diagnostic : report["diagnostics"])
     if (diagnostic["location"]["file"] == "locked.py" && diagnostic["code"] == "unreadable") reported = true;
   EXPECT_TRUE(reported) << report["diagnostics"].dump();
-  auto sarif = nlohmann::json::parse(testing::read_text(out.path() / "mlaudit.sarif"));
+  auto sarif = nlohmann::ordered_json::parse(testing::read_text(out.path() / "mlaudit.sarif"));
   std::string notifications = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].dump();
   EXPECT_NE(notifications.find("locked.py"), std::string::npos);
 }
@@ -112,7 +112,7 @@ TEST(Cli, ReportsInsideTheScannedFolderAreNotScannedNextTime) {
   std::string scan = mlaudit("scan " + quoted(root.path()) + " --format sarif,html,json -q -o " + quoted(root.path() / "reports"));
   ASSERT_EQ(run_command(scan).exit_code, 0);
   ASSERT_EQ(run_command(scan).exit_code, 0);
-  auto report = nlohmann::json::parse(testing::read_text(root.path() / "reports/mlaudit.json"));
+  auto report = nlohmann::ordered_json::parse(testing::read_text(root.path() / "reports/mlaudit.json"));
   EXPECT_EQ(report["scan"]["stats"]["files_scanned"], 1);
 }
 
@@ -130,7 +130,7 @@ TEST(Cli, RulesExplainGraphFacts) {
   EXPECT_EQ(dot.exit_code, 0);
   EXPECT_TRUE(dot.output.starts_with("digraph dfd {")) << dot.output.substr(0, 100);
   auto json = run_command(mlaudit("graph " + project + " --format json"));
-  EXPECT_FALSE(nlohmann::json::parse(json.output)["lineage"].empty());
+  EXPECT_FALSE(nlohmann::ordered_json::parse(json.output)["lineage"].empty());
   auto facts = run_command(mlaudit("facts " + project + " --type route"));
   EXPECT_EQ(facts.exit_code, 0);
   EXPECT_NE(facts.output.find("\"path\":\"/predict\""), std::string::npos);

@@ -95,7 +95,7 @@ jobs:
   EXPECT_TRUE(workflows[0].props["checks_out_pr_head"].get<bool>());
   auto stages = facts_of(extraction, FactType::dvc_stage);
   ASSERT_EQ(stages.size(), 1u);
-  EXPECT_EQ(stages[0].props["outs"], nlohmann::json::array({"clean.csv"}));
+  EXPECT_EQ(stages[0].props["outs"], nlohmann::ordered_json::array({"clean.csv"}));
   auto tracked = facts_of(extraction, FactType::dvc_tracked);
   ASSERT_EQ(tracked.size(), 2u);
   auto remotes = facts_of(extraction, FactType::dvc_remote);
@@ -112,7 +112,7 @@ TEST(ConfigExtractors, DependencyManifests) {
   root.write("environment.yml", "name: e\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy=1.26.4\n"
                                 "  - scipy\n  - pip:\n    - mlflow==2.2.0\n");
   auto dependencies = facts_of(testing::extract(root.path()), FactType::dependency);
-  std::map<std::string, nlohmann::json> by_name;
+  std::map<std::string, nlohmann::ordered_json> by_name;
   for (const auto& fact : dependencies) by_name[fact.props["name"]] = fact.props;
   EXPECT_EQ(by_name["torch"]["version"], "2.1.0");
   EXPECT_TRUE(by_name["torch"]["pinned"].get<bool>());
@@ -148,7 +148,7 @@ CMD ["gunicorn", "-b", "0.0.0.0:8000", "service.api:app"]
   auto summary = facts_of(extraction, FactType::dockerfile);
   ASSERT_EQ(summary.size(), 1u);
   EXPECT_FALSE(summary[0].props["runs_as_root"].get<bool>());
-  EXPECT_EQ(summary[0].props["scripts"], nlohmann::json::array({"service/api.py"}));
+  EXPECT_EQ(summary[0].props["scripts"], nlohmann::ordered_json::array({"service/api.py"}));
   auto instructions = facts_of(extraction, FactType::docker_instruction);
   EXPECT_EQ(instructions[1].props["arguments"], "pip install torch==2.3.0");
   auto env = facts_of(extraction, FactType::env_assignment);

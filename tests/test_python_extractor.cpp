@@ -178,13 +178,13 @@ def checked():
 )", FactType::route);
   ASSERT_EQ(routes.size(), 3u);
   EXPECT_EQ(routes[0].props["path"], "/open");
-  EXPECT_EQ(routes[0].props["methods"], nlohmann::json::array({"POST"}));
+  EXPECT_EQ(routes[0].props["methods"], nlohmann::ordered_json::array({"POST"}));
   EXPECT_FALSE(routes[0].props["auth"].get<bool>());
   EXPECT_TRUE(routes[0].props["decision"].get<bool>());
   EXPECT_EQ(routes[0].location.line, 5u);
   EXPECT_TRUE(routes[1].props["auth"].get<bool>());
   EXPECT_TRUE(routes[2].props["auth"].get<bool>());
-  EXPECT_EQ(routes[2].props["methods"], nlohmann::json::array({"GET"}));
+  EXPECT_EQ(routes[2].props["methods"], nlohmann::ordered_json::array({"GET"}));
 }
 
 TEST(PythonExtractor, AppWideHooksProtectEveryRoute) {
@@ -281,12 +281,12 @@ print("row", row["phone_number"])
   auto extraction = testing::extract(root.path());
   auto features = testing::facts_of(extraction, FactType::feature_list);
   ASSERT_EQ(features.size(), 1u);
-  EXPECT_EQ(features[0].props["columns"], nlohmann::json::array({"age", "income", "email"}));
+  EXPECT_EQ(features[0].props["columns"], nlohmann::ordered_json::array({"age", "income", "email"}));
   auto columns = testing::facts_of(extraction, FactType::column_ref);
   std::vector<std::string> actions;
   for (const auto& column : columns) actions.push_back(column.props["action"]);
   EXPECT_EQ(actions, (std::vector<std::string>{"read", "select", "select", "drop", "select"}));
-  EXPECT_EQ(columns[1].props["columns"], nlohmann::json::array({"age", "income", "email"}));
+  EXPECT_EQ(columns[1].props["columns"], nlohmann::ordered_json::array({"age", "income", "email"}));
   auto logs = testing::facts_of(extraction, FactType::log_call);
   ASSERT_EQ(logs.size(), 2u);
   auto names = logs[0].props["names"];

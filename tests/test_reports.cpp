@@ -45,7 +45,7 @@ TEST(Sarif, ShapeGitHubExpects) {
     code_flow = code_flow || item.contains("codeFlows");
   }
   auto tags = rules[0]["properties"]["tags"];
-  EXPECT_TRUE(std::any_of(tags.begin(), tags.end(), [](const nlohmann::json& tag) { return tag.get<std::string>().starts_with("external/cwe/cwe-"); }));
+  EXPECT_TRUE(std::any_of(tags.begin(), tags.end(), [](const nlohmann::ordered_json& tag) { return tag.get<std::string>().starts_with("external/cwe/cwe-"); }));
   EXPECT_FALSE(run["taxonomies"].empty());
   EXPECT_TRUE(run["invocations"][0]["toolExecutionNotifications"].is_array());
   EXPECT_TRUE(code_flow);  // stride.training-data-exposed-through-model is a path rule
@@ -141,7 +141,7 @@ TEST(Html, ListsSkippedFiles) {
 
 // The JSON report of each sample project, with run-specific values removed, must match
 // tests/golden/. After an intended change: MLAUDIT_UPDATE_GOLDEN=1 ./mlaudit_tests.
-nlohmann::json normalised(nlohmann::json report) {
+nlohmann::ordered_json normalised(nlohmann::ordered_json report) {
   report["scan"].erase("root");
   report["scan"].erase("started_at");
   report["scan"]["stats"].erase("seconds");
@@ -152,17 +152,17 @@ nlohmann::json normalised(nlohmann::json report) {
 TEST(Golden, SampleProjectReports) {
   for (const char* name : {"vulnerable-service", "clean-service"}) {
     fs::path golden = testing::source_dir() / "tests" / "golden" / (std::string(name) + ".json");
-    nlohmann::json actual = normalised(json_report(project(name)));
+    nlohmann::ordered_json actual = normalised(json_report(project(name)));
     if (std::getenv("MLAUDIT_UPDATE_GOLDEN")) {
       fs::create_directories(golden.parent_path());
       std::ofstream(golden) << actual.dump(2) << "\n";
     }
     ASSERT_TRUE(fs::exists(golden)) << golden;
-    nlohmann::json expected = nlohmann::json::parse(testing::read_text(golden));
+    nlohmann::ordered_json expected = nlohmann::ordered_json::parse(testing::read_text(golden));
     EXPECT_EQ(actual["summary"], expected["summary"]) << name;
     EXPECT_EQ(actual["findings"].size(), expected["findings"].size()) << name;
     EXPECT_EQ(actual, expected) << name << ": diff against " << golden << "\n"
-                                << nlohmann::json::diff(expected, actual).dump(2).substr(0, 3000);
+                                << nlohmann::ordered_json::diff(expected, actual).dump(2).substr(0, 3000);
   }
 }
 

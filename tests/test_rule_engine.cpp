@@ -11,7 +11,7 @@
 namespace mlaudit {
 namespace {
 
-bool holds(const std::string& condition_yaml, const nlohmann::json& subject) {
+bool holds(const std::string& condition_yaml, const nlohmann::ordered_json& subject) {
   auto predicate = parse_predicate(YAML::Load(condition_yaml));
   KeyLookup lookup = [&](const KeyPath& path) { return find_path(subject, path); };
   MatchContext context;
@@ -104,7 +104,7 @@ match:
 }
 
 TEST(RuleEngine, Conditions) {
-  nlohmann::json call = {{"callee", "subprocess.run"},
+  nlohmann::ordered_json call = {{"callee", "subprocess.run"},
                          {"args", {{{"kind", "fstring"}, {"literal", false}}}},
                          {"kwargs", {{"shell", {{"value", true}}}}},
                          {"port", "5000"},
@@ -123,9 +123,9 @@ TEST(RuleEngine, Conditions) {
 }
 
 TEST(RuleEngine, MessagesUseMatchedValues) {
-  nlohmann::json subject = {{"callee", "yaml.load"}, {"args", {{{"text", "open(f)"}}}}};
+  nlohmann::ordered_json subject = {{"callee", "yaml.load"}, {"args", {{{"text", "open(f)"}}}}};
   KeyLookup lookup = [&](const KeyPath& path) { return find_path(subject, path); };
-  EXPECT_EQ(format_message("`{callee}` on {args.0.text} ({missing})", lookup, nlohmann::json::object()),
+  EXPECT_EQ(format_message("`{callee}` on {args.0.text} ({missing})", lookup, nlohmann::ordered_json::object()),
             "`yaml.load` on open(f) (?)");
 }
 

@@ -71,7 +71,7 @@ Expectations expectations_for(const fs::path& fixture, const std::string& id) {
     if (!entry.is_regular_file() || binary_name(entry.path())) continue;
     std::string relative = entry.path().lexically_relative(fixture).generic_string();
     if (relative == "expected.json") {
-      auto sidecar = nlohmann::json::parse(testing::read_text(entry.path()));
+      auto sidecar = nlohmann::ordered_json::parse(testing::read_text(entry.path()));
       for (const auto& item : sidecar["findings"])
         if (!item.contains("rule") || item["rule"] == id)
           expectations.fire.emplace(item["file"].get<std::string>(), item.value("line", 0u));

@@ -2,8 +2,8 @@
 
 namespace mlaudit {
 
-nlohmann::json location_json(const Location& location) {
-  nlohmann::json json = {{"file", location.file}};
+nlohmann::ordered_json location_json(const Location& location) {
+  nlohmann::ordered_json json = {{"file", location.file}};
   if (location.has_region()) {
     json["line"] = location.line;
     json["column"] = location.column;
@@ -13,9 +13,9 @@ nlohmann::json location_json(const Location& location) {
   return json;
 }
 
-nlohmann::json graph_json(const DataFlowDiagram& diagram) {
+nlohmann::ordered_json graph_json(const DataFlowDiagram& diagram) {
   const auto& graph = diagram.graph();
-  nlohmann::json zones = nlohmann::json::array(), elements = nlohmann::json::array(), flows = nlohmann::json::array();
+  nlohmann::ordered_json zones = nlohmann::ordered_json::array(), elements = nlohmann::ordered_json::array(), flows = nlohmann::ordered_json::array();
   for (const auto& zone : diagram.zones())
     zones.push_back({{"id", zone.id}, {"name", zone.name}, {"description", zone.description}});
   for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
@@ -30,7 +30,7 @@ nlohmann::json graph_json(const DataFlowDiagram& diagram) {
   }
   for (auto [it, end] = boost::edges(graph); it != end; ++it) {
     const Flow& flow = graph[*it];
-    nlohmann::json also = nlohmann::json::array();
+    nlohmann::ordered_json also = nlohmann::ordered_json::array();
     for (const auto& location : flow.also_at) also.push_back(location_json(location));
     flows.push_back({{"from", graph[boost::source(*it, graph)].id},
                      {"to", graph[boost::target(*it, graph)].id},
@@ -39,9 +39,9 @@ nlohmann::json graph_json(const DataFlowDiagram& diagram) {
                      {"also_at", also},
                      {"props", flow.props}});
   }
-  nlohmann::json lineage = nlohmann::json::array();
+  nlohmann::ordered_json lineage = nlohmann::ordered_json::array();
   for (const auto& path : dataset_lineage(diagram)) {
-    nlohmann::json steps = nlohmann::json::array({graph[path.source].id});
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array({graph[path.source].id});
     for (auto edge : path.flows) steps.push_back(graph[boost::target(edge, graph)].id);
     lineage.push_back({{"from", graph[path.source].id}, {"to", graph[path.sink].id}, {"path", steps}});
   }

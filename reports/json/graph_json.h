@@ -6,7 +6,7 @@
 
 namespace mlaudit {
 
-nlohmann::json location_json(const Location& location);
-nlohmann::json graph_json(const DataFlowDiagram& diagram);
+nlohmann::ordered_json location_json(const Location& location);
+nlohmann::ordered_json graph_json(const DataFlowDiagram& diagram);
 
 }  // namespace mlaudit

@@ -5,12 +5,12 @@
 
 namespace mlaudit {
 
-nlohmann::json finding_json(const Finding& finding) {
+nlohmann::ordered_json finding_json(const Finding& finding) {
   const Rule& rule = *finding.rule;
-  nlohmann::json related = nlohmann::json::array(), path = nlohmann::json::array();
+  nlohmann::ordered_json related = nlohmann::ordered_json::array(), path = nlohmann::ordered_json::array();
   for (const auto& item : finding.related) related.push_back({{"location", location_json(item.location)}, {"message", item.message}});
   for (const auto& step : finding.path) path.push_back({{"location", location_json(step.location)}, {"message", step.message}});
-  nlohmann::json json = {{"rule_id", rule.id},
+  nlohmann::ordered_json json = {{"rule_id", rule.id},
                          {"title", rule.title},
                          {"severity", std::string(to_string(finding.severity))},
                          {"confidence", std::string(to_string(rule.confidence))},
@@ -30,15 +30,15 @@ nlohmann::json finding_json(const Finding& finding) {
                            {"ai_act", rule.taxonomy.ai_act},
                            {"atlas", rule.taxonomy.atlas},
                            {"owasp_ml", rule.taxonomy.owasp_ml}}}};
-  json["suppression"] = finding.suppression ? nlohmann::json{{"kind", finding.suppression->kind},
+  json["suppression"] = finding.suppression ? nlohmann::ordered_json{{"kind", finding.suppression->kind},
                                                              {"justification", finding.suppression->justification},
                                                              {"location", location_json(finding.suppression->location)}}
-                                            : nlohmann::json();
+                                            : nlohmann::ordered_json();
   return json;
 }
 
-nlohmann::json inventory_json(const ScanResult& result) {
-  nlohmann::json models = nlohmann::json::array(), datasets = nlohmann::json::array();
+nlohmann::ordered_json inventory_json(const ScanResult& result) {
+  nlohmann::ordered_json models = nlohmann::ordered_json::array(), datasets = nlohmann::ordered_json::array();
   for (const auto& fact : result.extraction.facts) {
     if (fact.type == FactType::model_artifact) models.push_back({{"path", fact.location.file}, {"props", fact.props}});
     if (fact.type == FactType::dataset) datasets.push_back({{"path", fact.location.file}, {"props", fact.props}});
@@ -46,19 +46,19 @@ nlohmann::json inventory_json(const ScanResult& result) {
   return {{"models", models}, {"datasets", datasets}};
 }
 
-nlohmann::json json_report(const ScanResult& result) {
+nlohmann::ordered_json json_report(const ScanResult& result) {
   ScanSummary summary = summarize(result);
-  nlohmann::json by_severity = nlohmann::json::object(), by_stride = nlohmann::json::object();
+  nlohmann::ordered_json by_severity = nlohmann::ordered_json::object(), by_stride = nlohmann::ordered_json::object();
   for (const auto& [severity, count] : summary.by_severity) by_severity[std::string(to_string(severity))] = count;
   for (const auto& [category, count] : summary.by_stride) by_stride[category] = count;
-  nlohmann::json findings = nlohmann::json::array();
+  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const auto& finding : result.findings) findings.push_back(finding_json(finding));
-  nlohmann::json skipped = nlohmann::json::array();
+  nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
   for (const auto& file : result.extraction.files)
     if (!file.scanned()) skipped.push_back({{"path", file.path}, {"reason", file.skip_reason}, {"folder", false}});
   for (const auto& entry : result.walk.skipped)
     skipped.push_back({{"path", entry.relative}, {"reason", entry.reason}, {"folder", entry.is_directory}});
-  nlohmann::json diagnostics = nlohmann::json::array();
+  nlohmann::ordered_json diagnostics = nlohmann::ordered_json::array();
   for (const auto& diagnostic : result.diagnostics)
     diagnostics.push_back({{"level", std::string(to_string(diagnostic.level))},
                            {"code", diagnostic.code},

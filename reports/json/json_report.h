@@ -7,8 +7,8 @@
 
 namespace mlaudit {
 
-nlohmann::json json_report(const ScanResult& result);
-nlohmann::json finding_json(const Finding& finding);
-nlohmann::json inventory_json(const ScanResult& result);
+nlohmann::ordered_json json_report(const ScanResult& result);
+nlohmann::ordered_json finding_json(const Finding& finding);
+nlohmann::ordered_json inventory_json(const ScanResult& result);
 
 }  // namespace mlaudit

@@ -31,10 +31,10 @@ std::string pascal_case(std::string_view title) {
   return name;
 }
 
-nlohmann::json physical_location(const Location& location, const std::string& snippet = {}) {
-  nlohmann::json physical = {{"artifactLocation", {{"uri", path_to_uri(location.file)}, {"uriBaseId", "%SRCROOT%"}}}};
+nlohmann::ordered_json physical_location(const Location& location, const std::string& snippet = {}) {
+  nlohmann::ordered_json physical = {{"artifactLocation", {{"uri", path_to_uri(location.file)}, {"uriBaseId", "%SRCROOT%"}}}};
   if (location.has_region()) {
-    nlohmann::json region = {{"startLine", location.line}};
+    nlohmann::ordered_json region = {{"startLine", location.line}};
     if (location.column > 0) region["startColumn"] = location.column;
     if (location.end_line >= location.line && location.end_line > 0) region["endLine"] = location.end_line;
     if (location.end_column > 0 && (location.end_line > location.line || location.end_column > location.column))
@@ -54,8 +54,8 @@ std::string precision_of(Confidence confidence) {
 }
 
 // GitHub shows tags; these make results filterable by CWE, STRIDE and regulation.
-nlohmann::json tags_of(const Rule& rule) {
-  nlohmann::json tags = nlohmann::json::array({"security", "mlaudit/" + rule.pack});
+nlohmann::ordered_json tags_of(const Rule& rule) {
+  nlohmann::ordered_json tags = nlohmann::ordered_json::array({"security", "mlaudit/" + rule.pack});
   for (int cwe : rule.taxonomy.cwe) tags.push_back("external/cwe/cwe-" + std::to_string(cwe));
   tags.push_back("stride/" + rule.taxonomy.stride);
   for (const auto& article : rule.taxonomy.gdpr) tags.push_back("gdpr/" + article);
@@ -92,13 +92,13 @@ std::string help_markdown(const Rule& rule) {
   return markdown;
 }
 
-nlohmann::json relationships_of(const Rule& rule) {
-  nlohmann::json relationships = nlohmann::json::array();
+nlohmann::ordered_json relationships_of(const Rule& rule) {
+  nlohmann::ordered_json relationships = nlohmann::ordered_json::array();
   auto add = [&](const std::string& key, const std::string& id) {
     const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(key);
     if (!catalog) return;
     relationships.push_back({{"target", {{"id", id}, {"toolComponent", {{"name", catalog->name}}}}},
-                             {"kinds", nlohmann::json::array({"superset"})}});
+                             {"kinds", nlohmann::ordered_json::array({"superset"})}});
   };
   for (int cwe : rule.taxonomy.cwe) add("cwe", std::to_string(cwe));
   add("stride", rule.taxonomy.stride);
@@ -109,8 +109,8 @@ nlohmann::json relationships_of(const Rule& rule) {
   return relationships;
 }
 
-nlohmann::json rule_descriptor(const Rule& rule) {
-  nlohmann::json descriptor = {
+nlohmann::ordered_json rule_descriptor(const Rule& rule) {
+  nlohmann::ordered_json descriptor = {
       {"id", rule.id},
       {"name", pascal_case(rule.title)},
       {"shortDescription", {{"text", sentence(rule.title)}}},
@@ -129,7 +129,7 @@ nlohmann::json rule_descriptor(const Rule& rule) {
 }
 
 // Only the taxa rules actually cite, to keep the file small.
-nlohmann::json taxonomies(const ScanResult& result) {
+nlohmann::ordered_json taxonomies(const ScanResult& result) {
   std::map<std::string, std::set<std::string>> cited;
   for (const auto& rule : result.rules.rules) {
     for (int cwe : rule->taxonomy.cwe) cited["cwe"].insert(std::to_string(cwe));
@@ -139,14 +139,14 @@ nlohmann::json taxonomies(const ScanResult& result) {
     for (const auto& id : rule->taxonomy.atlas) cited["atlas"].insert(id);
     for (const auto& id : rule->taxonomy.owasp_ml) cited["owasp_ml"].insert(id);
   }
-  nlohmann::json components = nlohmann::json::array();
+  nlohmann::ordered_json components = nlohmann::ordered_json::array();
   for (const auto& catalog : TaxonomyCatalogs::embedded().all()) {
     if (!cited.contains(catalog.key)) continue;
-    nlohmann::json taxa = nlohmann::json::array();
+    nlohmann::ordered_json taxa = nlohmann::ordered_json::array();
     for (const auto& id : cited[catalog.key]) {
       const TaxonomyEntry* entry = catalog.find(id);
       if (!entry) continue;
-      nlohmann::json taxon = {{"id", id}, {"name", entry->name}, {"shortDescription", {{"text", sentence(entry->name)}}}};
+      nlohmann::ordered_json taxon = {{"id", id}, {"name", entry->name}, {"shortDescription", {{"text", sentence(entry->name)}}}};
       if (!entry->url.empty()) taxon["helpUri"] = entry->url;
       taxa.push_back(taxon);
     }
@@ -160,10 +160,10 @@ nlohmann::json taxonomies(const ScanResult& result) {
   return components;
 }
 
-nlohmann::json notification(const std::string& level, const std::string& id, const std::string& text,
+nlohmann::ordered_json notification(const std::string& level, const std::string& id, const std::string& text,
                             const Location& location) {
-  nlohmann::json item = {{"level", level}, {"message", {{"text", sentence(text)}}}, {"descriptor", {{"id", id}}}};
-  if (!location.file.empty() && location.file != ".") item["locations"] = nlohmann::json::array({{{"physicalLocation", physical_location(location)}}});
+  nlohmann::ordered_json item = {{"level", level}, {"message", {{"text", sentence(text)}}}, {"descriptor", {{"id", id}}}};
+  if (!location.file.empty() && location.file != ".") item["locations"] = nlohmann::ordered_json::array({{{"physicalLocation", physical_location(location)}}});
   return item;
 }
 
@@ -190,28 +190,28 @@ std::string path_to_uri(std::string_view path) {
   return uri;
 }
 
-nlohmann::json sarif_report(const ScanResult& result, const SarifOptions& options) {
-  nlohmann::json rules = nlohmann::json::array();
+nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions& options) {
+  nlohmann::ordered_json rules = nlohmann::ordered_json::array();
   std::map<std::string, size_t> rule_index;
   for (const auto& rule : result.rules.rules) {
     rule_index[rule->id] = rules.size();
     rules.push_back(rule_descriptor(*rule));
   }
 
-  nlohmann::json results = nlohmann::json::array();
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const auto& finding : result.findings) {
     if (finding.suppression && !options.include_suppressed) continue;
-    nlohmann::json item = {{"ruleId", finding.rule->id},
+    nlohmann::ordered_json item = {{"ruleId", finding.rule->id},
                            {"ruleIndex", rule_index.at(finding.rule->id)},
                            {"level", std::string(sarif_level(finding.severity))},
                            {"message", {{"text", sentence(finding.message)}}},
-                           {"locations", nlohmann::json::array({{{"physicalLocation",
+                           {"locations", nlohmann::ordered_json::array({{{"physicalLocation",
                                                                   physical_location(finding.location, finding.snippet)}}})}};
-    nlohmann::json fingerprints = {{kFingerprintKey, finding.fingerprint}};
+    nlohmann::ordered_json fingerprints = {{kFingerprintKey, finding.fingerprint}};
     if (!finding.line_hash.empty()) fingerprints["primaryLocationLineHash"] = finding.line_hash;
     item["partialFingerprints"] = fingerprints;
     if (!finding.related.empty()) {
-      nlohmann::json related = nlohmann::json::array();
+      nlohmann::ordered_json related = nlohmann::ordered_json::array();
       int id = 1;
       for (const auto& location : finding.related)
         related.push_back({{"id", id++}, {"physicalLocation", physical_location(location.location)},
@@ -219,14 +219,14 @@ nlohmann::json sarif_report(const ScanResult& result, const SarifOptions& option
       item["relatedLocations"] = related;
     }
     if (!finding.path.empty()) {
-      nlohmann::json steps = nlohmann::json::array();
+      nlohmann::ordered_json steps = nlohmann::ordered_json::array();
       for (const auto& step : finding.path)
         steps.push_back({{"location", {{"physicalLocation", physical_location(step.location)},
                                        {"message", {{"text", sentence(step.message)}}}}}});
-      item["codeFlows"] = nlohmann::json::array({{{"threadFlows", nlohmann::json::array({{{"locations", steps}}})}}});
+      item["codeFlows"] = nlohmann::ordered_json::array({{{"threadFlows", nlohmann::ordered_json::array({{{"locations", steps}}})}}});
     }
     if (finding.suppression)
-      item["suppressions"] = nlohmann::json::array({{{"kind", finding.suppression->kind},
+      item["suppressions"] = nlohmann::ordered_json::array({{{"kind", finding.suppression->kind},
                                                      {"status", "accepted"},
                                                      {"justification", finding.suppression->justification}}});
     item["properties"] = {{"severity", std::string(to_string(finding.severity))},
@@ -235,7 +235,7 @@ nlohmann::json sarif_report(const ScanResult& result, const SarifOptions& option
     results.push_back(std::move(item));
   }
 
-  nlohmann::json notifications = nlohmann::json::array();
+  nlohmann::ordered_json notifications = nlohmann::ordered_json::array();
   for (const auto& file : result.extraction.files)
     if (!file.scanned())
       notifications.push_back(notification("note", "skipped-file", "Skipped: " + file.skip_reason, Location{file.path}));
@@ -246,7 +246,7 @@ nlohmann::json sarif_report(const ScanResult& result, const SarifOptions& option
     notifications.push_back(notification(std::string(to_string(diagnostic.level)), diagnostic.code, diagnostic.message,
                                          diagnostic.location));
 
-  nlohmann::json run = {
+  nlohmann::ordered_json run = {
       {"tool",
        {{"driver",
          {{"name", "mlaudit"},
@@ -256,7 +256,7 @@ nlohmann::json sarif_report(const ScanResult& result, const SarifOptions& option
           {"rules", rules}}}}},
       {"taxonomies", taxonomies(result)},
       {"invocations",
-       nlohmann::json::array({{{"executionSuccessful", true},
+       nlohmann::ordered_json::array({{{"executionSuccessful", true},
                                {"startTimeUtc", result.started_at},
                                {"toolExecutionNotifications", notifications}}})},
       {"originalUriBaseIds", {{"%SRCROOT%", {{"uri", file_uri(result.root)}}}}},
@@ -268,7 +268,7 @@ nlohmann::json sarif_report(const ScanResult& result, const SarifOptions& option
         {"findingsSuperseded", result.superseded}}}};
   if (result.baseline_used)  // what survives a baseline comparison is new by definition
     for (auto& item : run["results"]) item["baselineState"] = "new";
-  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", nlohmann::json::array({run})}};
+  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", nlohmann::ordered_json::array({run})}};
 }
 
 }  // namespace mlaudit

@@ -13,7 +13,7 @@ struct SarifOptions {
   bool include_suppressed = true;   // GitHub shows suppressed results as open: --no-suppressed drops them
 };
 
-nlohmann::json sarif_report(const ScanResult& result, const SarifOptions& options = {});
+nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions& options = {});
 
 // Percent-encodes a relative path for use as a SARIF artifact URI.
 std::string path_to_uri(std::string_view path);

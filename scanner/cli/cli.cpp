@@ -195,7 +195,7 @@ RuleSet load_rules_or_throw(const std::vector<std::string>& folders) {
 int rules_command(const std::vector<std::string>& folders, bool as_json, std::ostream& out) {
   RuleSet rules = load_rules_or_throw(folders);
   if (as_json) {
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& rule : rules.rules)
       list.push_back({{"id", rule->id}, {"title", rule->title}, {"severity", std::string(to_string(rule->severity))},
                       {"confidence", std::string(to_string(rule->confidence))}, {"stride", rule->taxonomy.stride},
@@ -269,7 +269,7 @@ int facts_command(const std::string& path, const std::string& type, std::ostream
   Extraction extraction = extract_only(path, 0);
   for (const auto& fact : extraction.facts) {
     if (only && fact.type != *only) continue;
-    out << nlohmann::json{{"type", std::string(to_string(fact.type))},
+    out << nlohmann::ordered_json{{"type", std::string(to_string(fact.type))},
                           {"file", fact.location.file},
                           {"line", fact.location.line},
                           {"column", fact.location.column},

@@ -29,7 +29,7 @@ struct Finding {
   std::string message;
   std::vector<RelatedLocation> related;
   std::vector<RelatedLocation> path;      // ordered steps of a data-flow path (SARIF codeFlow)
-  nlohmann::json evidence = nlohmann::json::object();
+  nlohmann::ordered_json evidence = nlohmann::ordered_json::object();
   std::string subject;                    // what matched beyond its location (element or path ids)
   std::vector<std::string> elements;      // ids of the DFD elements involved, for drawing
   std::string snippet;                    // source text of the primary region, secrets masked

@@ -47,8 +47,8 @@ class CalleePattern {
 bool callee_matches(const std::string& pattern, const std::string& callee) { return CalleePattern(pattern).matches(callee); }
 
 // Values of a DFD element as rules see them: its properties plus id, kind, type, name, zone.
-nlohmann::json element_view(const Element& element) {
-  nlohmann::json view = element.props;
+nlohmann::ordered_json element_view(const Element& element) {
+  nlohmann::ordered_json view = element.props;
   view["id"] = element.id;
   view["kind"] = std::string(to_string(element.kind));
   view["type"] = element.type;
@@ -60,34 +60,25 @@ nlohmann::json element_view(const Element& element) {
 
 class Matcher {
  public:
-  Matcher(const RuleSet& rules, const Extraction& extraction, const DataFlowDiagram& diagram,
-          const AdvisoryCatalogs& advisories)
-      : rules_(rules), extraction_(extraction), diagram_(diagram), advisories_(advisories) {
-    const auto& graph = diagram.graph();
-    views_.reserve(boost::num_vertices(graph));
-    for (auto [it, end] = boost::vertices(graph); it != end; ++it) views_.push_back(element_view(graph[*it]));
-  }
+  Matcher(const RuleSet& rules, const AdvisoryCatalogs& advisories) : rules_(rules), advisories_(advisories) {}
 
-  std::vector<Finding> run() {
+  std::vector<Finding> match_facts(const Extraction& extraction) {
+    extraction_ = &extraction;
     std::unordered_map<std::string, std::vector<const Rule*>> exact_callees;
     std::vector<std::pair<CalleePattern, const Rule*>> callee_globs;
     std::unordered_map<FactType, std::vector<const Rule*>> fact_rules;
     for (const auto& rule : rules_.rules) {
-      switch (rule->match.kind) {
-        case MatchKind::call:
-          for (const auto& callee : rule->match.callees) {
-            CalleePattern pattern(callee);
-            if (pattern.exact()) exact_callees[callee].push_back(rule.get());
-            else callee_globs.emplace_back(std::move(pattern), rule.get());
-          }
-          break;
-        case MatchKind::fact: fact_rules[rule->match.fact_type].push_back(rule.get()); break;
-        case MatchKind::element: match_elements(*rule); break;
-        case MatchKind::flow: match_flows(*rule); break;
-        case MatchKind::path: match_paths(*rule); break;
+      if (rule->match.kind == MatchKind::call) {
+        for (const auto& callee : rule->match.callees) {
+          CalleePattern pattern(callee);
+          if (pattern.exact()) exact_callees[callee].push_back(rule.get());
+          else callee_globs.emplace_back(std::move(pattern), rule.get());
+        }
+      } else if (rule->match.kind == MatchKind::fact) {
+        fact_rules[rule->match.fact_type].push_back(rule.get());
       }
     }
-    for (const auto& fact : extraction_.facts) {
+    for (const auto& fact : extraction.facts) {
       if (fact.type == FactType::call) {
         const std::string callee = fact.props.value("callee", "");
         std::vector<const Rule*> candidates;
@@ -103,9 +94,25 @@ class Matcher {
     return std::move(findings_);
   }
 
+  std::vector<Finding> match_graph(const DataFlowDiagram& diagram) {
+    diagram_ = &diagram;
+    const auto& graph = diagram.graph();
+    views_.reserve(boost::num_vertices(graph));
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it) views_.push_back(element_view(graph[*it]));
+    for (const auto& rule : rules_.rules) {
+      switch (rule->match.kind) {
+        case MatchKind::element: match_elements(*rule); break;
+        case MatchKind::flow: match_flows(*rule); break;
+        case MatchKind::path: match_paths(*rule); break;
+        default: break;
+      }
+    }
+    return std::move(findings_);
+  }
+
  private:
-  KeyLookup fact_lookup(const Fact& fact, nlohmann::json& scratch) const {
-    return [&fact, &scratch](const KeyPath& path) -> const nlohmann::json* {
+  KeyLookup fact_lookup(const Fact& fact, nlohmann::ordered_json& scratch) const {
+    return [&fact, &scratch](const KeyPath& path) -> const nlohmann::ordered_json* {
       if (path.size() == 1 && path[0] == "$file") return &(scratch = fact.location.file);
       if (path.size() == 1 && path[0] == "$type") return &(scratch = std::string(to_string(fact.type)));
       return find_path(fact.props, path);
@@ -117,7 +124,7 @@ class Matcher {
     auto& files = exempt_files_[&rule];
     if (!files) {
       files.emplace();
-      for (const auto& fact : extraction_.facts) {
+      for (const auto& fact : extraction_->facts) {
         for (const auto& exemption : rule.match.unless_same_file) {
           bool type_ok = exemption.fact_type ? fact.type == *exemption.fact_type : fact.type == FactType::call;
           if (!type_ok) continue;
@@ -127,7 +134,7 @@ class Matcher {
                              [&](const std::string& pattern) { return callee_matches(pattern, callee); }))
               continue;
           }
-          nlohmann::json scratch;
+          nlohmann::ordered_json scratch;
           MatchContext context{&advisories_, {}};
           if (exemption.where && !exemption.where->evaluate(fact_lookup(fact, scratch), context)) continue;
           files->insert(fact.location.file);
@@ -138,7 +145,7 @@ class Matcher {
   }
 
   void match_fact(const Rule& rule, const Fact& fact) {
-    nlohmann::json scratch;
+    nlohmann::ordered_json scratch;
     KeyLookup lookup = fact_lookup(fact, scratch);
     MatchContext context{&advisories_, {}};
     if (rule.match.where && !rule.match.where->evaluate(lookup, context)) return;
@@ -158,24 +165,24 @@ class Matcher {
   }
 
   bool selects(const ElementSelector& selector, Vertex vertex, MatchContext& context) const {
-    const Element& element = diagram_.graph()[vertex];
+    const Element& element = diagram_->graph()[vertex];
     if (selector.kind && element.kind != *selector.kind) return false;
     if (!selector.types.empty() &&
         std::find(selector.types.begin(), selector.types.end(), element.type) == selector.types.end())
       return false;
     if (!selector.where) return true;
-    const nlohmann::json& view = views_[vertex];
+    const nlohmann::ordered_json& view = views_[vertex];
     KeyLookup lookup = [&view](const KeyPath& path) { return find_path(view, path); };
     return selector.where->evaluate(lookup, context);
   }
 
   void match_elements(const Rule& rule) {
-    const auto& graph = diagram_.graph();
+    const auto& graph = diagram_->graph();
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
       MatchContext context{&advisories_, {}};
       if (!selects(rule.match.element, *it, context)) continue;
       const Element& element = graph[*it];
-      const nlohmann::json& view = views_[*it];
+      const nlohmann::ordered_json& view = views_[*it];
       KeyLookup lookup = [&view](const KeyPath& path) { return find_path(view, path); };
       Finding finding;
       finding.rule = &rule;
@@ -192,11 +199,11 @@ class Matcher {
   }
 
   KeyLookup flow_lookup(Edge edge) const {
-    const auto& graph = diagram_.graph();
-    const nlohmann::json& from = views_[boost::source(edge, graph)];
-    const nlohmann::json& to = views_[boost::target(edge, graph)];
+    const auto& graph = diagram_->graph();
+    const nlohmann::ordered_json& from = views_[boost::source(edge, graph)];
+    const nlohmann::ordered_json& to = views_[boost::target(edge, graph)];
     const Flow& flow = graph[edge];
-    return [&from, &to, &flow](const KeyPath& path) -> const nlohmann::json* {
+    return [&from, &to, &flow](const KeyPath& path) -> const nlohmann::ordered_json* {
       if (path.empty()) return nullptr;
       if (path[0] == "from") return find_path(from, path, 1);
       if (path[0] == "to") return find_path(to, path, 1);
@@ -205,7 +212,7 @@ class Matcher {
   }
 
   void match_flows(const Rule& rule) {
-    const auto& graph = diagram_.graph();
+    const auto& graph = diagram_->graph();
     for (auto [it, end] = boost::edges(graph); it != end; ++it) {
       MatchContext context{&advisories_, {}};
       Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
@@ -229,7 +236,7 @@ class Matcher {
   }
 
   void add_endpoint_locations(Finding& finding, Vertex from, Vertex to) const {
-    const auto& graph = diagram_.graph();
+    const auto& graph = diagram_->graph();
     for (Vertex vertex : {from, to}) {
       const Element& element = graph[vertex];
       if (!element.location.file.empty() && element.location != finding.location)
@@ -238,7 +245,7 @@ class Matcher {
   }
 
   void match_paths(const Rule& rule) {
-    const auto& graph = diagram_.graph();
+    const auto& graph = diagram_->graph();
     std::vector<Vertex> sinks;
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
       MatchContext context{&advisories_, {}};
@@ -249,7 +256,7 @@ class Matcher {
       MatchContext context{&advisories_, {}};
       if (!selects(rule.match.from, *it, context)) continue;
       Vertex source = *it;
-      auto reached = diagram_.reachable_from(source, rule.match.max_length);
+      auto reached = diagram_->reachable_from(source, rule.match.max_length);
       for (Vertex sink : sinks) {
         if (sink == source || !reached.contains(sink)) continue;
         std::vector<Edge> flows;
@@ -266,10 +273,10 @@ class Matcher {
 
   void add_path_finding(const Rule& rule, Vertex source, Vertex sink, const std::vector<Edge>& flows,
                         MatchContext& context) {
-    const auto& graph = diagram_.graph();
-    const nlohmann::json& from = views_[source];
-    const nlohmann::json& to = views_[sink];
-    KeyLookup lookup = [&from, &to](const KeyPath& path) -> const nlohmann::json* {
+    const auto& graph = diagram_->graph();
+    const nlohmann::ordered_json& from = views_[source];
+    const nlohmann::ordered_json& to = views_[sink];
+    KeyLookup lookup = [&from, &to](const KeyPath& path) -> const nlohmann::ordered_json* {
       if (path.empty()) return nullptr;
       if (path[0] == "from") return find_path(from, path, 1);
       if (path[0] == "to") return find_path(to, path, 1);
@@ -283,7 +290,7 @@ class Matcher {
     finding.message = format_message(rule.message, lookup, context.bindings);
     finding.subject = graph[source].id + " => " + sink_element.id;
     finding.elements = {graph[source].id, sink_element.id};
-    nlohmann::json steps = nlohmann::json::array();
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
     steps.push_back(graph[source].name);
     for (Edge edge : flows) {
       const Element& step_from = graph[boost::source(edge, graph)];
@@ -297,19 +304,33 @@ class Matcher {
   }
 
   const RuleSet& rules_;
-  const Extraction& extraction_;
-  const DataFlowDiagram& diagram_;
   const AdvisoryCatalogs& advisories_;
-  std::vector<nlohmann::json> views_;
+  const Extraction* extraction_ = nullptr;
+  const DataFlowDiagram* diagram_ = nullptr;
+  std::vector<nlohmann::ordered_json> views_;
   std::unordered_map<const Rule*, std::optional<std::unordered_set<std::string>>> exempt_files_;
   std::vector<Finding> findings_;
 };
 
 }  // namespace
 
+std::vector<Finding> match_fact_rules(const RuleSet& rules, const Extraction& extraction,
+                                      const AdvisoryCatalogs& advisories) {
+  return Matcher(rules, advisories).match_facts(extraction);
+}
+
+std::vector<Finding> match_graph_rules(const RuleSet& rules, const DataFlowDiagram& diagram,
+                                       const AdvisoryCatalogs& advisories) {
+  return Matcher(rules, advisories).match_graph(diagram);
+}
+
 std::vector<Finding> match_rules(const RuleSet& rules, const Extraction& extraction, const DataFlowDiagram& diagram,
                                  const AdvisoryCatalogs& advisories) {
-  return Matcher(rules, extraction, diagram, advisories).run();
+  auto findings = match_fact_rules(rules, extraction, advisories);
+  auto graph_findings = match_graph_rules(rules, diagram, advisories);
+  findings.insert(findings.end(), std::make_move_iterator(graph_findings.begin()),
+                  std::make_move_iterator(graph_findings.end()));
+  return findings;
 }
 
 }  // namespace mlaudit

@@ -11,6 +11,13 @@
 
 namespace mlaudit {
 
+// Call and fact rules need only the facts, so they can run while the diagram is built.
+std::vector<Finding> match_fact_rules(const RuleSet& rules, const Extraction& extraction,
+                                      const AdvisoryCatalogs& advisories);
+// Element, flow and path rules.
+std::vector<Finding> match_graph_rules(const RuleSet& rules, const DataFlowDiagram& diagram,
+                                       const AdvisoryCatalogs& advisories);
+// Both.
 std::vector<Finding> match_rules(const RuleSet& rules, const Extraction& extraction, const DataFlowDiagram& diagram,
                                  const AdvisoryCatalogs& advisories);
 

@@ -9,17 +9,17 @@ namespace mlaudit {
 namespace {
 
 // Equality that tolerates the ways facts store scalars ("5000" vs 5000, true vs "true").
-bool loose_equal(const nlohmann::json& a, const nlohmann::json& b) {
+bool loose_equal(const nlohmann::ordered_json& a, const nlohmann::ordered_json& b) {
   if (a.type() == b.type()) return a == b;
   if (a.is_number() && b.is_number()) return a.get<double>() == b.get<double>();
-  auto as_text = [](const nlohmann::json& value) {
+  auto as_text = [](const nlohmann::ordered_json& value) {
     return value.is_string() ? value.get<std::string>() : value.dump();
   };
   if (a.is_primitive() && b.is_primitive()) return as_text(a) == as_text(b);
   return false;
 }
 
-std::string scalar_text(const nlohmann::json& value) {
+std::string scalar_text(const nlohmann::ordered_json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
@@ -65,11 +65,11 @@ enum class Op { equals, not_equals, in, not_in, matches, not_matches, exists, co
 
 class Leaf final : public Predicate {
  public:
-  Leaf(KeyPath path, Op op, nlohmann::json operand, std::unique_ptr<RE2> regex)
+  Leaf(KeyPath path, Op op, nlohmann::ordered_json operand, std::unique_ptr<RE2> regex)
       : path_(std::move(path)), op_(op), operand_(std::move(operand)), regex_(std::move(regex)) {}
 
   bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
-    const nlohmann::json* value = lookup(path_);
+    const nlohmann::ordered_json* value = lookup(path_);
     bool present = value != nullptr && !value->is_null();
     switch (op_) {
       case Op::exists: return present == operand_.get<bool>();
@@ -88,7 +88,7 @@ class Leaf final : public Predicate {
       case Op::any_matches: {
         if (!present) return false;
         // The matching items are bound as {matched} for the rule's message.
-        nlohmann::json matched = nlohmann::json::array();
+        nlohmann::ordered_json matched = nlohmann::ordered_json::array();
         if (value->is_array()) {
           for (const auto& item : *value)
             if (item.is_primitive() && RE2::PartialMatch(scalar_text(item), *regex_)) matched.push_back(item);
@@ -106,13 +106,13 @@ class Leaf final : public Predicate {
   }
 
  private:
-  bool contains_equal(const nlohmann::json& value) const {
+  bool contains_equal(const nlohmann::ordered_json& value) const {
     return std::any_of(operand_.begin(), operand_.end(), [&](const auto& option) { return loose_equal(value, option); });
   }
 
   KeyPath path_;
   Op op_;
-  nlohmann::json operand_;
+  nlohmann::ordered_json operand_;
   std::unique_ptr<RE2> regex_;
 };
 
@@ -121,13 +121,13 @@ class Advisory final : public Predicate {
   explicit Advisory(std::string catalog) : catalog_(std::move(catalog)) {}
   bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
     if (context.advisories == nullptr) return false;
-    const nlohmann::json* name = lookup({"name"});
-    const nlohmann::json* version = lookup({"version"});
+    const nlohmann::ordered_json* name = lookup({"name"});
+    const nlohmann::ordered_json* version = lookup({"version"});
     if (!name || !version || !name->is_string() || !version->is_string() || version->get<std::string>().empty())
       return false;
     auto matched = context.advisories->affecting(catalog_, name->get<std::string>(), version->get<std::string>());
     if (matched.empty()) return false;
-    nlohmann::json ids = nlohmann::json::array(), fixed = nlohmann::json::array(), summaries = nlohmann::json::array();
+    nlohmann::ordered_json ids = nlohmann::ordered_json::array(), fixed = nlohmann::ordered_json::array(), summaries = nlohmann::ordered_json::array();
     for (const auto* advisory : matched) {
       ids.push_back(advisory->id);
       if (!advisory->fixed.empty()) fixed.push_back(advisory->fixed);
@@ -175,8 +175,8 @@ KeyPath parse_key_path(std::string_view key) {
   return path;
 }
 
-const nlohmann::json* find_path(const nlohmann::json& root, const KeyPath& path, size_t from) {
-  const nlohmann::json* current = &root;
+const nlohmann::ordered_json* find_path(const nlohmann::ordered_json& root, const KeyPath& path, size_t from) {
+  const nlohmann::ordered_json* current = &root;
   for (size_t i = from; i < path.size(); ++i) {
     const std::string& step = path[i];
     if (current->is_object()) {
@@ -195,14 +195,14 @@ const nlohmann::json* find_path(const nlohmann::json& root, const KeyPath& path,
   return current;
 }
 
-nlohmann::json yaml_to_json(const YAML::Node& node) {
+nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
   if (node.IsSequence()) {
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& item : node) list.push_back(yaml_to_json(item));
     return list;
   }
   if (node.IsMap()) {
-    nlohmann::json object = nlohmann::json::object();
+    nlohmann::ordered_json object = nlohmann::ordered_json::object();
     for (const auto& entry : node) object[entry.first.Scalar()] = yaml_to_json(entry.second);
     return object;
   }
@@ -230,7 +230,7 @@ std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node) {
   for (const auto& [name, op] : operators()) {
     YAML::Node operand_node = node[name];
     if (!operand_node) continue;
-    nlohmann::json operand = yaml_to_json(operand_node);
+    nlohmann::ordered_json operand = yaml_to_json(operand_node);
     std::unique_ptr<RE2> regex;
     if (op == Op::matches || op == Op::not_matches || op == Op::any_matches) {
       regex = std::make_unique<RE2>(operand_node.as<std::string>());
@@ -246,7 +246,7 @@ std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node) {
   throw RuleError(node, "condition on '" + node["key"].as<std::string>() + "' has no operator");
 }
 
-std::string format_message(const std::string& text, const KeyLookup& lookup, const nlohmann::json& bindings) {
+std::string format_message(const std::string& text, const KeyLookup& lookup, const nlohmann::ordered_json& bindings) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '{') {
@@ -259,7 +259,7 @@ std::string format_message(const std::string& text, const KeyLookup& lookup, con
       break;
     }
     KeyPath path = parse_key_path(text.substr(i + 1, close - i - 1));
-    const nlohmann::json* value = find_path(bindings, path);
+    const nlohmann::ordered_json* value = find_path(bindings, path);
     if (value == nullptr) value = lookup(path);
     if (value == nullptr || value->is_null()) out += "?";
     else if (value->is_string()) out += truncate_utf8(value->get<std::string>(), 160);

@@ -19,11 +19,11 @@ class AdvisoryCatalogs;
 
 using KeyPath = std::vector<std::string>;
 // Finds the value at a key path in the thing being matched; nullptr when absent.
-using KeyLookup = std::function<const nlohmann::json*(const KeyPath&)>;
+using KeyLookup = std::function<const nlohmann::ordered_json*(const KeyPath&)>;
 
 struct MatchContext {
   const AdvisoryCatalogs* advisories = nullptr;
-  nlohmann::json bindings = nlohmann::json::object();  // extra values for messages ({advisory.ids})
+  nlohmann::ordered_json bindings = nlohmann::ordered_json::object();  // extra values for messages ({advisory.ids})
 };
 
 class Predicate {
@@ -42,12 +42,12 @@ std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node);
 KeyPath parse_key_path(std::string_view key);   // "args.0.kind" -> {"args","0","kind"}
 
 // Walks a key path through nested objects and arrays.
-const nlohmann::json* find_path(const nlohmann::json& root, const KeyPath& path, size_t from = 0);
+const nlohmann::ordered_json* find_path(const nlohmann::ordered_json& root, const KeyPath& path, size_t from = 0);
 
 // Converts a YAML scalar or sequence to JSON with plain true/false/numbers typed.
-nlohmann::json yaml_to_json(const YAML::Node& node);
+nlohmann::ordered_json yaml_to_json(const YAML::Node& node);
 
 // Replaces {key.path} in `text` with the matched thing's values (bindings first).
-std::string format_message(const std::string& text, const KeyLookup& lookup, const nlohmann::json& bindings);
+std::string format_message(const std::string& text, const KeyLookup& lookup, const nlohmann::ordered_json& bindings);
 
 }  // namespace mlaudit

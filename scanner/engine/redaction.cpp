@@ -41,7 +41,7 @@ std::string Redactor::redact_text(std::string_view input) {
   return text;
 }
 
-void Redactor::redact_json(nlohmann::json& value) {
+void Redactor::redact_json(nlohmann::ordered_json& value) {
   if (value.is_string()) {
     value = redact_text(value.get<std::string>());
   } else if (value.is_structured()) {

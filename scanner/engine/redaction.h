@@ -22,7 +22,7 @@ class Redactor {
   std::string redact_line(const std::string& file, uint32_t line, std::string_view line_text) const;
   // Generic patterns only, for text that is not a line of a file.
   static std::string redact_text(std::string_view text);
-  static void redact_json(nlohmann::json& value);
+  static void redact_json(nlohmann::ordered_json& value);
 
  private:
   struct Span {

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <ctime>
+#include <future>
+#include <thread>
 
 #include "engine/finalize.h"
 #include "engine/matcher.h"
+#include "extract/extractor.h"
 #include "graph/dfd_builder.h"
 
 namespace mlaudit {
@@ -26,6 +29,12 @@ std::string now_utc() {
 
 ScanResult run_scan(const ScanOptions& options) {
   auto start = std::chrono::steady_clock::now();
+  // The extractors' tables compile while the configuration and rules load.
+  std::thread preparation(prepare_extractors);
+  struct Join {
+    std::thread& thread;
+    ~Join() { if (thread.joinable()) thread.join(); }
+  } join_preparation{preparation};
   ScanResult result;
   result.started_at = now_utc();
   std::error_code error;
@@ -72,6 +81,7 @@ ScanResult run_scan(const ScanOptions& options) {
   }
   result.advisories = AdvisoryCatalogs::load_embedded();
 
+  preparation.join();
   auto phase = std::chrono::steady_clock::now();
   WalkOptions walk_options;
   walk_options.excludes = config.excludes;
@@ -89,12 +99,19 @@ ScanResult run_scan(const ScanOptions& options) {
   result.extraction = extract_files(result.walk, extraction_options);
   result.stats.extract_seconds = seconds_since(phase);
 
+  // Call and fact rules need no diagram: they run while it is built.
   phase = std::chrono::steady_clock::now();
+  auto fact_findings = std::async(std::launch::async, [&result] {
+    return match_fact_rules(result.rules, result.extraction, result.advisories);
+  });
   result.diagram = build_data_flow_diagram(result.extraction);
   result.stats.graph_seconds = seconds_since(phase);
 
   phase = std::chrono::steady_clock::now();
-  result.findings = match_rules(result.rules, result.extraction, result.diagram, result.advisories);
+  result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
+  auto from_facts = fact_findings.get();
+  result.findings.insert(result.findings.end(), std::make_move_iterator(from_facts.begin()),
+                         std::make_move_iterator(from_facts.end()));
   FinalizeOptions finalize_options{config.severity_overrides, std::move(baseline)};
   FinalizeReport report = finalize_findings(result.findings, result.root, result.extraction, finalize_options);
   result.superseded = report.superseded;

@@ -22,7 +22,7 @@ struct FileContext {
 class FactSink {
  public:
   void add(Fact fact) { facts_.push_back(std::move(fact)); }
-  void add(FactType type, Location location, nlohmann::json props) {
+  void add(FactType type, Location location, nlohmann::ordered_json props) {
     facts_.push_back({type, std::move(location), std::move(props)});
   }
   void diagnose(DiagnosticLevel level, std::string code, Location location, std::string message) {
@@ -48,5 +48,9 @@ class Extractor {
 
 // Every extractor, in the order they run on a file.
 std::vector<std::unique_ptr<Extractor>> make_extractors();
+
+// Builds the extractors' data tables (call signatures, secret patterns) ahead of time, so a
+// caller can do it while something else runs instead of on the first file that needs them.
+void prepare_extractors();
 
 }  // namespace mlaudit

@@ -4,7 +4,9 @@
 #include "extract/extractor.h"
 #include "extract/model/model_artifact_extractor.h"
 #include "extract/notebook/notebook_extractor.h"
+#include "extract/python/io_signatures.h"
 #include "extract/python/python_extractor.h"
+#include "extract/python/syntax_tree.h"
 #include "extract/secrets/secrets_extractor.h"
 
 namespace mlaudit {
@@ -23,6 +25,16 @@ std::vector<std::unique_ptr<Extractor>> make_extractors() {
   extractors.push_back(std::make_unique<ModelArtifactExtractor>());
   extractors.push_back(std::make_unique<SecretsExtractor>());
   return extractors;
+}
+
+}  // namespace mlaudit
+
+namespace mlaudit {
+
+void prepare_extractors() {
+  python::IoCatalog::get();
+  python::Grammar::get();
+  prepare_secret_patterns();
 }
 
 }  // namespace mlaudit

@@ -51,7 +51,7 @@ const std::vector<FactType>& all_fact_types();
 struct Fact {
   FactType type;
   Location location;
-  nlohmann::json props = nlohmann::json::object();
+  nlohmann::ordered_json props = nlohmann::ordered_json::object();
 };
 
 }  // namespace mlaudit

@@ -26,14 +26,14 @@ struct Element {
   std::string name;
   std::string zone;      // trust zone id
   Location location;     // where it is defined or first used
-  nlohmann::json props = nlohmann::json::object();
+  nlohmann::ordered_json props = nlohmann::ordered_json::object();
 };
 
 struct Flow {
   std::string label;     // what moves: "pickle.load", "HTTP request", "runs"
   Location location;     // the code or config that makes it happen
   std::vector<Location> also_at;  // further places making the same flow
-  nlohmann::json props = nlohmann::json::object();
+  nlohmann::ordered_json props = nlohmann::ordered_json::object();
 };
 
 struct TrustZone {

@@ -16,12 +16,12 @@ namespace {
 
 using Vertex = DataFlowDiagram::Vertex;
 
-std::string text(const nlohmann::json& props, const char* key) {
+std::string text(const nlohmann::ordered_json& props, const char* key) {
   auto found = props.find(key);
   return found != props.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
-bool flag(const nlohmann::json& props, const char* key) {
+bool flag(const nlohmann::ordered_json& props, const char* key) {
   auto found = props.find(key);
   return found != props.end() && found->is_boolean() && found->get<bool>();
 }
@@ -227,7 +227,7 @@ class DfdBuilder {
   }
 
   // Whether an endpoint in `file` can be reached from outside the host: true, false, or null.
-  nlohmann::json exposure_of(const std::string& file) const {
+  nlohmann::ordered_json exposure_of(const std::string& file) const {
     if (publicly_served_.contains(file)) return true;
     auto binds = binds_.find(file);
     if (binds != binds_.end()) {
@@ -250,7 +250,7 @@ class DfdBuilder {
     std::string methods;
     for (const auto& method : props["methods"]) methods += (methods.empty() ? "" : ",") + method.get<std::string>();
     std::string label = (methods.empty() ? std::string("ANY") : methods) + " " + text(props, "path");
-    nlohmann::json authenticated = props["auth"];
+    nlohmann::ordered_json authenticated = props["auth"];
     if (text(props, "framework") == "django" && authenticated.is_null()) {
       // Django views live in other files: use the view's own decorators or mixins.
       if (auto view = views_.find(text(props, "handler")); view != views_.end()) authenticated = view->second;
@@ -263,18 +263,18 @@ class DfdBuilder {
                       {"handler", text(props, "handler")},
                       {"file", file},
                       {"authenticated", authenticated},
-                      {"auth_evidence", props.value("auth_evidence", nlohmann::json::array())},
+                      {"auth_evidence", props.value("auth_evidence", nlohmann::ordered_json::array())},
                       {"rate_limited", flag(props, "rate_limited")},
                       {"logs_requests", flag(props, "logs_requests")},
                       {"decision", flag(props, "decision")},
-                      {"request_fields", props.value("request_fields", nlohmann::json::array())},
+                      {"request_fields", props.value("request_fields", nlohmann::ordered_json::array())},
                       {"internet_exposed", exposure_of(file)}};
     Vertex vertex = diagram_.element(endpoint);
     endpoints_by_handler_[file + "#" + text(props, "handler")] = vertex;
     Vertex host = script(file);
     diagram_.flow(host, vertex, {"in-process", route.location, {}, {{"kind", "in_process"}}});
     Vertex caller = client();
-    nlohmann::json request = {{"kind", "request"},
+    nlohmann::ordered_json request = {{"kind", "request"},
                               {"protocol", "http"},
                               {"authenticated", authenticated},
                               {"internet_exposed", exposure_of(file)}};
@@ -359,7 +359,7 @@ class DfdBuilder {
     std::string id = "store:file:" + path;
     if (auto found = diagram_.find(id)) return *found;
     std::string type = artifact_hint.empty() ? "file" : artifact_hint;
-    nlohmann::json props = {{"path", path}, {"exists", files_.contains(path)}, {"format", format}};
+    nlohmann::ordered_json props = {{"path", path}, {"exists", files_.contains(path)}, {"format", format}};
     if (auto artifact = artifacts_.find(path); artifact != artifacts_.end()) {
       type = artifact->second->type == FactType::model_artifact ? "model" : "dataset";
       props["format"] = text(artifact->second->props, "format");
@@ -392,7 +392,7 @@ class DfdBuilder {
     std::string scheme = other.props.contains("scheme") ? text(other.props, "scheme") : std::string();
     std::string protocol = scheme.empty() ? "file" : scheme;
     bool tls_verified = !props.contains("tls_verified") || flag(props, "tls_verified");
-    nlohmann::json encrypted = nullptr;
+    nlohmann::ordered_json encrypted = nullptr;
     // Bytes handed over from an earlier download: that call's flow carries the transport.
     bool downloaded = flag(props, "downloaded");
     if (!scheme.empty() && !downloaded) encrypted = is_encrypted_scheme(scheme) && tls_verified;
@@ -405,8 +405,8 @@ class DfdBuilder {
                {"protocol", protocol},
                {"encrypted", encrypted},
                {"tls_verified", tls_verified},
-               {"has_timeout", props.contains("has_timeout") ? props["has_timeout"] : nlohmann::json()},
-               {"revision_pinned", props.contains("revision_pinned") ? props["revision_pinned"] : nlohmann::json()},
+               {"has_timeout", props.contains("has_timeout") ? props["has_timeout"] : nlohmann::ordered_json()},
+               {"revision_pinned", props.contains("revision_pinned") ? props["revision_pinned"] : nlohmann::ordered_json()},
                {"sends_data", !read && other.kind == ElementKind::external_entity},
                {"downloaded", downloaded}}};
     Vertex from = read ? *target : process, to = read ? process : *target;
@@ -517,7 +517,7 @@ class DfdBuilder {
       Element& element = graph[*it];
       if (element.kind == ElementKind::data_store) {
         bool read_by_training = false, written_by_serving = false, deserialized = false;
-        nlohmann::json loaded_by = nlohmann::json::array();
+        nlohmann::ordered_json loaded_by = nlohmann::ordered_json::array();
         for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
           const Element& reader = graph[boost::target(*out, graph)];
           if (reader.zone == "pipeline") read_by_training = true;
@@ -535,14 +535,14 @@ class DfdBuilder {
         element.props["loaded_by"] = loaded_by;
       }
       if (element.type == "model_hub" || element.type == "remote_host" || element.type == "third_party_api") {
-        nlohmann::json unpinned = nlohmann::json::array();
+        nlohmann::ordered_json unpinned = nlohmann::ordered_json::array();
         for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out)
-          if (graph[*out].props.value("revision_pinned", nlohmann::json()) == false)
+          if (graph[*out].props.value("revision_pinned", nlohmann::ordered_json()) == false)
             unpinned.push_back(text(graph[*out].props, "target"));
         element.props["unpinned_models"] = unpinned;
       }
       if (element.type == "client") {
-        nlohmann::json unlogged = nlohmann::json::array();
+        nlohmann::ordered_json unlogged = nlohmann::ordered_json::array();
         for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
           const Element& endpoint = graph[boost::target(*out, graph)];
           if (flag(endpoint.props, "decision") && !flag(endpoint.props, "logs_requests")) unlogged.push_back(endpoint.name);

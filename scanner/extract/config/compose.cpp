@@ -29,7 +29,7 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
     std::string name = entry.first.Scalar();
     const YAML::Node& service = entry.second;
     if (!service.IsMap()) continue;
-    nlohmann::json ports = nlohmann::json::array();
+    nlohmann::ordered_json ports = nlohmann::ordered_json::array();
     if (at(service, {"ports"}) && at(service, {"ports"}).IsSequence()) {
       for (const auto& port : at(service, {"ports"})) {
         std::string host, number;

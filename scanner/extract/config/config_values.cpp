@@ -44,7 +44,7 @@ std::string strip_userinfo(std::string_view url) {
   return std::string(url.substr(0, authority_start)) + "***@" + std::string(url.substr(at + 1));
 }
 
-nlohmann::json env_assignment_props(std::string_view context, std::string_view key, std::string_view value,
+nlohmann::ordered_json env_assignment_props(std::string_view context, std::string_view key, std::string_view value,
                                     std::string_view owner) {
   bool reference = is_reference_value(value);
   bool placeholder = !reference && is_placeholder_value(value);

@@ -20,7 +20,7 @@ std::string url_scheme(std::string_view value);   // "" when not a URL
 std::string strip_userinfo(std::string_view url);
 
 // Props of an env_assignment fact (key, literal, placeholder, reference, masked value).
-nlohmann::json env_assignment_props(std::string_view context, std::string_view key, std::string_view value,
+nlohmann::ordered_json env_assignment_props(std::string_view context, std::string_view key, std::string_view value,
                                     std::string_view owner);
 
 }  // namespace mlaudit

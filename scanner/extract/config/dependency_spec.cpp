@@ -65,7 +65,7 @@ std::optional<DependencySpec> parse_conda_requirement(std::string_view line) {
   return spec;
 }
 
-nlohmann::json dependency_props(const DependencySpec& spec, std::string_view ecosystem, std::string_view manifest) {
+nlohmann::ordered_json dependency_props(const DependencySpec& spec, std::string_view ecosystem, std::string_view manifest) {
   return {{"name", spec.name},   {"specifier", spec.specifier},
           {"constraint", spec.specifier.empty() ? std::string("any version") : spec.specifier}, {"version", spec.version}, {"pinned", spec.pinned},
           {"url", spec.url},     {"ecosystem", ecosystem},      {"manifest", manifest}};

@@ -26,6 +26,6 @@ std::optional<DependencySpec> parse_pip_requirement(std::string_view line);
 // Parses a conda match spec ("numpy=1.24.3", "python>=3.10", "conda-forge::scikit-learn").
 std::optional<DependencySpec> parse_conda_requirement(std::string_view line);
 
-nlohmann::json dependency_props(const DependencySpec& spec, std::string_view ecosystem, std::string_view manifest);
+nlohmann::ordered_json dependency_props(const DependencySpec& spec, std::string_view ecosystem, std::string_view manifest);
 
 }  // namespace mlaudit

@@ -80,7 +80,7 @@ std::vector<Instruction> read_instructions(std::string_view content) {
 // ["python", "app.py"] -> python app.py
 std::string command_text(const std::string& arguments) {
   if (!arguments.starts_with("[")) return arguments;
-  auto parsed = nlohmann::json::parse(arguments, nullptr, false);
+  auto parsed = nlohmann::ordered_json::parse(arguments, nullptr, false);
   if (!parsed.is_array()) return arguments;
   std::string text;
   for (const auto& part : parsed)
@@ -118,7 +118,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
   std::vector<std::string> stage_names;
   std::string user, command, entrypoint;
   uint32_t final_from_line = 0, user_line = 0;
-  nlohmann::json exposes = nlohmann::json::array(), scripts = nlohmann::json::array();
+  nlohmann::ordered_json exposes = nlohmann::ordered_json::array(), scripts = nlohmann::ordered_json::array();
   bool healthcheck = false;
   int stage = -1;
   static const RE2 from_pattern(R"((?i)^(?:--platform=\S+\s+)?(\S+)(?:\s+as\s+(\S+))?)");
@@ -208,7 +208,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
   if (all_interfaces)
     sink.add(FactType::network_bind, summary,
              {{"host", host}, {"effective_host", host}, {"all_interfaces", true},
-              {"port", port.empty() ? nlohmann::json() : nlohmann::json(port)}, {"server", "dockerfile"},
+              {"port", port.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(port)}, {"server", "dockerfile"},
               {"debug", false}, {"public_share", false}, {"source", "dockerfile"}});
 }
 

@@ -68,7 +68,7 @@ void extract_dvc(const YAML::Node& document, const std::string& file, FactSink& 
     if (at(body, {"cmd"}).IsScalar()) command = at(body, {"cmd"}).Scalar();
     else if (at(body, {"cmd"}).IsSequence())
       for (const auto& part : at(body, {"cmd"})) command += scalar_or(part, "") + "\n";
-    nlohmann::json deps = nlohmann::json::array(), outs = nlohmann::json::array();
+    nlohmann::ordered_json deps = nlohmann::ordered_json::array(), outs = nlohmann::ordered_json::array();
     for (const auto& path : paths_of(at(body, {"deps"}))) deps.push_back(folder + path);
     for (const char* group : {"outs", "metrics", "plots"})
       for (const auto& path : paths_of(body[group])) outs.push_back(folder + path);

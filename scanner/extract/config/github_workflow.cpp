@@ -8,8 +8,8 @@
 namespace mlaudit {
 namespace {
 
-nlohmann::json triggers_of(const YAML::Node& on) {
-  nlohmann::json triggers = nlohmann::json::array();
+nlohmann::ordered_json triggers_of(const YAML::Node& on) {
+  nlohmann::ordered_json triggers = nlohmann::ordered_json::array();
   if (!on) return triggers;
   if (on.IsScalar()) triggers.push_back(on.Scalar());
   if (on.IsSequence())
@@ -54,13 +54,13 @@ bool is_github_workflow(const YAML::Node& document, std::string_view file) {
 }
 
 void extract_github_workflow(const YAML::Node& document, const std::string& file, FactSink& sink) {
-  nlohmann::json triggers = triggers_of(at(document, {"on"}));
+  nlohmann::ordered_json triggers = triggers_of(at(document, {"on"}));
   bool pull_request_target = std::find(triggers.begin(), triggers.end(), "pull_request_target") != triggers.end();
   bool workflow_run = std::find(triggers.begin(), triggers.end(), "workflow_run") != triggers.end();
   static const RE2 pr_head(R"(github\.event\.pull_request\.head|github\.head_ref|refs/pull/)");
   bool checks_out_pr_head = false;
   YAML::Node checkout_node;
-  nlohmann::json runs = nlohmann::json::array();
+  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   add_env_block(at(document, {"env"}), "workflow", file, sink);
 
   for (const auto& job_entry : at(document, {"jobs"})) {

@@ -35,7 +35,7 @@ void extract_workload(const YAML::Node& document, const std::string& kind, const
   if (!pod || !pod.IsMap()) return;
   std::string workload = scalar_or(at(document, {"metadata", "name"}), "");
   YAML::Node pod_security = at(pod, {"securityContext"});
-  nlohmann::json host_paths = nlohmann::json::array();
+  nlohmann::ordered_json host_paths = nlohmann::ordered_json::array();
   if (at(pod, {"volumes"}) && at(pod, {"volumes"}).IsSequence())
     for (const auto& volume : at(pod, {"volumes"}))
       if (at(volume, {"hostPath"})) host_paths.push_back(scalar_or(at(volume, {"hostPath", "path"}), "?"));
@@ -48,7 +48,7 @@ void extract_workload(const YAML::Node& document, const std::string& kind, const
       auto run_as_user = string_setting(security, pod_security, "runAsUser");
       auto run_as_non_root = bool_setting(security, pod_security, "runAsNonRoot");
       bool explicit_root = run_as_user && *run_as_user == "0";
-      nlohmann::json ports = nlohmann::json::array();
+      nlohmann::ordered_json ports = nlohmann::ordered_json::array();
       if (at(container, {"ports"}) && at(container, {"ports"}).IsSequence())
         for (const auto& port : at(container, {"ports"})) ports.push_back(scalar_or(at(port, {"containerPort"}), "?"));
       std::string name = scalar_or(at(container, {"name"}), "");
@@ -60,7 +60,7 @@ void extract_workload(const YAML::Node& document, const std::string& kind, const
                 {"privileged", security && truthy(at(security, {"privileged"}))},
                 {"allow_privilege_escalation", !security || !at(security, {"allowPrivilegeEscalation"}) ||
                                                    truthy(at(security, {"allowPrivilegeEscalation"}))},
-                {"run_as_user", run_as_user ? nlohmann::json(*run_as_user) : nlohmann::json()},
+                {"run_as_user", run_as_user ? nlohmann::ordered_json(*run_as_user) : nlohmann::ordered_json()},
                 {"run_as_non_root", run_as_non_root.value_or(false)},
                 {"runs_as_root", explicit_root || !run_as_non_root.value_or(false)},
                 {"explicit_root", explicit_root},
@@ -86,14 +86,14 @@ void extract_workload(const YAML::Node& document, const std::string& kind, const
 void extract_service(const YAML::Node& document, const std::string& file, FactSink& sink) {
   YAML::Node spec = at(document, {"spec"});
   std::string type = scalar_or(at(spec, {"type"}), "ClusterIP");
-  nlohmann::json ports = nlohmann::json::array();
+  nlohmann::ordered_json ports = nlohmann::ordered_json::array();
   if (at(spec, {"ports"}) && at(spec, {"ports"}).IsSequence())
     for (const auto& port : at(spec, {"ports"})) ports.push_back(scalar_or(at(port, {"port"}), "?"));
-  nlohmann::json annotations = nlohmann::json::object();
+  nlohmann::ordered_json annotations = nlohmann::ordered_json::object();
   if (at(document, {"metadata", "annotations"}) && at(document, {"metadata", "annotations"}).IsMap())
     for (const auto& entry : at(document, {"metadata", "annotations"}))
       annotations[entry.first.Scalar()] = scalar_or(entry.second, "");
-  nlohmann::json selector = nlohmann::json::object();
+  nlohmann::ordered_json selector = nlohmann::ordered_json::object();
   if (at(spec, {"selector"}) && at(spec, {"selector"}).IsMap())
     for (const auto& entry : at(spec, {"selector"})) selector[entry.first.Scalar()] = scalar_or(entry.second, "");
   bool restricted = at(spec, {"loadBalancerSourceRanges"}) && at(spec, {"loadBalancerSourceRanges"}).size() > 0;

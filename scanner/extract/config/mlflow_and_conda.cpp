@@ -10,7 +10,7 @@ bool is_mlflow_model(std::string_view file) { return file == "MLmodel" || file.e
 
 void extract_mlflow_model(const YAML::Node& document, const std::string& file, FactSink& sink) {
   if (!document.IsMap()) return;
-  nlohmann::json flavors = nlohmann::json::array();
+  nlohmann::ordered_json flavors = nlohmann::ordered_json::array();
   std::string loader, serialization;
   if (at(document, {"flavors"}) && at(document, {"flavors"}).IsMap()) {
     for (const auto& flavor : at(document, {"flavors"})) {

@@ -27,9 +27,9 @@ char guess_delimiter(std::string_view header, FileKind kind) {
   return best;
 }
 
-nlohmann::json keys_of_first_object(std::string_view text) {
-  nlohmann::json columns = nlohmann::json::array();
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
+nlohmann::ordered_json keys_of_first_object(std::string_view text) {
+  nlohmann::ordered_json columns = nlohmann::ordered_json::array();
+  auto parsed = nlohmann::ordered_json::parse(text, nullptr, false);
   if (parsed.is_array() && !parsed.empty()) parsed = parsed.front();
   if (parsed.is_object())
     for (const auto& item : parsed.items()) columns.push_back(item.key());
@@ -69,7 +69,7 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   }
   std::string_view text = std::get<std::string>(head);
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  nlohmann::json columns = nlohmann::json::array();
+  nlohmann::ordered_json columns = nlohmann::ordered_json::array();
   std::string delimiter;
   FileKind kind = file.sniffed.kind;
   if (kind == FileKind::csv || kind == FileKind::tsv) {
@@ -108,7 +108,7 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
             {"columns", columns},
             {"delimiter", delimiter},
             {"size", file.file.size},
-            {"sha256", digest ? nlohmann::json(*digest) : nlohmann::json()}});
+            {"sha256", digest ? nlohmann::ordered_json(*digest) : nlohmann::ordered_json()}});
 }
 
 }  // namespace mlaudit

@@ -37,7 +37,7 @@ void ModelArtifactExtractor::extract(const FileContext& file, FactSink& sink) co
             {"detail", file.sniffed.detail},
             {"pickle_based", pickle_based(file.sniffed.kind, npy_header)},
             {"size", file.file.size},
-            {"sha256", digest ? nlohmann::json(*digest) : nlohmann::json()}});
+            {"sha256", digest ? nlohmann::ordered_json(*digest) : nlohmann::ordered_json()}});
 }
 
 }  // namespace mlaudit

@@ -37,7 +37,7 @@ struct LineCountingIterator {
   bool operator!=(const LineCountingIterator& other) const { return at != other.at; }
 };
 
-class NotebookSax : public nlohmann::json_sax<nlohmann::json> {
+class NotebookSax : public nlohmann::json_sax<nlohmann::ordered_json> {
  public:
   explicit NotebookSax(const uint32_t& newlines) : newlines_(newlines) {}
 
@@ -133,7 +133,7 @@ std::optional<Notebook> read_notebook(std::string_view json_text, NotebookError&
   uint32_t newlines = 0;
   NotebookSax sax(newlines);
   LineCountingIterator begin{json_text.data(), &newlines}, end{json_text.data() + json_text.size(), &newlines};
-  bool ok = nlohmann::json::sax_parse(begin, end, &sax, nlohmann::json::input_format_t::json, true, true);
+  bool ok = nlohmann::ordered_json::sax_parse(begin, end, &sax, nlohmann::ordered_json::input_format_t::json, true, true);
   if (!ok) {
     error.message = sax.error.empty() ? "malformed JSON" : sax.error;
     return std::nullopt;

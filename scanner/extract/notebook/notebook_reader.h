@@ -1,6 +1,6 @@
 #pragma once
 // Reads a notebook's cells with the .ipynb line of every source string, using
-// nlohmann::json's SAX parser over an input that counts the lines it has consumed.
+// nlohmann::ordered_json's SAX parser over an input that counts the lines it has consumed.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -26,7 +26,7 @@ struct ArgumentSpec {
 struct KeywordCondition {
   std::string keyword;
   int position = -1;
-  nlohmann::json equals;
+  nlohmann::ordered_json equals;
 };
 
 struct IoSignature {

@@ -738,8 +738,8 @@ std::string ModuleAnalyzer::text_of(TSNode node, size_t limit) const {
   return truncate_utf8(node_text(node, source_), limit);
 }
 
-nlohmann::json ModuleAnalyzer::describe(TSNode node) {
-  nlohmann::json description;
+nlohmann::ordered_json ModuleAnalyzer::describe(TSNode node) {
+  nlohmann::ordered_json description;
   description["text"] = text_of(node, 80);
   Value value = eval(node);
   TSSymbol symbol = ts_node_symbol(node);
@@ -809,9 +809,9 @@ nlohmann::json ModuleAnalyzer::describe(TSNode node) {
 }
 
 void ModuleAnalyzer::emit_call(TSNode node, const Callee& callee, const Arguments& arguments) {
-  nlohmann::json args = nlohmann::json::array();
+  nlohmann::ordered_json args = nlohmann::ordered_json::array();
   for (TSNode argument_node : arguments.positional) args.push_back(describe(argument_node));
-  nlohmann::json kwargs = nlohmann::json::object();
+  nlohmann::ordered_json kwargs = nlohmann::ordered_json::object();
   for (const auto& [name, value] : arguments.keywords) kwargs[name] = describe(value);
   sink_.add(FactType::call, location_of(node),
             {{"callee", callee.name},
@@ -905,13 +905,13 @@ void ModuleAnalyzer::emit_io(TSNode node, const Callee& callee, const Arguments&
       kind = "file";  // from_pretrained("./local_dir") reads the local disk
     std::string format = signature->format.empty() && target ? format_of_path(*target) : signature->format;
     std::string artifact = signature->artifact.empty() ? artifact_of_format(format) : signature->artifact;
-    nlohmann::json props = {{"direction", signature->direction},
+    nlohmann::ordered_json props = {{"direction", signature->direction},
                             {"target_kind", kind},
-                            {"target", target ? nlohmann::json(truncate_utf8(*target, 300)) : nlohmann::json()},
+                            {"target", target ? nlohmann::ordered_json(truncate_utf8(*target, 300)) : nlohmann::ordered_json()},
                             {"target_partial", partial},
                             {"format", format},
                             {"artifact", artifact},
-                            {"deserializes", deserializes.empty() ? nlohmann::json() : nlohmann::json(deserializes)},
+                            {"deserializes", deserializes.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(deserializes)},
                             {"via", callee.name},
                             {"function", frames_.empty() ? "" : frames_.back().name}};
     if (kind == "hub") {
@@ -1042,11 +1042,11 @@ void ModuleAnalyzer::emit_network_bind(TSNode node, const Callee& callee, const 
   Value share = eval(argument(arguments, -1, {"share"}));
   std::string host_text = host.is_string() ? host.text : (app_run || server) ? "127.0.0.1" : "";
   sink_.add(FactType::network_bind, location_of(node),
-            {{"host", host.is_string() ? nlohmann::json(host.text) : nlohmann::json()},
+            {{"host", host.is_string() ? nlohmann::ordered_json(host.text) : nlohmann::ordered_json()},
              {"host_partial", host.is_string() && host.partial},
              {"effective_host", host_text},
              {"all_interfaces", host.is_string() && (host.text == "0.0.0.0" || host.text == "::" || host.text.empty())},
-             {"port", port.kind == Value::Kind::number ? nlohmann::json(port.text) : nlohmann::json()},
+             {"port", port.kind == Value::Kind::number ? nlohmann::ordered_json(port.text) : nlohmann::ordered_json()},
              {"server", name},
              {"debug", debug.kind == Value::Kind::boolean && debug.text == "true"},
              {"public_share", share.kind == Value::Kind::boolean && share.text == "true"},
@@ -1068,11 +1068,11 @@ void ModuleAnalyzer::emit_django_route(TSNode node, const Arguments& arguments) 
   routes_.push_back({location_of(node),
                      {{"framework", "django"},
                       {"path", path.is_string() ? path.text : ""},
-                      {"methods", nlohmann::json::array()},
+                      {"methods", nlohmann::ordered_json::array()},
                       {"handler", last_component(target)},
                       {"handler_reference", handler},
-                      {"auth", wrapped_auth ? nlohmann::json(true) : nlohmann::json()},
-                      {"auth_evidence", wrapped_auth ? nlohmann::json::array({handler}) : nlohmann::json::array()},
+                      {"auth", wrapped_auth ? nlohmann::ordered_json(true) : nlohmann::ordered_json()},
+                      {"auth_evidence", wrapped_auth ? nlohmann::ordered_json::array({handler}) : nlohmann::ordered_json::array()},
                       {"rate_limited", false},
                       {"logs_requests", false},
                       {"decision", false}},
@@ -1102,7 +1102,7 @@ void ModuleAnalyzer::emit_assignment(TSNode node, TSNode target, TSNode value) {
   }
   sink_.add(FactType::assignment, location_of(node),
             {{"target", name},
-             {"value", ts_node_is_null(value) ? nlohmann::json() : describe(value)},
+             {"value", ts_node_is_null(value) ? nlohmann::ordered_json() : describe(value)},
              {"function", frames_.empty() ? "" : frames_.back().name}});
 }
 
@@ -1184,7 +1184,7 @@ void ModuleAnalyzer::finish_function(const FunctionFrame& frame, TSNode definiti
       });
       framework = fastapi ? "fastapi" : "flask";
     }
-    nlohmann::json methods = nlohmann::json::array();
+    nlohmann::ordered_json methods = nlohmann::ordered_json::array();
     if (auto method = http_method_of(decorator.method); !method.empty()) {
       methods.push_back(method);
     } else {
@@ -1194,7 +1194,7 @@ void ModuleAnalyzer::finish_function(const FunctionFrame& frame, TSNode definiti
       else
         methods.push_back("GET");
     }
-    nlohmann::json evidence = nlohmann::json::array();
+    nlohmann::ordered_json evidence = nlohmann::ordered_json::array();
     bool rate_limited = false;
     for (const auto& other : frame.decorators) {
       if (&other == &decorator) continue;

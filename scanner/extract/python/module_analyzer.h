@@ -40,7 +40,7 @@ class ModuleAnalyzer {
   };
   struct PendingRoute {
     Location location;
-    nlohmann::json props;
+    nlohmann::ordered_json props;
     bool hook_auth_applies = true;
   };
   struct Arguments {
@@ -84,7 +84,7 @@ class ModuleAnalyzer {
   // facts
   Location location_of(TSNode node) const;
   std::string text_of(TSNode node, size_t limit = 160) const;
-  nlohmann::json describe(TSNode node);
+  nlohmann::ordered_json describe(TSNode node);
   void emit_call(TSNode node, const Callee& callee, const Arguments& arguments);
   void emit_io(TSNode node, const Callee& callee, const Arguments& arguments);
   void emit_io_for_open(TSNode node, const Arguments& arguments);

@@ -101,6 +101,8 @@ class LineIndex {
 
 }  // namespace
 
+void prepare_secret_patterns() { PatternCatalog::get(); }
+
 void SecretsExtractor::extract(const FileContext& file, FactSink& sink) const {
   const auto& catalog = PatternCatalog::get();
   std::string_view text = file.content;

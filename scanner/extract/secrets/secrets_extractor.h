@@ -13,4 +13,7 @@ class SecretsExtractor final : public Extractor {
   void extract(const FileContext& file, FactSink& sink) const override;
 };
 
+// Compiles the pattern catalog now rather than on first use.
+void prepare_secret_patterns();
+
 }  // namespace mlaudit
