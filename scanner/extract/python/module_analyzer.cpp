@@ -741,56 +741,27 @@ std::string ModuleAnalyzer::text_of(TSNode node, size_t limit) const {
 nlohmann::ordered_json ModuleAnalyzer::describe(TSNode node) {
   nlohmann::ordered_json description;
   description["text"] = text_of(node, 80);
+  auto set = [&description](const char* kind, nlohmann::ordered_json value, bool literal) {
+    description["kind"] = kind;
+    description["value"] = std::move(value);
+    description["literal"] = literal;
+  };
   Value value = eval(node);
   TSSymbol symbol = ts_node_symbol(node);
   switch (value.kind) {
     case Value::Kind::string: {
       bool fstring = symbol == g_.string && to_lower(node_text(node, source_).substr(0, 3)).find('f') != std::string::npos;
-      description["kind"] = value.partial ? (fstring ? "fstring" : "formatted") : "string";
-      description["value"] = truncate_utf8(value.text, 300);
-      description["literal"] = !value.partial;
+      set(value.partial ? (fstring ? "fstring" : "formatted") : "string", truncate_utf8(value.text, 300), !value.partial);
       break;
     }
-    case Value::Kind::number:
-      description["kind"] = "number";
-      description["value"] = value.text;
-      description["literal"] = true;
-      break;
-    case Value::Kind::boolean:
-      description["kind"] = "bool";
-      description["value"] = value.text == "true";
-      description["literal"] = true;
-      break;
-    case Value::Kind::none:
-      description["kind"] = "none";
-      description["value"] = nullptr;
-      description["literal"] = true;
-      break;
-    case Value::Kind::string_list:
-      description["kind"] = "list";
-      description["value"] = value.items;
-      description["literal"] = true;
-      break;
-    case Value::Kind::module:
-      description["kind"] = "name";
-      description["value"] = value.text;
-      description["literal"] = false;
-      break;
-    case Value::Kind::object:
-      description["kind"] = "object";
-      description["value"] = value.text;
-      description["literal"] = false;
-      break;
-    case Value::Kind::file_handle:
-      description["kind"] = "file";
-      description["value"] = value.text;
-      description["literal"] = false;
-      break;
-    case Value::Kind::function:
-      description["kind"] = "function";
-      description["value"] = value.text;
-      description["literal"] = false;
-      break;
+    case Value::Kind::number: set("number", value.text, true); break;
+    case Value::Kind::boolean: set("bool", value.text == "true", true); break;
+    case Value::Kind::none: set("none", nullptr, true); break;
+    case Value::Kind::string_list: set("list", value.items, true); break;
+    case Value::Kind::module: set("name", value.text, false); break;
+    case Value::Kind::object: set("object", value.text, false); break;
+    case Value::Kind::file_handle: set("file", value.text, false); break;
+    case Value::Kind::function: set("function", value.text, false); break;
     case Value::Kind::unknown: {
       const char* kind = symbol == g_.identifier     ? "name"
                          : symbol == g_.attribute    ? "attribute"

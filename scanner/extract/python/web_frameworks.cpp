@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <array>
 
 #include "util/text.h"
@@ -11,14 +12,17 @@ namespace {
 
 bool matches(const RE2& pattern, std::string_view text) { return RE2::PartialMatch(text, pattern); }
 
+template <size_t N>
+bool one_of(std::string_view value, const std::array<const char*, N>& options) {
+  return std::any_of(options.begin(), options.end(), [&](std::string_view option) { return option == value; });
+}
+
 }  // namespace
 
 bool is_route_decorator_method(std::string_view method) {
   static constexpr std::array methods = {"route", "get", "post", "put", "delete", "patch", "api_route", "websocket",
                                          "options", "head"};
-  for (std::string_view known : methods)
-    if (method == known) return true;
-  return false;
+  return one_of(method, methods);
 }
 
 std::string http_method_of(std::string_view method) {
@@ -90,9 +94,7 @@ bool is_decision_method(std::string_view method) {
   static constexpr std::array methods = {"predict", "predict_proba", "predict_log_proba", "decision_function",
                                          "classify", "generate", "score_samples", "infer", "inference",
                                          "forward", "recommend", "rank"};
-  for (std::string_view known : methods)
-    if (method == known) return true;
-  return false;
+  return one_of(method, methods);
 }
 
 bool is_log_call(std::string_view callee, std::string_view method, std::string& level) {
@@ -102,10 +104,7 @@ bool is_log_call(std::string_view callee, std::string_view method, std::string& 
     level = "print";
     return true;
   }
-  bool level_method = false;
-  for (std::string_view known : levels)
-    if (method == known) level_method = true;
-  if (!level_method) return false;
+  if (!one_of(method, levels)) return false;
   static const RE2 logger(
       R"(^(logging|loguru\.logger|structlog\.get_logger\(\)|logging\.getLogger\(\)|logging\.Logger\(\))\.[a-z]+$|(^|\.)(log|logger|_logger|LOGGER|LOG|_log|audit_log|app_logger)\.[a-z]+$|\.logger\.[a-z]+$)");
   if (!matches(logger, callee)) return false;
