@@ -467,7 +467,13 @@ void ModuleAnalyzer::visit(TSNode node, int depth) {
 }
 
 void ModuleAnalyzer::visit_children(TSNode node, int depth) {
-  // A cursor walks siblings in constant time; ts_node_named_child(i) rescans from the first child.
+  // ts_node_named_child(i) rescans from the first child: fine for the few children most
+  // nodes have, quadratic for long blocks, where a cursor (costlier to set up) wins.
+  uint32_t count = ts_node_named_child_count(node);
+  if (count <= 8) {
+    for (uint32_t i = 0; i < count; ++i) visit(ts_node_named_child(node, i), depth + 1);
+    return;
+  }
   TSTreeCursor cursor = ts_tree_cursor_new(node);
   if (ts_tree_cursor_goto_first_child(&cursor)) {
     do {
@@ -739,7 +745,8 @@ std::string ModuleAnalyzer::text_of(TSNode node, size_t limit) const {
 }
 
 nlohmann::ordered_json ModuleAnalyzer::describe(TSNode node) {
-  nlohmann::ordered_json description;
+  nlohmann::ordered_json description(nlohmann::ordered_json::value_t::object);
+  description.get_ref<nlohmann::ordered_json::object_t&>().reserve(4);
   description["text"] = text_of(node, 80);
   auto set = [&description](const char* kind, nlohmann::ordered_json value, bool literal) {
     description["kind"] = kind;
@@ -780,18 +787,20 @@ nlohmann::ordered_json ModuleAnalyzer::describe(TSNode node) {
 }
 
 void ModuleAnalyzer::emit_call(TSNode node, const Callee& callee, const Arguments& arguments) {
-  nlohmann::ordered_json args = nlohmann::ordered_json::array();
+  // Built key by key: nlohmann's initializer lists make a temporary array per pair, and
+  // call facts are the most numerous of all.
+  nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+  props.get_ref<nlohmann::ordered_json::object_t&>().reserve(8);
+  props["callee"] = callee.name;
+  props["resolved"] = callee.resolved;
+  props["method"] = callee.method;
+  auto& args = props["args"] = nlohmann::ordered_json::array();
   for (TSNode argument_node : arguments.positional) args.push_back(describe(argument_node));
-  nlohmann::ordered_json kwargs = nlohmann::ordered_json::object();
+  auto& kwargs = props["kwargs"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : arguments.keywords) kwargs[name] = describe(value);
-  sink_.add(FactType::call, location_of(node),
-            {{"callee", callee.name},
-             {"resolved", callee.resolved},
-             {"method", callee.method},
-             {"args", std::move(args)},
-             {"kwargs", std::move(kwargs)},
-             {"function", frames_.empty() ? "" : frames_.back().name},
-             {"text", text_of(node, 120)}});
+  props["function"] = frames_.empty() ? std::string() : frames_.back().name;
+  props["text"] = text_of(node, 120);
+  sink_.add(FactType::call, location_of(node), std::move(props));
 }
 
 std::optional<std::string> ModuleAnalyzer::resolve_target(const ArgumentSpec& spec, const Arguments& arguments,
