@@ -39,6 +39,15 @@ TEST(Fingerprints, MatchGitHubsLineHashes) {
   EXPECT_EQ(hashes[5], "a7f2ff13bc495cf2:6");
   EXPECT_EQ(hashes[6], "a7f2ff1481e87703:1");
   EXPECT_EQ(hashes[9], "cc97dc7b1d7d8f7b:1");
+  // stopping early gives the same values for the lines asked for
+  auto first_three = github_line_hashes(repeated, 3);
+  ASSERT_GE(first_three.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(first_three[i], hashes[i]);
+  std::string long_file;
+  for (int i = 0; i < 500; ++i) long_file += "value_" + std::to_string(i % 7) + " = compute(" + std::to_string(i) + ")\n";
+  auto all = github_line_hashes(long_file), some = github_line_hashes(long_file, 40);
+  EXPECT_LT(some.size(), all.size());
+  for (size_t i = 0; i < 40; ++i) EXPECT_EQ(some[i], all[i]) << i;
 }
 
 TEST(Fingerprints, StableAcrossUnrelatedEditsAndRuns) {

@@ -21,8 +21,13 @@ constexpr uint64_t kSourceLimit = 32ull << 20;
 // File contents split into lines, read once per file that has findings.
 class SourceCache {
  public:
-  SourceCache(std::filesystem::path root, const Extraction& extraction) : root_(std::move(root)) {
+  SourceCache(std::filesystem::path root, const Extraction& extraction, const std::vector<Finding>& findings)
+      : root_(std::move(root)) {
     for (const auto& file : extraction.files) text_files_[file.path] = is_text_kind(file.kind);
+    for (const auto& finding : findings) {  // line hashes are needed up to the last finding of a file
+      size_t& last = last_lines_[finding.location.file];
+      last = std::max<size_t>(last, finding.location.line);
+    }
   }
 
   struct Source {
@@ -42,13 +47,14 @@ class SourceCache {
     slot.emplace();
     slot->content = std::move(std::get<std::string>(content));
     slot->lines = split_lines(slot->content);
-    slot->line_hashes = github_line_hashes(slot->content);
+    slot->line_hashes = github_line_hashes(slot->content, last_lines_[file]);
     return &*slot;
   }
 
  private:
   std::filesystem::path root_;
   std::unordered_map<std::string, bool> text_files_;
+  std::unordered_map<std::string, size_t> last_lines_;
   std::unordered_map<std::string, std::optional<Source>> sources_;
 };
 
@@ -82,7 +88,7 @@ FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::file
   });
   report.superseded = before - findings.size();
 
-  SourceCache sources(root, extraction);
+  SourceCache sources(root, extraction, findings);
   Redactor redactor(extraction.facts);
   std::map<std::tuple<std::string, std::string, std::string, std::string>, int> occurrences;
   std::set<std::pair<std::string, uint32_t>> reported_bad_suppressions;

@@ -59,7 +59,7 @@ std::string to_hex(uint64_t value) {
 
 }  // namespace
 
-std::vector<std::string> github_line_hashes(std::string_view content) {
+std::vector<std::string> github_line_hashes(std::string_view content, size_t last_line) {
   uint64_t first_mod = 1;
   for (int i = 0; i < kBlockSize; ++i) first_mod *= kModulus;
   std::array<uint32_t, kBlockSize> window{};
@@ -105,7 +105,17 @@ std::vector<std::string> github_line_hashes(std::string_view content) {
     update(current);
   };
 
-  for (uint32_t unit : utf16_units(content)) process(unit);
+  auto done = [&] {  // every line up to last_line has been output
+    if (last_line == 0 || hashes.size() < last_line) return false;
+    for (size_t i = 0; i < last_line; ++i)
+      if (hashes[i].empty()) return false;
+    return true;
+  };
+  size_t processed = 0;
+  for (uint32_t unit : utf16_units(content)) {
+    process(unit);
+    if (last_line && ++processed % 256 == 0 && static_cast<size_t>(line_number) > last_line && done()) return hashes;
+  }
   process(kEndOfFile);
   for (int i = 0; i < kBlockSize; ++i) {
     if (line_numbers[static_cast<size_t>(index)] != -1) output();

@@ -9,7 +9,9 @@ namespace mlaudit {
 // GitHub code scanning's primaryLocationLineHash for every line of `content`
 // (codeql-action src/fingerprints.ts: a rolling hash over the next 100 non-blank
 // characters from each line start, with a per-value occurrence counter). Index 0 is line 1.
-std::vector<std::string> github_line_hashes(std::string_view content);
+// With `last_line`, hashing stops once lines 1..last_line are known (same values: a
+// line's hash depends only on what precedes it and the 100 characters after its start).
+std::vector<std::string> github_line_hashes(std::string_view content, size_t last_line = 0);
 
 // mlaudit's own fingerprint: rule, file, the primary line's text with whitespace removed,
 // what matched (element or path ids) and the occurrence number among identical keys.
