@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include "engine/advisories.h"
+#include "engine/named_list.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -53,7 +54,7 @@ class Not final : public Predicate {
  public:
   explicit Not(std::unique_ptr<Predicate> inner) : inner_(std::move(inner)) {}
   bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
-    MatchContext scratch{context.advisories, {}};  // bindings from a negated branch mean nothing
+    MatchContext scratch{context.advisories, context.lists, {}};  // bindings from a negated branch mean nothing
     return !inner_->evaluate(lookup, scratch);
   }
 
@@ -145,6 +146,49 @@ class Advisory final : public Predicate {
   std::string catalog_;
 };
 
+// Membership of a value (or of any element of an array) in a named list.
+class InList final : public Predicate {
+ public:
+  enum class Mode { in, not_in, any_in, none_in };
+  InList(KeyPath path, Mode mode, std::string list) : path_(std::move(path)), mode_(mode), list_(std::move(list)) {}
+
+  bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
+    const NamedList* list = nullptr;
+    if (context.lists) {
+      auto found = context.lists->find(list_);
+      if (found != context.lists->end()) list = &found->second;
+    }
+    const nlohmann::ordered_json* value = lookup(path_);
+    auto member = [&](const nlohmann::ordered_json& item) {
+      return list && item.is_string() && list->contains(item.get<std::string>());
+    };
+    switch (mode_) {
+      case Mode::in: return value && member(*value);
+      case Mode::not_in: return !value || value->is_null() || !member(*value);
+      case Mode::any_in:
+      case Mode::none_in: {
+        nlohmann::ordered_json matched = nlohmann::ordered_json::array();
+        if (value && value->is_array()) {
+          for (const auto& item : *value)
+            if (member(item)) matched.push_back(item);
+        } else if (value && member(*value)) {
+          matched.push_back(*value);
+        }
+        if (mode_ == Mode::none_in) return matched.empty();
+        if (matched.empty()) return false;
+        context.bindings["matched"] = std::move(matched);
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  KeyPath path_;
+  Mode mode_;
+  std::string list_;
+};
+
 const std::vector<std::pair<std::string, Op>>& operators() {
   static const std::vector<std::pair<std::string, Op>> table = {
       {"equals", Op::equals},       {"not_equals", Op::not_equals},   {"in", Op::in},
@@ -154,9 +198,9 @@ const std::vector<std::pair<std::string, Op>>& operators() {
   return table;
 }
 
-std::vector<std::unique_ptr<Predicate>> parse_list(const YAML::Node& node) {
+std::vector<std::unique_ptr<Predicate>> parse_list(const YAML::Node& node, const ListCatalog* lists) {
   std::vector<std::unique_ptr<Predicate>> parts;
-  for (const auto& item : node) parts.push_back(parse_predicate(item));
+  for (const auto& item : node) parts.push_back(parse_predicate(item, lists));
   return parts;
 }
 
@@ -218,15 +262,26 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
   return text;
 }
 
-std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node) {
-  if (node.IsSequence()) return std::make_unique<AllOf>(parse_list(node));
+std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node, const ListCatalog* lists) {
+  if (node.IsSequence()) return std::make_unique<AllOf>(parse_list(node, lists));
   if (!node.IsMap()) throw RuleError(node, "a condition must be a mapping or a list of conditions");
-  if (node["all"]) return std::make_unique<AllOf>(parse_list(node["all"]));
-  if (node["any"]) return std::make_unique<AnyOf>(parse_list(node["any"]));
-  if (node["not"]) return std::make_unique<Not>(parse_predicate(node["not"]));
+  if (node["all"]) return std::make_unique<AllOf>(parse_list(node["all"], lists));
+  if (node["any"]) return std::make_unique<AnyOf>(parse_list(node["any"], lists));
+  if (node["not"]) return std::make_unique<Not>(parse_predicate(node["not"], lists));
   if (node["advisory"]) return std::make_unique<Advisory>(node["advisory"].as<std::string>());
   if (!node["key"]) throw RuleError(node, "a condition needs 'key' (or all / any / not / advisory)");
   KeyPath path = parse_key_path(node["key"].as<std::string>());
+  static const std::pair<const char*, InList::Mode> list_modes[] = {
+      {"in_list", InList::Mode::in}, {"not_in_list", InList::Mode::not_in},
+      {"any_in_list", InList::Mode::any_in}, {"none_in_list", InList::Mode::none_in}};
+  for (const auto& [name, mode] : list_modes) {
+    YAML::Node operand = node[name];
+    if (!operand) continue;
+    std::string list = operand.as<std::string>();
+    if (lists && !lists->contains(list))
+      throw RuleError(operand, "no list named '" + list + "' (lists live in rules/<pack>/lists/<name>.yml)");
+    return std::make_unique<InList>(std::move(path), mode, std::move(list));
+  }
   for (const auto& [name, op] : operators()) {
     YAML::Node operand_node = node[name];
     if (!operand_node) continue;

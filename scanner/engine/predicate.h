@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -16,6 +17,7 @@
 namespace mlaudit {
 
 class AdvisoryCatalogs;
+class NamedList;
 
 using KeyPath = std::vector<std::string>;
 // Finds the value at a key path in the thing being matched; nullptr when absent.
@@ -23,6 +25,7 @@ using KeyLookup = std::function<const nlohmann::ordered_json*(const KeyPath&)>;
 
 struct MatchContext {
   const AdvisoryCatalogs* advisories = nullptr;
+  const std::map<std::string, NamedList, std::less<>>* lists = nullptr;
   nlohmann::ordered_json bindings = nlohmann::ordered_json::object();  // extra values for messages ({advisory.ids})
 };
 
@@ -38,7 +41,10 @@ struct RuleError : std::runtime_error {
   int line = 0, column = 0;
 };
 
-std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node);
+// `lists` names the lists conditions may refer to (in_list / any_in_list); an unknown name
+// is an error when it is given.
+std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node,
+                                           const std::map<std::string, NamedList, std::less<>>* lists = nullptr);
 KeyPath parse_key_path(std::string_view key);   // "args.0.kind" -> {"args","0","kind"}
 
 // Walks a key path through nested objects and arrays.

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/named_list.h"
 #include "engine/schema.h"
 #include "engine/taxonomy_catalog.h"
 #include "util/embedded_files.h"
@@ -23,7 +24,7 @@ std::vector<std::string> strings_of(const YAML::Node& node) {
   return values;
 }
 
-ElementSelector parse_selector(const YAML::Node& node) {
+ElementSelector parse_selector(const YAML::Node& node, const ListCatalog* lists) {
   ElementSelector selector;
   if (!node) return selector;
   if (auto kind = node["kind"]) {
@@ -33,7 +34,7 @@ ElementSelector parse_selector(const YAML::Node& node) {
                                               : ElementKind::process;
   }
   selector.types = strings_of(node["type"]);
-  if (node["where"]) selector.where = parse_predicate(node["where"]);
+  if (node["where"]) selector.where = parse_predicate(node["where"], lists);
   return selector;
 }
 
@@ -61,7 +62,7 @@ void add_rule_text(RuleSet& set, const std::string& text, const std::string& sou
     if (!problems.empty()) return;
   }
   try {
-    auto rule = parse_rule(document, source, pack);
+    auto rule = parse_rule(document, source, pack, &set.lists);
     if (rule->id != stem)
       throw RuleError(document["id"], "rule id '" + rule->id + "' must match its file name '" + stem + ".yml'");
     if (set.find(rule->id))
@@ -72,6 +73,35 @@ void add_rule_text(RuleSet& set, const std::string& text, const std::string& sou
   } catch (const YAML::Exception& error) {
     set.errors.push_back({source, error.mark.line + 1, error.mark.column + 1, error.msg});
   }
+}
+
+void add_list_text(RuleSet& set, const std::string& text, const std::string& source, const std::string& stem) {
+  static const Schema schema = Schema::from_embedded("rules/list.schema.yml");
+  try {
+    YAML::Node document = YAML::Load(text);
+    auto problems = schema.validate(document);
+    for (const auto& problem : problems)
+      set.errors.push_back({source, problem.line, problem.column, problem.path + ": " + problem.message});
+    if (!problems.empty()) return;
+    std::string name = document["name"].as<std::string>();
+    if (name != stem) throw RuleError(document["name"], "list name '" + name + "' must match its file name '" + stem + ".yml'");
+    if (set.lists.contains(name))
+      throw RuleError(document["name"], "list '" + name + "' is already defined by " + set.lists.find(name)->second.source());
+    NamedList list(name, source);
+    list.add_entries(document["entries"]);
+    set.lists.emplace(name, std::move(list));
+  } catch (const RuleError& error) {
+    set.errors.push_back({source, error.line, error.column, error.what()});
+  } catch (const YAML::Exception& error) {
+    set.errors.push_back({source, error.mark.line + 1, error.mark.column + 1, "invalid YAML: " + error.msg});
+  }
+}
+
+std::string read_text_file(const fs::path& path) {
+  std::ifstream stream(path);
+  std::stringstream buffer;
+  buffer << stream.rdbuf();
+  return buffer.str();
 }
 
 }  // namespace
@@ -93,7 +123,8 @@ const Rule* RuleSet::find(std::string_view id) const {
   return nullptr;
 }
 
-std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& source, const std::string& pack) {
+std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& source, const std::string& pack,
+                                 const ListCatalog* lists) {
   auto rule = std::make_unique<Rule>();
   rule->id = string_of(document["id"]);
   rule->title = string_of(document["title"]);
@@ -132,7 +163,7 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
     ++kinds;
     spec.kind = MatchKind::call;
     spec.callees = strings_of(call["callee"]);
-    if (call["where"]) spec.where = parse_predicate(call["where"]);
+    if (call["where"]) spec.where = parse_predicate(call["where"], lists);
   }
   if (auto fact = match["fact"]) {
     ++kinds;
@@ -140,25 +171,25 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
     auto type = parse_fact_type(fact["type"].as<std::string>());
     if (!type) throw RuleError(fact["type"], "unknown fact type '" + fact["type"].as<std::string>() + "'");
     spec.fact_type = *type;
-    if (fact["where"]) spec.where = parse_predicate(fact["where"]);
+    if (fact["where"]) spec.where = parse_predicate(fact["where"], lists);
   }
   if (auto element = match["element"]) {
     ++kinds;
     spec.kind = MatchKind::element;
-    spec.element = parse_selector(element);
+    spec.element = parse_selector(element, lists);
   }
   if (auto flow = match["flow"]) {
     ++kinds;
     spec.kind = MatchKind::flow;
-    spec.from = parse_selector(flow["from"]);
-    spec.to = parse_selector(flow["to"]);
-    if (flow["where"]) spec.where = parse_predicate(flow["where"]);
+    spec.from = parse_selector(flow["from"], lists);
+    spec.to = parse_selector(flow["to"], lists);
+    if (flow["where"]) spec.where = parse_predicate(flow["where"], lists);
   }
   if (auto path = match["path"]) {
     ++kinds;
     spec.kind = MatchKind::path;
-    spec.from = parse_selector(path["from"]);
-    spec.to = parse_selector(path["to"]);
+    spec.from = parse_selector(path["from"], lists);
+    spec.to = parse_selector(path["to"], lists);
     if (path["max_length"]) spec.max_length = path["max_length"].as<size_t>();
   }
   if (kinds != 1) throw RuleError(match, "match needs exactly one of call, fact, element, flow, path");
@@ -171,7 +202,7 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
         if (!type) throw RuleError(item["fact"], "unknown fact type '" + item["fact"].as<std::string>() + "'");
         exemption.fact_type = type;
       }
-      if (item["where"]) exemption.where = parse_predicate(item["where"]);
+      if (item["where"]) exemption.where = parse_predicate(item["where"], lists);
       spec.unless_same_file.push_back(std::move(exemption));
     }
   }
@@ -180,14 +211,17 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
 
 RuleSet load_rules(const std::vector<fs::path>& user_folders) {
   RuleSet set;
-  // Embedded rules were validated against the schema by the test suite before they were
-  // built in (RuleEngine.EmbeddedRulesMatchTheSchema); user rules are validated here.
-  for (const EmbeddedFile* file : embedded_files_under("rules/")) {
+  // Lists first (rules refer to them), then rules. Embedded rules were validated against the
+  // schema by the test suite before they were built in (RuleEngine.EmbeddedRulesMatchTheSchema);
+  // user rules are validated here.
+  auto embedded = embedded_files_under("rules/");
+  for (const EmbeddedFile* file : embedded) {
     auto parts = split(file->path, '/');
-    if (parts.size() != 3 || !file->path.ends_with(".yml")) continue;  // rules/<pack>/<id>.yml
-    std::string stem(parts[2].substr(0, parts[2].size() - 4));
-    add_rule_text(set, std::string(file->content), std::string(file->path), std::string(parts[1]), stem, false);
+    if (parts.size() == 4 && parts[2] == "lists" && file->path.ends_with(".yml"))
+      add_list_text(set, std::string(file->content), std::string(file->path),
+                    std::string(parts[3].substr(0, parts[3].size() - 4)));
   }
+  std::vector<std::pair<fs::path, fs::path>> user_files;  // (folder, file)
   for (const auto& folder : user_folders) {
     std::error_code error;
     if (!fs::is_directory(folder, error)) {
@@ -201,12 +235,19 @@ RuleSet load_rules(const std::vector<fs::path>& user_folders) {
         files.push_back(it->path());
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
-      std::ifstream stream(path);
-      std::stringstream buffer;
-      buffer << stream.rdbuf();
-      std::string pack = path.parent_path() == folder ? "user" : path.parent_path().filename().string();
-      add_rule_text(set, buffer.str(), path.string(), pack, path.stem().string(), true);
+      if (path.parent_path().filename() == "lists") add_list_text(set, read_text_file(path), path.string(), path.stem().string());
+      else user_files.emplace_back(folder, path);
     }
+  }
+  for (const EmbeddedFile* file : embedded) {
+    auto parts = split(file->path, '/');
+    if (parts.size() != 3 || !file->path.ends_with(".yml")) continue;  // rules/<pack>/<id>.yml
+    std::string stem(parts[2].substr(0, parts[2].size() - 4));
+    add_rule_text(set, std::string(file->content), std::string(file->path), std::string(parts[1]), stem, false);
+  }
+  for (const auto& [folder, path] : user_files) {
+    std::string pack = path.parent_path() == folder ? "user" : path.parent_path().filename().string();
+    add_rule_text(set, read_text_file(path), path.string(), pack, path.stem().string(), true);
   }
   return set;
 }

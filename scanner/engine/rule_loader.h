@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/named_list.h"
 #include "engine/rule.h"
 #include "engine/schema.h"
 
@@ -20,6 +21,7 @@ struct RuleLoadError {
 };
 
 struct RuleSet {
+  ListCatalog lists;  // named lists the rules' conditions refer to
   std::vector<std::unique_ptr<Rule>> rules;
   std::vector<RuleLoadError> errors;
   const Rule* find(std::string_view id) const;
@@ -31,7 +33,8 @@ RuleSet load_rules(const std::vector<std::filesystem::path>& user_folders);
 std::vector<SchemaError> validate_rule_document(const YAML::Node& document);
 
 // Parses one rule document; throws RuleError (with position) on semantic problems.
-std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& source, const std::string& pack);
+std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& source, const std::string& pack,
+                                 const ListCatalog* lists = nullptr);
 
 // Keeps the rules whose ids match `enable` (all when empty) and none of `disable`
 // (globs such as "stride.*" work in both).
