@@ -10,6 +10,7 @@ nlohmann::ordered_json location_json(const Location& location) {
     json["end_line"] = location.end_line;
     json["end_column"] = location.end_column;
   }
+  if (location.byte_offset >= 0) json["byte_offset"] = location.byte_offset;
   return json;
 }
 

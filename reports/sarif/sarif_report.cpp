@@ -41,6 +41,8 @@ nlohmann::ordered_json physical_location(const Location& location, const std::st
       region["endColumn"] = location.end_column;
     if (!snippet.empty()) region["snippet"] = {{"text", snippet}};
     physical["region"] = region;
+  } else if (location.byte_offset >= 0) {
+    physical["region"] = {{"byteOffset", location.byte_offset}, {"byteLength", 1}};
   }
   return physical;
 }

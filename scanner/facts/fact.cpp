@@ -6,7 +6,7 @@
 namespace mlaudit {
 namespace {
 
-constexpr std::array<std::pair<FactType, std::string_view>, 30> kNames = {{
+constexpr std::array<std::pair<FactType, std::string_view>, 39> kNames = {{
     {FactType::import, "import"},
     {FactType::call, "call"},
     {FactType::assignment, "assignment"},
@@ -37,6 +37,15 @@ constexpr std::array<std::pair<FactType, std::string_view>, 30> kNames = {{
     {FactType::config_url, "config_url"},
     {FactType::dataset, "dataset"},
     {FactType::model_artifact, "model_artifact"},
+    {FactType::pickle_global, "pickle_global"},
+    {FactType::model_issue, "model_issue"},
+    {FactType::keras_layer, "keras_layer"},
+    {FactType::onnx_operator, "onnx_operator"},
+    {FactType::onnx_external_data, "onnx_external_data"},
+    {FactType::lfs_pointer, "lfs_pointer"},
+    {FactType::xml_doctype, "xml_doctype"},
+    {FactType::pmml_field, "pmml_field"},
+    {FactType::integrity_check, "integrity_check"},
 }};
 
 }  // namespace

@@ -41,7 +41,16 @@ enum class FactType {
   tracking_uri,      // uri, scheme, source
   config_url,        // key, url, scheme
   dataset,           // format, columns[], sha256, size
-  model_artifact,    // format, pickle_based, sha256, size
+  model_artifact,    // format, pickle_based, sha256, size, pickles, globals[], members[]
+  pickle_global,     // global, module, name, offset, called, opcode, depth, occurrences, member
+  model_issue,       // kind, message, member, offset: malformed or suspicious model files
+  keras_layer,       // class_name, name, module, registered_name, lambda, custom, member
+  onnx_operator,     // domain, op_type, count: operators outside the standard domains
+  onnx_external_data,// location, escapes_folder, tensor
+  lfs_pointer,       // oid, size: a Git LFS pointer instead of the artifact
+  xml_doctype,       // entities, external_entities, system_ids[]
+  pmml_field,        // name, optype, data_type
+  integrity_check,   // path, algorithm, expected, actual, status, source
 };
 
 std::string_view to_string(FactType type);

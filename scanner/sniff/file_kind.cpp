@@ -36,6 +36,7 @@ std::string_view to_string(FileKind kind) {
     case FileKind::safetensors: return "safetensors";
     case FileKind::gguf: return "gguf";
     case FileKind::tflite: return "tflite";
+    case FileKind::lfs_pointer: return "git-lfs-pointer";
     case FileKind::zip: return "zip";
     case FileKind::gzip: return "gzip";
     case FileKind::tar: return "tar";
@@ -66,7 +67,7 @@ FileFamily family_of(FileKind kind) {
     case FileKind::pickle: case FileKind::compressed_pickle: case FileKind::torch_legacy:
     case FileKind::pytorch_zip: case FileKind::torchscript: case FileKind::keras_v3: case FileKind::npy:
     case FileKind::npz: case FileKind::hdf5: case FileKind::onnx: case FileKind::safetensors:
-    case FileKind::gguf: case FileKind::tflite:
+    case FileKind::gguf: case FileKind::tflite: case FileKind::lfs_pointer:
       return FileFamily::model;
     case FileKind::zip: case FileKind::gzip: case FileKind::tar: case FileKind::bzip2: case FileKind::xz:
     case FileKind::zstd:

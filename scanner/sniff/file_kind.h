@@ -13,7 +13,7 @@ enum class FileKind {
   csv, tsv, jsonl, json_records, parquet, sqlite,
   // models and serialized objects
   pickle, compressed_pickle, torch_legacy, pytorch_zip, torchscript, keras_v3, npy, npz, hdf5,
-  onnx, safetensors, gguf, tflite,
+  onnx, safetensors, gguf, tflite, lfs_pointer,
   // other binaries
   zip, gzip, tar, bzip2, xz, zstd, image, pdf, executable, binary, empty,
 };

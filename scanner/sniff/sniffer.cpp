@@ -63,16 +63,38 @@ bool looks_like_zlib(std::string_view head) {
   return (cmf & 0x0F) == 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
 }
 
-SniffResult classify_zip(const fs::path& path) {
-  int error = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &error);
-  if (archive == nullptr) return {FileKind::zip, "zip (central directory unreadable)"};
-  zip_int64_t count = zip_get_num_entries(archive, 0);
+std::vector<std::string> zip_member_names(zip_t* archive) {
   std::vector<std::string> names;
+  zip_int64_t count = zip_get_num_entries(archive, 0);
   for (zip_int64_t i = 0; i < count && i < 100000; ++i)
     if (const char* name = zip_get_name(archive, static_cast<zip_uint64_t>(i), 0)) names.emplace_back(name);
   zip_close(archive);
+  return names;
+}
 
+// The member names of a zip on disk or in memory; nullopt when the central directory is unreadable.
+std::optional<std::vector<std::string>> zip_names(const fs::path* path, std::string_view bytes) {
+  int error = 0;
+  zip_t* archive = nullptr;
+  if (path) {
+    archive = zip_open(path->c_str(), ZIP_RDONLY, &error);
+  } else {
+    zip_error_t zip_error;
+    zip_error_init(&zip_error);
+    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &zip_error);
+    if (source) {
+      archive = zip_open_from_source(source, ZIP_RDONLY, &zip_error);
+      if (!archive) zip_source_free(source);
+    }
+    zip_error_fini(&zip_error);
+  }
+  if (archive == nullptr) return std::nullopt;
+  return zip_member_names(archive);
+}
+
+SniffResult classify_zip(const std::optional<std::vector<std::string>>& listed) {
+  if (!listed) return {FileKind::zip, "zip (central directory unreadable)"};
+  const std::vector<std::string>& names = *listed;
   auto has = [&](auto predicate) { return std::any_of(names.begin(), names.end(), predicate); };
   auto ends = [](const std::string& name, std::string_view suffix) {
     return name == suffix.substr(1) || name.ends_with(suffix);
@@ -92,10 +114,10 @@ SniffResult classify_zip(const fs::path& path) {
   return {FileKind::zip, "zip archive of " + std::to_string(names.size()) + " members"};
 }
 
-std::optional<SniffResult> sniff_binary(const fs::path& path, std::string_view head, uint64_t size) {
+std::optional<SniffResult> sniff_binary(const fs::path* path, std::string_view head, uint64_t size) {
   auto byte = [&](size_t i) { return i < head.size() ? static_cast<unsigned char>(head[i]) : 0u; };
   if (starts_with_bytes(head, "PK\x03\x04") || starts_with_bytes(head, std::string_view("PK\x05\x06", 4)))
-    return classify_zip(path);
+    return classify_zip(zip_names(path, head));
   if (head.size() >= 2 && byte(0) == 0x80 && byte(1) >= 2 && byte(1) <= 5) {
     // Legacy torch.save files start with a pickled magic number (LONG1 0x1950a86a20f9469cfc6c).
     static constexpr std::string_view torch_magic("\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 12);
@@ -222,19 +244,35 @@ SniffResult sniff_text(std::string_view relative, std::string_view head) {
   return {FileKind::text, "text"};
 }
 
-}  // namespace
-
-SniffResult sniff(const fs::path& absolute, std::string_view relative, std::string_view head, uint64_t size) {
+SniffResult sniff_content(const fs::path* path, std::string_view relative, std::string_view head, uint64_t size,
+                          char last) {
   if (size == 0 || head.empty()) return {FileKind::empty, "empty file"};
-  if (auto binary = sniff_binary(absolute, head, size)) return *binary;
+  if (auto binary = sniff_binary(path, head, size)) return *binary;
   std::string extension = extension_of(relative);
   if (looks_like_zlib(head) && (extension == "joblib" || extension == "pkl" || extension == "pickle" || extension == "z"))
     return {FileKind::compressed_pickle, "zlib-compressed pickle (joblib)"};
-  if (looks_like_text_pickle(head, last_byte(absolute, size)))
-    return {FileKind::pickle, "pickle protocol 0/1"};
+  if (looks_like_text_pickle(head, last)) return {FileKind::pickle, "pickle protocol 0/1"};
   if (extension == "onnx" && !head.empty() && head[0] == '\x08') return {FileKind::onnx, "ONNX model"};
+  if (head.starts_with("version https://git-lfs.github.com/spec/")) return {FileKind::lfs_pointer, "Git LFS pointer"};
+  // A model file whose content matches no format is still analysed as what its name
+  // claims, so the damage is reported instead of the file being skipped.
+  if (extension == "safetensors") return {FileKind::safetensors, "named .safetensors, header not recognised"};
+  if (has_nul(head) && (extension == "pkl" || extension == "pickle" || extension == "joblib"))
+    return {FileKind::pickle, "named ." + extension + ", content not recognised"};
   if (has_nul(head)) return {FileKind::binary, "binary data of unrecognised format"};
   return sniff_text(relative, head);
 }
+
+}  // namespace
+
+SniffResult sniff(const fs::path& absolute, std::string_view relative, std::string_view head, uint64_t size) {
+  return sniff_content(&absolute, relative, head, size, last_byte(absolute, size));
+}
+
+SniffResult sniff_bytes(std::string_view bytes, std::string_view name) {
+  return sniff_content(nullptr, name, bytes, bytes.size(), bytes.empty() ? '\0' : bytes.back());
+}
+
+std::vector<std::string> zip_member_names(std::string_view bytes) { return zip_names(nullptr, bytes).value_or(std::vector<std::string>{}); }
 
 }  // namespace mlaudit
