@@ -8,7 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates time
   libtorch-dev libboost-graph-dev libssl-dev libpugixml-dev nlohmann-json3-dev libgtest-dev
   libyaml-cpp-dev libtree-sitter-dev libre2-dev libcli11-dev libfmt-dev libkainjow-mustache-dev
-  libzip-dev libgraphviz-dev libtomlplusplus-dev libinih-dev libmimalloc-dev util-linux)
+  libzip-dev libgraphviz-dev libtomlplusplus-dev libinih-dev libmimalloc-dev libarchive-dev zlib1g-dev libonnx-dev libprotobuf-dev
+  util-linux)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -135,7 +135,7 @@ class Matcher {
               continue;
           }
           nlohmann::ordered_json scratch;
-          MatchContext context{&advisories_, {}};
+          MatchContext context{&advisories_, &rules_.lists, {}};
           if (exemption.where && !exemption.where->evaluate(fact_lookup(fact, scratch), context)) continue;
           files->insert(fact.location.file);
         }
@@ -147,7 +147,7 @@ class Matcher {
   void match_fact(const Rule& rule, const Fact& fact) {
     nlohmann::ordered_json scratch;
     KeyLookup lookup = fact_lookup(fact, scratch);
-    MatchContext context{&advisories_, {}};
+    MatchContext context{&advisories_, &rules_.lists, {}};
     if (rule.match.where && !rule.match.where->evaluate(lookup, context)) return;
     if (exempt(rule, fact.location.file)) return;
     Finding finding;
@@ -161,7 +161,20 @@ class Matcher {
       finding.evidence = fact.props;
     }
     if (!context.bindings.empty()) finding.evidence["matched"] = context.bindings;
+    if (!fact.location.has_region()) finding.subject = fact_subject(fact);
     findings_.push_back(std::move(finding));
+  }
+
+  // A binary file has no lines to tell its findings apart: what the fact is about does
+  // (the global and the member it sits in, not its byte offset, which moves when the
+  // file is re-saved).
+  static std::string fact_subject(const Fact& fact) {
+    std::string subject;
+    for (const auto& [key, value] : fact.props.items()) {
+      if (key == "offset" || key == "where" || key == "occurrences" || key == "message" || value.is_structured()) continue;
+      subject += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + ";";
+    }
+    return subject;
   }
 
   bool selects(const ElementSelector& selector, Vertex vertex, MatchContext& context) const {
@@ -179,7 +192,7 @@ class Matcher {
   void match_elements(const Rule& rule) {
     const auto& graph = diagram_->graph();
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
-      MatchContext context{&advisories_, {}};
+      MatchContext context{&advisories_, &rules_.lists, {}};
       if (!selects(rule.match.element, *it, context)) continue;
       const Element& element = graph[*it];
       const nlohmann::ordered_json& view = views_[*it];
@@ -214,7 +227,7 @@ class Matcher {
   void match_flows(const Rule& rule) {
     const auto& graph = diagram_->graph();
     for (auto [it, end] = boost::edges(graph); it != end; ++it) {
-      MatchContext context{&advisories_, {}};
+      MatchContext context{&advisories_, &rules_.lists, {}};
       Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
       if (!selects(rule.match.from, from, context) || !selects(rule.match.to, to, context)) continue;
       KeyLookup lookup = flow_lookup(*it);
@@ -248,12 +261,12 @@ class Matcher {
     const auto& graph = diagram_->graph();
     std::vector<Vertex> sinks;
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
-      MatchContext context{&advisories_, {}};
+      MatchContext context{&advisories_, &rules_.lists, {}};
       if (selects(rule.match.to, *it, context)) sinks.push_back(*it);
     }
     if (sinks.empty()) return;
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
-      MatchContext context{&advisories_, {}};
+      MatchContext context{&advisories_, &rules_.lists, {}};
       if (!selects(rule.match.from, *it, context)) continue;
       Vertex source = *it;
       auto reached = diagram_->reachable_from(source, rule.match.max_length);

@@ -364,8 +364,11 @@ class DfdBuilder {
       type = artifact->second->type == FactType::model_artifact ? "model" : "dataset";
       props["format"] = text(artifact->second->props, "format");
       props["sha256"] = artifact->second->props["sha256"];
-      if (artifact->second->type == FactType::model_artifact)
+      if (artifact->second->type == FactType::model_artifact) {
         props["pickle_based"] = flag(artifact->second->props, "pickle_based");
+        // What loading it imports: flow rules join a dangerous global with the code that loads the file.
+        props["pickle_globals"] = artifact->second->props.value("globals", nlohmann::ordered_json::array());
+      }
       if (artifact->second->type == FactType::dataset) props["columns"] = artifact->second->props["columns"];
     }
     if (type == "file" && (format == "csv" || format == "parquet" || format == "json")) type = "dataset";
@@ -523,7 +526,7 @@ class DfdBuilder {
           if (reader.zone == "pipeline") read_by_training = true;
           if (!graph[*out].props["deserializes"].is_null() && graph[*out].props.contains("deserializes")) {
             deserialized = true;
-            loaded_by.push_back(reader.name);
+            if (std::find(loaded_by.begin(), loaded_by.end(), reader.name) == loaded_by.end()) loaded_by.push_back(reader.name);
           }
         }
         for (auto [in, in_end] = boost::in_edges(*it, graph); in != in_end; ++in)

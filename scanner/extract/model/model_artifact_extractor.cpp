@@ -1,43 +1,39 @@
 #include "extract/model/model_artifact_extractor.h"
 
 #include "crypto/sha256.h"
-#include "util/file_io.h"
+#include "extract/model/artifact_analyzer.h"
+#include "util/mapped_file.h"
 
 namespace mlaudit {
-namespace {
-
-// Formats whose loaders run pickle (or a pickle-based format) and so can execute code.
-bool pickle_based(FileKind kind, std::string_view npy_header) {
-  switch (kind) {
-    case FileKind::pickle: case FileKind::compressed_pickle: case FileKind::torch_legacy:
-    case FileKind::pytorch_zip:
-      return true;
-    case FileKind::npy:  // object arrays are pickled inside the .npy
-      return npy_header.find("'descr': '|O'") != std::string_view::npos ||
-             npy_header.find("\"descr\": \"|O\"") != std::string_view::npos;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
 
 void ModelArtifactExtractor::extract(const FileContext& file, FactSink& sink) const {
   const std::string& path = file.file.relative;
-  std::string npy_header;
-  if (file.sniffed.kind == FileKind::npy) {
-    auto head = read_file_prefix(file.file.absolute, 512);
-    if (auto* text = std::get_if<std::string>(&head)) npy_header = *text;
+  std::string error;
+  auto mapped = MappedFile::open(file.file.absolute, error);
+  if (!mapped) {
+    sink.diagnose(DiagnosticLevel::warning, "unreadable", Location{path}, "cannot read the model file: " + error);
+    return;
   }
-  auto digest = sha256_file_hex(file.file.absolute);
-  if (!digest)
-    sink.diagnose(DiagnosticLevel::warning, "unreadable", Location{path}, "cannot read the file to hash it");
-  sink.add(FactType::model_artifact, Location{path},
-           {{"format", to_string(file.sniffed.kind)},
-            {"detail", file.sniffed.detail},
-            {"pickle_based", pickle_based(file.sniffed.kind, npy_header)},
-            {"size", file.file.size},
-            {"sha256", digest ? nlohmann::ordered_json(*digest) : nlohmann::ordered_json()}});
+  std::string_view bytes = mapped->bytes();
+  model::ArtifactAnalyzer analyzer(path, sink);
+  analyzer.analyze(bytes, file.sniffed, "", 0);
+  const model::ArtifactSummary& summary = analyzer.summary();
+
+  // An archive that holds no model is a dataset or a source bundle: nothing to inventory.
+  bool archive = family_of(file.sniffed.kind) == FileFamily::archive;
+  if (archive && summary.members.empty()) return;
+
+  nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+  props["format"] = to_string(file.sniffed.kind);
+  props["detail"] = summary.detail.empty() ? file.sniffed.detail : file.sniffed.detail + "; " + summary.detail;
+  props["pickle_based"] = summary.pickle_based;
+  props["size"] = file.file.size;
+  props["sha256"] = sha256_hex(bytes);
+  props["pickles"] = summary.pickles;
+  props["pickle_opcodes"] = summary.opcodes;
+  props["globals"] = summary.globals;
+  props["members"] = summary.members;
+  sink.add(FactType::model_artifact, Location{path}, std::move(props));
 }
 
 }  // namespace mlaudit

@@ -1,0 +1,77 @@
+// Pickle streams: raw pickles, joblib files (with their inline array data), zlib-compressed
+// joblib, legacy torch.save files (several pickles, then raw storage bytes).
+#include <zlib.h>
+
+#include "extract/model/artifact_analyzer.h"
+
+namespace mlaudit::model {
+
+void ArtifactAnalyzer::analyze_pickle(std::string_view bytes, const std::string& member, std::string_view format,
+                                      uint64_t base) {
+  PickleOptions options;
+  options.limits = pickle_limits_;
+  options.joblib = true;   // only changes anything when joblib's NumpyArrayWrapper appears
+  options.stacked = true;
+  PickleScan scan = scan_pickle(bytes, options);
+  summary_.pickles += scan.pickles;
+  summary_.opcodes += scan.opcodes;
+  for (const auto& global : scan.globals) {
+    note_global(global.qualified());
+    uint64_t offset = base + global.offset;
+    nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+    props["global"] = global.qualified();
+    props["module"] = global.module;
+    props["name"] = global.name;
+    props["offset"] = offset;
+    props["called"] = global.called;
+    props["use"] = global.called ? "called when the file is loaded" : "referenced (not called) when the file is loaded";
+    props["opcode"] = global.opcode;
+    props["depth"] = global.depth;
+    props["nested"] = global.depth > 0 ? " inside a pickle nested " + std::to_string(global.depth) + " deep" : "";
+    props["occurrences"] = global.occurrences;
+    props["member"] = member;
+    props["where"] = member.empty() ? "byte " + std::to_string(offset) : member + " byte " + std::to_string(offset);
+    props["format"] = format;
+    sink_.add(FactType::pickle_global, location(member, static_cast<int64_t>(offset)), std::move(props));
+  }
+  if (scan.status != PickleStatus::ok) {
+    bool limit = scan.status == PickleStatus::limit_exceeded;
+    issue(limit ? "pickle-limit" : "pickle-malformed",
+          std::string(limit ? "analysis stopped: " : "not a well-formed pickle: ") + scan.problem, member,
+          static_cast<int64_t>(base + scan.end_offset));
+  }
+  for (const auto& note : scan.notes)
+    if (note.find("not analysed") != std::string::npos) issue("pickle-not-analysed", note, member);
+}
+
+void ArtifactAnalyzer::analyze_compressed_pickle(std::string_view bytes, const std::string& member) {
+  // joblib's zlib compression: one zlib stream holding the joblib pickle.
+  z_stream stream{};
+  if (inflateInit(&stream) != Z_OK) return issue("pickle-malformed", "zlib stream cannot be opened", member);
+  std::string inflated;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(std::min<size_t>(bytes.size(), UINT32_MAX));
+  char buffer[1 << 16];
+  int status = Z_OK;
+  while (status == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    status = inflate(&stream, Z_NO_FLUSH);
+    inflated.append(buffer, sizeof buffer - stream.avail_out);
+    if (inflated.size() > archive_limits_.max_member_bytes ||
+        inflated.size() > archive_limits_.max_ratio * std::max<size_t>(bytes.size(), 1) + (1 << 20)) {
+      inflateEnd(&stream);
+      return issue("archive-limit",
+                   "the compressed pickle expands beyond " + std::to_string(archive_limits_.max_member_bytes >> 20) +
+                       " MiB or " + std::to_string(archive_limits_.max_ratio) + "x its size (a decompression bomb?): not analysed",
+                   member);
+    }
+  }
+  inflateEnd(&stream);
+  if (status != Z_STREAM_END)
+    issue("pickle-malformed", "zlib stream is damaged after " + std::to_string(inflated.size()) + " bytes", member);
+  if (!take_budget(inflated.size(), member)) return;
+  analyze_pickle(inflated, member.empty() ? std::string("(zlib content)") : member + " (zlib content)", "joblib-zlib");
+}
+
+}  // namespace mlaudit::model
