@@ -8,6 +8,7 @@
 #include "extract/python/python_extractor.h"
 #include "extract/python/syntax_tree.h"
 #include "extract/secrets/secrets_extractor.h"
+#include "extract/xml/xml_extractor.h"
 
 namespace mlaudit {
 
@@ -23,6 +24,7 @@ std::vector<std::unique_ptr<Extractor>> make_extractors() {
   extractors.push_back(std::make_unique<EnvFileExtractor>());
   extractors.push_back(std::make_unique<DatasetExtractor>());
   extractors.push_back(std::make_unique<ModelArtifactExtractor>());
+  extractors.push_back(std::make_unique<XmlExtractor>());
   extractors.push_back(std::make_unique<SecretsExtractor>());
   return extractors;
 }

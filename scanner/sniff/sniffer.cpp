@@ -237,7 +237,7 @@ SniffResult sniff_text(std::string_view relative, std::string_view head) {
   // Nothing in the name: look at the content.
   auto text = trim(head);
   if (first_instruction_is_from(head)) return {FileKind::dockerfile, "Dockerfile (by content)"};
-  if (text.starts_with("<?xml")) return {FileKind::xml, "XML document (by content)"};
+  if (text.starts_with("<?xml") || text.starts_with("<PMML")) return {FileKind::xml, "XML document (by content)"};
   if (text.starts_with("{") || text.starts_with("[")) return classify_json(head);
   if (looks_delimited(head, '\t')) return {FileKind::tsv, "tab-separated data (by content)"};
   if (looks_delimited(head, ',')) return {FileKind::csv, "comma-separated data (by content)"};
