@@ -22,15 +22,32 @@ std::string to_hex(const unsigned char* digest, unsigned int length) {
   return hex;
 }
 
-}  // namespace
-
-std::string sha256_hex(std::string_view data) {
+std::string digest_hex(const EVP_MD* algorithm, std::string_view data) {
   DigestContext context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(context.get(), algorithm, nullptr);
   EVP_DigestUpdate(context.get(), data.data(), data.size());
   EVP_DigestFinal_ex(context.get(), digest, &length);
+  return to_hex(digest, length);
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
+std::string md5_hex(std::string_view data) { return digest_hex(EVP_md5(), data); }
+
+Md5Stream::Md5Stream() : context_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_md5(), nullptr);
+}
+Md5Stream::~Md5Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_)); }
+void Md5Stream::update(std::string_view data) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), data.data(), data.size());
+}
+std::string Md5Stream::hex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), digest, &length);
   return to_hex(digest, length);
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256 through OpenSSL's EVP interface.
+// SHA-256 (and MD5 for DVC's records) through OpenSSL's EVP interface.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,5 +11,23 @@ std::string sha256_hex(std::string_view data);
 
 // Streams the file; nullopt if it cannot be read.
 std::optional<std::string> sha256_file_hex(const std::filesystem::path& path);
+
+// MD5, only to compare with the hashes DVC records (DVC chose it; we do not rely on it
+// against collisions, a mismatch is what matters).
+std::string md5_hex(std::string_view data);
+
+// MD5 fed in pieces, for files too large to copy.
+class Md5Stream {
+ public:
+  Md5Stream();
+  ~Md5Stream();
+  Md5Stream(const Md5Stream&) = delete;
+  Md5Stream& operator=(const Md5Stream&) = delete;
+  void update(std::string_view data);
+  std::string hex();
+
+ private:
+  void* context_;
+};
 
 }  // namespace mlaudit

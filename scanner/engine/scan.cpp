@@ -9,6 +9,7 @@
 #include "engine/matcher.h"
 #include "extract/extractor.h"
 #include "graph/dfd_builder.h"
+#include "integrity/dvc_integrity.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
@@ -97,6 +98,10 @@ ScanResult run_scan(const ScanOptions& options) {
   if (auto limit = options.max_file_bytes ? options.max_file_bytes : config.max_file_bytes)
     extraction_options.max_text_bytes = *limit;
   result.extraction = extract_files(result.walk, extraction_options);
+  // Hashes recorded by DVC, checked against the files as they are now.
+  auto integrity = verify_dvc_records(result.root, result.extraction.facts);
+  result.extraction.facts.insert(result.extraction.facts.end(), std::make_move_iterator(integrity.begin()),
+                                 std::make_move_iterator(integrity.end()));
   result.stats.extract_seconds = seconds_since(phase);
 
   // Call and fact rules need no diagram: they run while it is built.

@@ -128,6 +128,11 @@ class DfdBuilder {
         case FactType::model_artifact:
         case FactType::dataset: artifacts_[file] = &fact; break;
         case FactType::dvc_tracked: dvc_hashed_.insert(normalize_path(text(props, "path"))); break;
+        case FactType::integrity_check: {
+          std::string& status = integrity_status_[normalize_path(text(props, "path"))];
+          if (status != "mismatch") status = text(props, "status");  // one mismatch outweighs other records
+          break;
+        }
         case FactType::dvc_stage:
           for (const auto& out : props["outs"]) dvc_versioned_.insert(normalize_path(out.get<std::string>()));
           break;
@@ -377,6 +382,8 @@ class DfdBuilder {
     });
     props["integrity_recorded"] = dvc_hashed || sidecar_hashed_.contains(path);
     props["version_tracked"] = dvc_hashed || dvc_versioned_.contains(path);
+    auto checked = integrity_status_.find(path);
+    props["integrity_status"] = checked == integrity_status_.end() ? "unchecked" : checked->second;
     Location location = files_.contains(path) ? Location{path} : first_use;
     std::string label = type == "log" ? "log " + path : path;
     return diagram_.element({id, ElementKind::data_store, type, label, "storage", location, props});
@@ -567,6 +574,7 @@ class DfdBuilder {
   std::string project_tracking_uri_;
   std::unordered_map<std::string, const Fact*> artifacts_;
   std::unordered_set<std::string> dvc_hashed_, dvc_versioned_, sidecar_hashed_;
+  std::unordered_map<std::string, std::string> integrity_status_;  // path -> verified / mismatch / absent / ...
   std::vector<const Fact*> dockerfiles_, compose_services_;
   std::unordered_map<std::string, const Fact*> containerized_;
   std::unordered_set<std::string> publicly_served_;

@@ -33,7 +33,9 @@ void add_tracked(const YAML::Node& entry, const std::string& folder, const std::
   std::string md5 = scalar_or(entry["md5"], scalar_or(at(entry, {"hash"}), ""));
   sink.add(FactType::dvc_tracked, location_of(entry, file),
            {{"path", folder + path}, {"md5", md5}, {"stage", stage}, {"size", scalar_or(at(entry, {"size"}), "")},
-            {"is_directory", md5.ends_with(".dir")}});
+            {"is_directory", md5.ends_with(".dir")},
+            // DVC 3 writes `hash: md5` and hashes raw bytes; DVC 2 hashed text files after CRLF -> LF.
+            {"hash_scheme", scalar_or(at(entry, {"hash"}), "") == "md5" ? "md5" : "md5-dos2unix"}});
 }
 
 }  // namespace
