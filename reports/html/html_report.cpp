@@ -8,6 +8,7 @@
 #include "engine/scan_summary.h"
 #include "engine/taxonomy_catalog.h"
 #include "reports/dot/dot_report.h"
+#include "reports/inventory/inventory.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
 
@@ -250,16 +251,26 @@ std::string html_report(const ScanResult& result) {
   if (result.in_baseline > 0) data.set("in_baseline", std::to_string(result.in_baseline));
 
   mu::data inventory{mu::data::type::list};
-  for (const auto& fact : result.extraction.facts) {
-    if (fact.type != FactType::model_artifact && fact.type != FactType::dataset) continue;
-    bool model = fact.type == FactType::model_artifact;
-    inventory.push_back(mu::object{
-        {"path", fact.location.file},
-        {"kind", model ? "model" : "dataset"},
-        {"format", fact.props.value("format", "")},
-        {"size", human_size(fact.props.value("size", uint64_t{0}))},
-        {"runs_code", model ? (fact.props.value("pickle_based", false) ? "yes: pickle-based" : "no") : "n/a"},
-        {"sha256", fact.props["sha256"].is_string() ? fact.props["sha256"].get<std::string>() : "unreadable"}});
+  auto joined = [](const std::vector<std::string>& values) {
+    std::string text;
+    for (const auto& value : values) text += (text.empty() ? "" : ", ") + value;
+    return text.empty() ? std::string("—") : text;
+  };
+  for (const auto& item : build_inventory(result)) {
+    std::string verdict(to_string(item.verdict));
+    std::string css = verdict.substr(0, verdict.find(' '));
+    inventory.push_back(mu::object{{"path", item.path},
+                                   {"kind", item.model ? "model" : "dataset"},
+                                   {"format", item.format},
+                                   {"detail", item.detail},
+                                   {"size", human_size(item.size)},
+                                   {"verdict", verdict},
+                                   {"verdict_class", css},
+                                   {"verdict_reason", item.verdict_reason},
+                                   {"loaded_by", joined(item.loaded_by)},
+                                   {"trained_on", joined(item.trained_on)},
+                                   {"integrity", item.integrity},
+                                   {"sha256", item.sha256.empty() ? "unreadable" : item.sha256}});
   }
   data.set("inventory", inventory);
 

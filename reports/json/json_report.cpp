@@ -1,6 +1,9 @@
 #include "reports/json/json_report.h"
 
+#include <map>
+
 #include "engine/scan_summary.h"
+#include "reports/inventory/inventory.h"
 #include "reports/json/graph_json.h"
 
 namespace mlaudit {
@@ -38,10 +41,20 @@ nlohmann::ordered_json finding_json(const Finding& finding) {
 }
 
 nlohmann::ordered_json inventory_json(const ScanResult& result) {
+  std::map<std::string, const Fact*> facts;
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::model_artifact || fact.type == FactType::dataset) facts[fact.location.file] = &fact;
   nlohmann::ordered_json models = nlohmann::ordered_json::array(), datasets = nlohmann::ordered_json::array();
-  for (const auto& fact : result.extraction.facts) {
-    if (fact.type == FactType::model_artifact) models.push_back({{"path", fact.location.file}, {"props", fact.props}});
-    if (fact.type == FactType::dataset) datasets.push_back({{"path", fact.location.file}, {"props", fact.props}});
+  for (const auto& item : build_inventory(result)) {
+    nlohmann::ordered_json entry = {{"path", item.path},
+                                    {"verdict", std::string(to_string(item.verdict))},
+                                    {"verdict_reason", item.verdict_reason},
+                                    {"loaded_by", item.loaded_by},
+                                    {"trained_on", item.trained_on},
+                                    {"integrity", item.integrity},
+                                    {"findings", item.findings},
+                                    {"props", facts.contains(item.path) ? facts[item.path]->props : nlohmann::ordered_json()}};
+    (item.model ? models : datasets).push_back(std::move(entry));
   }
   return {{"models", models}, {"datasets", datasets}};
 }

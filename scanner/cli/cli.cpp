@@ -290,9 +290,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   ScanArguments scan;
   auto* scan_app = app.add_subcommand("scan", "Scan a project and write SARIF / HTML / JSON reports");
   scan_app->add_option("path", scan.path, "Project folder or file to scan")->capture_default_str();
-  scan_app->add_option("--format,-f", scan.formats, "Report formats: sarif, html, json, dot (comma separated)")
+  scan_app->add_option("--format,-f", scan.formats, "Report formats: sarif, html, json, cyclonedx, dot (comma separated)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"sarif", "html", "json", "dot"}))
+      ->check(CLI::IsMember({"sarif", "html", "json", "cyclonedx", "dot"}))
       ->capture_default_str();
   scan_app->add_option("--output,-o", scan.output, "Folder for the reports")->capture_default_str();
   scan_app->add_option("--fail-on", scan.fail_on,

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "reports/cyclonedx/cyclonedx_report.h"
 #include "reports/dot/dot_report.h"
 #include "reports/html/html_report.h"
 #include "reports/json/json_report.h"
@@ -12,7 +13,7 @@ namespace mlaudit {
 namespace fs = std::filesystem;
 namespace {
 
-std::string extension_of(const std::string& format) { return format == "sarif" ? "sarif" : format; }
+std::string extension_of(const std::string& format) { return format == "cyclonedx" ? "cdx.json" : format; }
 
 void write_text(const fs::path& path, const std::string& text) {
   fs::path partial = path;
@@ -44,6 +45,7 @@ std::vector<fs::path> write_reports(const ScanResult& result, const ReportReques
     if (format == "sarif") write_text(path, sarif_report(result, {request.include_suppressed}).dump(2) + "\n");
     else if (format == "json") write_text(path, json_report(result).dump(2) + "\n");
     else if (format == "html") write_text(path, html_report(result));
+    else if (format == "cyclonedx") write_text(path, cyclonedx_report(result).dump(2) + "\n");
     else if (format == "dot") write_text(path, to_dot(result.diagram, {{}, SIZE_MAX}).text);
     else throw std::runtime_error("unknown report format '" + format + "'");
     written.push_back(path);
