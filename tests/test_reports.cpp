@@ -99,6 +99,12 @@ TEST(Sarif, FixtureProjectsPassGitHubValidation) {
     EXPECT_NE(result.output.find("schema: ok"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("github rules: ok"), std::string::npos) << result.output;
   }
+  // Findings in binary model files: whole-file and byte-offset regions.
+  fs::path models = out.path() / "models.sarif";
+  std::ofstream(models) << sarif_report(testing::scan(testing::fixture("models"))).dump(2);
+  auto checked = testing::run_command(validator.string() + " " + models.string());
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("github rules: ok (0 warnings)"), std::string::npos) << checked.output;
 }
 
 TEST(Html, SelfContainedAndComplete) {
@@ -115,6 +121,7 @@ TEST(Html, SelfContainedAndComplete) {
   EXPECT_NE(html.find("Why it matters"), std::string::npos);
   EXPECT_NE(html.find("models/model.pkl"), std::string::npos);            // inventory
   EXPECT_NE(html.find("data/customers.csv"), std::string::npos);
+  EXPECT_NE(html.find("verdict-dangerous"), std::string::npos);           // the poisoned checkpoint
   EXPECT_NE(html.find("&gt;"), std::string::npos);                        // snippets are escaped
 }
 

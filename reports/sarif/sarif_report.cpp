@@ -31,7 +31,16 @@ std::string pascal_case(std::string_view title) {
   return name;
 }
 
-nlohmann::ordered_json physical_location(const Location& location, const std::string& snippet = {}) {
+// Sizes of the scanned files, for results about a whole file (a model, a dataset): SARIF
+// consumers expect a region, so such results cover the file's lines or bytes.
+struct FileExtent {
+  uint64_t bytes = 0;
+  uint32_t lines = 0;
+};
+using FileExtents = std::map<std::string, FileExtent, std::less<>>;
+
+nlohmann::ordered_json physical_location(const Location& location, const std::string& snippet = {},
+                                         const FileExtents* extents = nullptr) {
   nlohmann::ordered_json physical = {{"artifactLocation", {{"uri", path_to_uri(location.file)}, {"uriBaseId", "%SRCROOT%"}}}};
   if (location.has_region()) {
     nlohmann::ordered_json region = {{"startLine", location.line}};
@@ -43,6 +52,11 @@ nlohmann::ordered_json physical_location(const Location& location, const std::st
     physical["region"] = region;
   } else if (location.byte_offset >= 0) {
     physical["region"] = {{"byteOffset", location.byte_offset}, {"byteLength", 1}};
+  } else if (extents) {
+    if (auto extent = extents->find(location.file); extent != extents->end()) {
+      if (extent->second.lines > 0) physical["region"] = {{"startLine", 1}, {"endLine", extent->second.lines}};
+      else if (extent->second.bytes > 0) physical["region"] = {{"byteOffset", 0}, {"byteLength", extent->second.bytes}};
+    }
   }
   return physical;
 }
@@ -200,6 +214,8 @@ nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions
     rules.push_back(rule_descriptor(*rule));
   }
 
+  FileExtents extents;
+  for (const auto& file : result.extraction.files) extents[file.path] = {file.size, file.lines};
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const auto& finding : result.findings) {
     if (finding.suppression && !options.include_suppressed) continue;
@@ -208,7 +224,7 @@ nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions
                            {"level", std::string(sarif_level(finding.severity))},
                            {"message", {{"text", sentence(finding.message)}}},
                            {"locations", nlohmann::ordered_json::array({{{"physicalLocation",
-                                                                  physical_location(finding.location, finding.snippet)}}})}};
+                                                                  physical_location(finding.location, finding.snippet, &extents)}}})}};
     nlohmann::ordered_json fingerprints = {{kFingerprintKey, finding.fingerprint}};
     if (!finding.line_hash.empty()) fingerprints["primaryLocationLineHash"] = finding.line_hash;
     item["partialFingerprints"] = fingerprints;
@@ -216,14 +232,14 @@ nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions
       nlohmann::ordered_json related = nlohmann::ordered_json::array();
       int id = 1;
       for (const auto& location : finding.related)
-        related.push_back({{"id", id++}, {"physicalLocation", physical_location(location.location)},
+        related.push_back({{"id", id++}, {"physicalLocation", physical_location(location.location, {}, &extents)},
                            {"message", {{"text", sentence(location.message)}}}});
       item["relatedLocations"] = related;
     }
     if (!finding.path.empty()) {
       nlohmann::ordered_json steps = nlohmann::ordered_json::array();
       for (const auto& step : finding.path)
-        steps.push_back({{"location", {{"physicalLocation", physical_location(step.location)},
+        steps.push_back({{"location", {{"physicalLocation", physical_location(step.location, {}, &extents)},
                                        {"message", {{"text", sentence(step.message)}}}}}});
       item["codeFlows"] = nlohmann::ordered_json::array({{{"threadFlows", nlohmann::ordered_json::array({{{"locations", steps}}})}}});
     }
