@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sniff/sniffer.h"
+
 namespace mlaudit::model {
 
 std::string member_path(const std::string& parent, std::string_view name) {
@@ -48,8 +50,49 @@ bool ArtifactAnalyzer::take_budget(uint64_t bytes, const std::string& member) {
   return true;
 }
 
+namespace {
+
+// Where a zip archive appended to other data starts: Python's zipfile (and loaders built on
+// it) find a zip by its end-of-central-directory record, so a file can be a pickle to one
+// loader and a zip to another. Returns npos when the bytes hold no such zip.
+size_t appended_zip_start(std::string_view bytes) {
+  static constexpr std::string_view end_record("PK\x05\x06", 4);
+  if (bytes.size() < 22) return std::string_view::npos;
+  size_t search_from = bytes.size() > 65557 ? bytes.size() - 65557 : 0;
+  size_t at = bytes.rfind(end_record);
+  if (at == std::string_view::npos || at < search_from || at + 22 > bytes.size()) return std::string_view::npos;
+  auto le32 = [&](size_t offset) {
+    uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) value |= uint32_t(static_cast<unsigned char>(bytes[offset + i])) << (8 * i);
+    return value;
+  };
+  uint64_t directory_size = le32(at + 12), directory_offset = le32(at + 16);
+  if (directory_size + directory_offset > at) return std::string_view::npos;
+  size_t start = at - directory_size - directory_offset;  // bytes prepended before the zip
+  return start > 0 && bytes.substr(start).starts_with("PK\x03\x04") ? start : std::string_view::npos;
+}
+
+bool is_zip_kind(FileKind kind) {
+  return kind == FileKind::zip || kind == FileKind::pytorch_zip || kind == FileKind::torchscript ||
+         kind == FileKind::npz || kind == FileKind::keras_v3;
+}
+
+}  // namespace
+
 void ArtifactAnalyzer::analyze(std::string_view bytes, const SniffResult& sniffed, const std::string& member, int depth) {
   if (!member.empty()) summary_.members.push_back(member);
+  if (!is_zip_kind(sniffed.kind) && sniffed.kind != FileKind::lfs_pointer) {
+    if (size_t start = appended_zip_start(bytes); start != std::string_view::npos) {
+      std::string_view appended = bytes.substr(start);
+      SniffResult zip_kind = sniff_bytes(appended, member.empty() ? file_ : member);
+      issue("polyglot",
+            "the file is a " + std::string(to_string(sniffed.kind)) + " and also, from byte " + std::to_string(start) +
+                ", a " + std::string(to_string(zip_kind.kind)) + ": loaders that look for a zip's directory at the end "
+                "(Python's zipfile) read a different model than those that look at the first bytes",
+            member, static_cast<int64_t>(start));
+      analyze_zip(appended, zip_kind, member_path(member, "(appended zip)"), depth);
+    }
+  }
   switch (sniffed.kind) {
     case FileKind::pickle:
       summary_.pickle_based = true;
