@@ -6,7 +6,7 @@
 
 #include "crypto/sha256.h"
 #include "reports/cyclonedx/cyclonedx_report.h"
-#include "reports/inventory/inventory.h"
+#include "engine/inventory.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -55,7 +55,7 @@ TEST(CycloneDx, ModelsAndDatasetsWithHashesAndLineage) {
 TEST(CycloneDx, VerdictsFollowTheFindings) {
   ScanResult result = testing::scan(testing::fixture("models"));
   std::map<std::string, Verdict> verdicts;
-  for (const auto& item : build_inventory(result)) verdicts[item.path] = item.verdict;
+  for (const auto& item : result.inventory) verdicts[item.path] = item.verdict;
   EXPECT_EQ(verdicts["malicious/os_system.pkl"], Verdict::dangerous);
   EXPECT_EQ(verdicts["malicious/lambda.keras"], Verdict::dangerous);
   EXPECT_EQ(verdicts["benign/custom_class.pt"], Verdict::review);

@@ -5,7 +5,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "reports/inventory/inventory.h"
 
 namespace mlaudit {
 namespace {
@@ -41,7 +40,7 @@ std::string reference(const InventoryItem& item) { return (item.model ? "model:"
 }  // namespace
 
 nlohmann::ordered_json cyclonedx_report(const ScanResult& result) {
-  std::vector<InventoryItem> items = build_inventory(result);
+  const std::vector<InventoryItem>& items = result.inventory;
   std::set<std::string> datasets_present;
   for (const auto& item : items)
     if (!item.model) datasets_present.insert(item.path);

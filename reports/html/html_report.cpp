@@ -8,7 +8,6 @@
 #include "engine/scan_summary.h"
 #include "engine/taxonomy_catalog.h"
 #include "reports/dot/dot_report.h"
-#include "reports/inventory/inventory.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
 
@@ -256,7 +255,7 @@ std::string html_report(const ScanResult& result) {
     for (const auto& value : values) text += (text.empty() ? "" : ", ") + value;
     return text.empty() ? std::string("—") : text;
   };
-  for (const auto& item : build_inventory(result)) {
+  for (const auto& item : result.inventory) {
     std::string verdict(to_string(item.verdict));
     std::string css = verdict.substr(0, verdict.find(' '));
     inventory.push_back(mu::object{{"path", item.path},

@@ -3,7 +3,6 @@
 #include <map>
 
 #include "engine/scan_summary.h"
-#include "reports/inventory/inventory.h"
 #include "reports/json/graph_json.h"
 
 namespace mlaudit {
@@ -45,7 +44,7 @@ nlohmann::ordered_json inventory_json(const ScanResult& result) {
   for (const auto& fact : result.extraction.facts)
     if (fact.type == FactType::model_artifact || fact.type == FactType::dataset) facts[fact.location.file] = &fact;
   nlohmann::ordered_json models = nlohmann::ordered_json::array(), datasets = nlohmann::ordered_json::array();
-  for (const auto& item : build_inventory(result)) {
+  for (const auto& item : result.inventory) {
     nlohmann::ordered_json entry = {{"path", item.path},
                                     {"verdict", std::string(to_string(item.verdict))},
                                     {"verdict_reason", item.verdict_reason},

@@ -113,14 +113,16 @@ ScanResult run_scan(const ScanOptions& options) {
   result.stats.graph_seconds = seconds_since(phase);
 
   phase = std::chrono::steady_clock::now();
-  result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
   auto from_facts = fact_findings.get();
+  annotate_stores_with_findings(result.diagram, from_facts);
+  result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
   result.findings.insert(result.findings.end(), std::make_move_iterator(from_facts.begin()),
                          std::make_move_iterator(from_facts.end()));
   FinalizeOptions finalize_options{config.severity_overrides, std::move(baseline)};
   FinalizeReport report = finalize_findings(result.findings, result.root, result.extraction, finalize_options);
   result.superseded = report.superseded;
   result.in_baseline = report.in_baseline;
+  result.inventory = build_inventory(result.extraction, result.diagram, result.findings);
   result.stats.rules_seconds = seconds_since(phase);
 
   result.diagnostics.insert(result.diagnostics.end(), result.walk.errors.begin(), result.walk.errors.end());

@@ -11,6 +11,7 @@
 
 #include "engine/advisories.h"
 #include "engine/finding.h"
+#include "engine/inventory.h"
 #include "engine/project_config.h"
 #include "engine/rule_loader.h"
 #include "extract/extract_files.h"
@@ -54,6 +55,7 @@ struct ScanResult {
   RuleSet rules;
   AdvisoryCatalogs advisories;
   std::vector<Finding> findings;                      // suppressed ones included, marked
+  std::vector<InventoryItem> inventory;               // models and datasets with verdicts
   std::vector<Diagnostic> diagnostics;                // walk, extraction and rule problems
   size_t superseded = 0, in_baseline = 0;
   bool baseline_used = false;

@@ -1,11 +1,13 @@
 #pragma once
-// The audit's inventory of model and dataset files, shared by the HTML, JSON and
-// CycloneDX reports: format, size, hash, who loads it, what it was trained on, whether
-// its DVC record still matches, and a verdict a reader can act on.
+// The audit's inventory of model and dataset files, computed once per scan (reports only
+// read it): format, size, hash, who loads it, what it was trained on, whether its DVC
+// record still matches, and a verdict a reader can act on.
 #include <string>
 #include <vector>
 
-#include "engine/scan.h"
+#include "engine/finding.h"
+#include "extract/extract_files.h"
+#include "graph/dfd.h"
 
 namespace mlaudit {
 
@@ -33,6 +35,12 @@ struct InventoryItem {
   std::vector<std::string> columns;      // datasets: column names; PMML: fields
 };
 
-std::vector<InventoryItem> build_inventory(const ScanResult& result);
+std::vector<InventoryItem> build_inventory(const Extraction& extraction, const DataFlowDiagram& diagram,
+                                           const std::vector<Finding>& findings);
+
+// Before graph rules run: each model or dataset store in the diagram learns which fact
+// rules fired on its file and the worst severity among them (`file_findings`,
+// `worst_file_severity`), so element and flow rules can join them with the code around.
+void annotate_stores_with_findings(DataFlowDiagram& diagram, const std::vector<Finding>& fact_findings);
 
 }  // namespace mlaudit

@@ -1,4 +1,4 @@
-#include "reports/inventory/inventory.h"
+#include "engine/inventory.h"
 
 #include <algorithm>
 #include <map>
@@ -53,29 +53,52 @@ void judge(InventoryItem& item, const std::vector<const Finding*>& findings, boo
 
 }  // namespace
 
-std::vector<InventoryItem> build_inventory(const ScanResult& result) {
+void annotate_stores_with_findings(DataFlowDiagram& diagram, const std::vector<Finding>& fact_findings) {
+  std::map<std::string, std::vector<const Finding*>> by_file;
+  for (const auto& finding : fact_findings) by_file[finding.location.file].push_back(&finding);
+  auto& graph = diagram.graph();
+  for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
+    Element& element = graph[*it];
+    if (element.kind != ElementKind::data_store || !element.props.contains("path")) continue;
+    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+    std::string worst = "none";
+    Severity worst_severity = Severity::info;
+    bool any = false;
+    if (auto found = by_file.find(element.props.value("path", "")); found != by_file.end())
+      for (const Finding* finding : found->second) {
+        if (std::find(rules.begin(), rules.end(), finding->rule->id) == rules.end()) rules.push_back(finding->rule->id);
+        if (!any || finding->severity > worst_severity) worst_severity = finding->severity;
+        any = true;
+      }
+    element.props["file_findings"] = rules;
+    element.props["worst_file_severity"] = any ? std::string(to_string(worst_severity)) : worst;
+  }
+}
+
+std::vector<InventoryItem> build_inventory(const Extraction& extraction, const DataFlowDiagram& diagram,
+                                           const std::vector<Finding>& all_findings) {
   std::map<std::string, std::vector<const Finding*>> findings_by_file;
-  for (const auto& finding : result.findings)
+  for (const auto& finding : all_findings)
     if (!finding.suppression) findings_by_file[finding.location.file].push_back(&finding);
   std::set<std::string> lfs_pointers;
-  for (const auto& fact : result.extraction.facts)
+  for (const auto& fact : extraction.facts)
     if (fact.type == FactType::lfs_pointer) lfs_pointers.insert(fact.location.file);
 
   // Loaders, training data and integrity from the data-flow diagram's store nodes.
-  const auto& graph = result.diagram.graph();
+  const auto& graph = diagram.graph();
   std::map<std::string, DataFlowDiagram::Vertex> stores;
   for (auto [it, end] = boost::vertices(graph); it != end; ++it)
     if (graph[*it].kind == ElementKind::data_store && graph[*it].props.contains("path"))
       stores[graph[*it].props.value("path", "")] = *it;
   std::map<std::string, std::set<std::string>> trained_on;
-  for (const auto& lineage : dataset_lineage(result.diagram)) {
+  for (const auto& lineage : dataset_lineage(diagram)) {
     const Element& sink = graph[lineage.sink];
     if (sink.kind == ElementKind::data_store && sink.type == "model")
       trained_on[sink.props.value("path", "")].insert(graph[lineage.source].props.value("path", graph[lineage.source].name));
   }
 
   std::vector<InventoryItem> items;
-  for (const auto& fact : result.extraction.facts) {
+  for (const auto& fact : extraction.facts) {
     if (fact.type != FactType::model_artifact && fact.type != FactType::dataset) continue;
     InventoryItem item;
     item.path = fact.location.file;
