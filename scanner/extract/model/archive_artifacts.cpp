@@ -12,8 +12,6 @@
 
 namespace mlaudit::model {
 
-bool archive_member_escapes(std::string_view name);  // zip_artifacts.cpp
-
 namespace {
 
 struct ArchiveCloser {

@@ -71,4 +71,8 @@ class ArtifactAnalyzer {
 // "outer.zip!inner/model.pkl": how members of members are named in facts and messages.
 std::string member_path(const std::string& parent, std::string_view name);
 
+// An archive member or external-data name that lands outside the folder it is extracted
+// into: absolute, a drive letter, or more `..` than folders ("zip-slip").
+bool archive_member_escapes(std::string_view name);
+
 }  // namespace mlaudit::model

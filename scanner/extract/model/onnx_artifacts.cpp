@@ -13,8 +13,6 @@
 
 namespace mlaudit::model {
 
-bool archive_member_escapes(std::string_view name);  // zip_artifacts.cpp
-
 namespace {
 
 bool standard_domain(const std::string& domain) {

@@ -56,8 +56,9 @@ bool is_pickle_start(std::string_view head) {
   return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x80 && head[1] >= 2 && head[1] <= 5;
 }
 
-// A member name that would land outside the extraction folder (zip-slip).
-bool escapes_folder(std::string_view name) {
+}  // namespace
+
+bool archive_member_escapes(std::string_view name) {
   if (name.starts_with('/') || name.starts_with('\\') || (name.size() > 1 && name[1] == ':')) return true;
   int depth = 0;
   size_t start = 0;
@@ -74,10 +75,6 @@ bool escapes_folder(std::string_view name) {
   }
   return false;
 }
-
-}  // namespace
-
-bool archive_member_escapes(std::string_view name) { return escapes_folder(name); }
 
 void ArtifactAnalyzer::analyze_zip(std::string_view bytes, const SniffResult& sniffed, const std::string& member,
                                    int depth) {
@@ -100,7 +97,7 @@ void ArtifactAnalyzer::analyze_zip(std::string_view bytes, const SniffResult& sn
     std::string name = stat.name;
     std::string path = member_path(member, name);
     if (name.ends_with('/')) continue;  // a folder entry
-    if (escapes_folder(name))
+    if (archive_member_escapes(name))
       issue("archive-path-traversal",
             "member `" + name + "` would be extracted outside the target folder (zip-slip) by a naive extractor",
             member);
