@@ -36,6 +36,8 @@ struct ScanArguments {
   bool quiet = false;
   bool no_suppressed = false;
   uint64_t max_file_size_mb = 0;
+  std::optional<uint64_t> data_sample_rows;
+  bool full_data_scan = false;
 };
 
 std::vector<fs::path> to_paths(const std::vector<std::string>& texts) {
@@ -144,6 +146,8 @@ int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream
   if (!arguments.baseline.empty()) options.baseline = arguments.baseline;
   options.jobs = arguments.jobs;
   if (arguments.max_file_size_mb) options.max_file_bytes = arguments.max_file_size_mb << 20;
+  if (arguments.data_sample_rows) options.data_sample_rows = arguments.data_sample_rows;
+  if (arguments.full_data_scan) options.data_sample_rows = 0;
   options.skip_paths = own_report_paths(arguments);
   ProgressLine progress(!arguments.quiet);
   options.progress = progress.callback();
@@ -305,6 +309,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   scan_app->add_option("--disable", scan.disable, "Do not run these rule ids (comma separated, globs allowed)")->delimiter(',');
   scan_app->add_option("--jobs,-j", scan.jobs, "Worker threads (default: one per CPU)");
   scan_app->add_option("--max-file-size", scan.max_file_size_mb, "Skip text files larger than this many MiB (default 10)");
+  scan_app->add_option("--data-sample-rows", scan.data_sample_rows,
+                       "Dataset rows profiled for personal data per file (default 10000)");
+  scan_app->add_flag("--full-data-scan", scan.full_data_scan, "Profile every row of every dataset");
   scan_app->add_flag("--quiet,-q", scan.quiet, "Print nothing but errors");
   scan_app->add_flag("--no-suppressed", scan.no_suppressed,
                      "Leave suppressed findings out of SARIF (GitHub shows suppressed results as open)");

@@ -42,6 +42,7 @@ ProjectConfig load_project_config(const std::filesystem::path& file) {
       config.severity_overrides[entry.first.as<std::string>()] = *parse_severity(entry.second.as<std::string>());
   if (document["fail_on"]) config.fail_on = document["fail_on"].as<std::string>();
   if (document["max_file_size_mb"]) config.max_file_bytes = document["max_file_size_mb"].as<uint64_t>() << 20;
+  if (document["data_sample_rows"]) config.data_sample_rows = document["data_sample_rows"].as<uint64_t>();
   return config;
 }
 

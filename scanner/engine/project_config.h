@@ -20,6 +20,7 @@ struct ProjectConfig {
   std::map<std::string, Severity> severity_overrides;
   std::optional<std::string> fail_on;         // a severity name or "none"
   std::optional<uint64_t> max_file_bytes;
+  std::optional<uint64_t> data_sample_rows;
 };
 
 // A configuration problem the user must fix; what() names file, line and column.

@@ -97,6 +97,8 @@ ScanResult run_scan(const ScanOptions& options) {
   extraction_options.progress = options.progress;
   if (auto limit = options.max_file_bytes ? options.max_file_bytes : config.max_file_bytes)
     extraction_options.max_text_bytes = *limit;
+  if (auto rows = options.data_sample_rows ? options.data_sample_rows : config.data_sample_rows)
+    extraction_options.settings.data_sample_rows = *rows;
   result.extraction = extract_files(result.walk, extraction_options);
   // Hashes recorded by DVC, checked against the files as they are now.
   auto integrity = verify_dvc_records(result.root, result.extraction.facts);

@@ -28,6 +28,7 @@ struct ScanOptions {
   std::optional<std::filesystem::path> baseline;
   unsigned jobs = 0;
   std::optional<uint64_t> max_file_bytes;
+  std::optional<uint64_t> data_sample_rows;           // dataset rows profiled per file; 0 = all
   std::vector<std::string> skip_paths;                // our own report files inside the root
   std::function<void(size_t done, size_t total)> progress;
 };

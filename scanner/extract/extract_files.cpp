@@ -56,12 +56,17 @@ void process_file(const WalkedFile& file, const std::vector<std::unique_ptr<Extr
   }
   bool needs_content = std::any_of(chosen.begin(), chosen.end(), [](auto* e) { return e->needs_content(); });
   std::string content;
-  if (needs_content) {
-    if (file.size > options.max_text_bytes) {
+  if (needs_content && file.size > options.max_text_bytes) {
+    // Too large to hold: extractors that stream the file (datasets) still run.
+    std::erase_if(chosen, [](const Extractor* extractor) { return extractor->needs_content(); });
+    if (chosen.empty()) {
       record.skip_reason = "larger than the " + std::to_string(options.max_text_bytes >> 20) +
                            " MiB limit for text files (--max-file-size)";
       return;
     }
+    needs_content = false;
+  }
+  if (needs_content) {
     auto whole = read_whole_file(file.absolute, options.max_text_bytes);
     if (auto* error = std::get_if<ReadError>(&whole)) {
       record.skip_reason = "unreadable: " + error->message;
@@ -72,7 +77,7 @@ void process_file(const WalkedFile& file, const std::vector<std::unique_ptr<Extr
     content = std::move(std::get<std::string>(whole));
     record.lines = count_lines(content);
   }
-  FileContext context{file, sniffed, content};
+  FileContext context{file, sniffed, content, options.settings};
   for (const Extractor* extractor : chosen) {
     try {
       extractor->extract(context, outcome.sink);

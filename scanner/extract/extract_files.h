@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "extract/extractor.h"
 #include "facts/diagnostic.h"
 #include "facts/fact.h"
 #include "sniff/file_kind.h"
@@ -27,6 +28,7 @@ struct FileRecord {
 struct ExtractionOptions {
   unsigned jobs = 0;                                  // 0 = one per hardware thread
   uint64_t max_text_bytes = 10ull << 20;              // text files above this are skipped
+  ExtractSettings settings;                           // handed to every extractor
   std::function<void(size_t done, size_t total)> progress;  // called from workers
 };
 

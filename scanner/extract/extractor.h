@@ -1,6 +1,7 @@
 #pragma once
 // An extractor reads one family of artifacts and emits facts. It knows nothing of
 // rules, graphs or reports. Extractors are listed explicitly in registry.cpp.
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -12,10 +13,16 @@
 
 namespace mlaudit {
 
+// Settings extractors may need beyond the file itself.
+struct ExtractSettings {
+  uint64_t data_sample_rows = 10000;   // dataset rows profiled per file; 0 = every row
+};
+
 struct FileContext {
   const WalkedFile& file;
   const SniffResult& sniffed;
   std::string_view content;   // the whole file for text kinds; empty for binary artifacts
+  ExtractSettings settings = {};
 };
 
 // Collects what extractors find in one file.

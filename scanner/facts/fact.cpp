@@ -6,7 +6,7 @@
 namespace mlaudit {
 namespace {
 
-constexpr std::array<std::pair<FactType, std::string_view>, 39> kNames = {{
+constexpr std::array<std::pair<FactType, std::string_view>, 41> kNames = {{
     {FactType::import, "import"},
     {FactType::call, "call"},
     {FactType::assignment, "assignment"},
@@ -46,6 +46,8 @@ constexpr std::array<std::pair<FactType, std::string_view>, 39> kNames = {{
     {FactType::xml_doctype, "xml_doctype"},
     {FactType::pmml_field, "pmml_field"},
     {FactType::integrity_check, "integrity_check"},
+    {FactType::personal_data, "personal_data"},
+    {FactType::personal_field, "personal_field"},
 }};
 
 }  // namespace

@@ -51,6 +51,8 @@ enum class FactType {
   xml_doctype,       // entities, external_entities, system_ids[]
   pmml_field,        // name, optype, data_type
   integrity_check,   // path, algorithm, expected, actual, status, source
+  personal_data,     // a dataset column holding personal data: dataset, column, category, article, confidence, evidence
+  personal_field,    // a name in code or a schema that denotes personal data: name, category, context
 };
 
 std::string_view to_string(FactType type);

@@ -252,6 +252,18 @@ SniffResult sniff_content(const fs::path* path, std::string_view relative, std::
   if (looks_like_zlib(head) && (extension == "joblib" || extension == "pkl" || extension == "pickle" || extension == "z"))
     return {FileKind::compressed_pickle, "zlib-compressed pickle (joblib)"};
   if (looks_like_text_pickle(head, last)) return {FileKind::pickle, "pickle protocol 0/1"};
+  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
+    // UTF-16 text (Excel's "Unicode text" exports): judged by its ASCII characters.
+    bool little = head[0] == '\xFF';
+    std::string narrowed;
+    for (size_t i = 2; i + 1 < head.size(); i += 2) {
+      char low = little ? head[i] : head[i + 1], high = little ? head[i + 1] : head[i];
+      narrowed += high == 0 ? low : '?';
+    }
+    SniffResult text = sniff_text(relative, narrowed);
+    text.detail += " (UTF-16)";
+    return text;
+  }
   if (extension == "onnx" && !head.empty() && head[0] == '\x08') return {FileKind::onnx, "ONNX model"};
   if (head.starts_with("version https://git-lfs.github.com/spec/")) return {FileKind::lfs_pointer, "Git LFS pointer"};
   // A model file whose content matches no format is still analysed as what its name

@@ -1,114 +1,103 @@
 #include "extract/data/dataset_extractor.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <memory>
 
 #include "crypto/sha256.h"
-#include "util/file_io.h"
-#include "util/text.h"
+#include "extract/data/table_reader.h"
+#include "personal/column_profiler.h"
+#include "util/mapped_file.h"
 
 namespace mlaudit {
 namespace {
 
-constexpr uint64_t kHeaderBytes = 64 * 1024;
-
-char guess_delimiter(std::string_view header, FileKind kind) {
-  if (kind == FileKind::tsv) return '\t';
-  size_t best_count = 0;
-  char best = ',';
-  for (char candidate : {',', ';', '\t', '|'}) {
-    size_t count = static_cast<size_t>(std::count(header.begin(), header.end(), candidate));
-    if (count > best_count) {
-      best_count = count;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
-nlohmann::ordered_json keys_of_first_object(std::string_view text) {
-  nlohmann::ordered_json columns = nlohmann::ordered_json::array();
-  auto parsed = nlohmann::ordered_json::parse(text, nullptr, false);
-  if (parsed.is_array() && !parsed.empty()) parsed = parsed.front();
-  if (parsed.is_object())
-    for (const auto& item : parsed.items()) columns.push_back(item.key());
-  return columns;
+// Where a column's name first appears in the file, so findings point at the header.
+Location column_location(const std::string& path, std::string_view text, const std::string& column, bool json) {
+  std::string needle = json ? "\"" + column.substr(column.rfind('.') == std::string::npos ? 0 : column.rfind('.') + 1) + "\""
+                            : column;
+  size_t at = needle.empty() ? std::string_view::npos : text.substr(0, 1 << 20).find(needle);
+  if (at == std::string_view::npos) return Location{path, 1, 1};
+  uint32_t line = 1 + static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(at), '\n'));
+  size_t line_start = text.rfind('\n', at);
+  uint32_t column_number = static_cast<uint32_t>(at - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+  Location location{path, line, column_number};
+  location.end_line = line;
+  location.end_column = column_number + static_cast<uint32_t>(needle.size());
+  return location;
 }
 
 }  // namespace
 
-std::vector<std::string> split_delimited(std::string_view line, char delimiter) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c == '"') {
-      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else {
-        quoted = !quoted;
-      }
-    } else if (c == delimiter && !quoted) {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  for (auto& field : fields) field = std::string(trim(field));
-  return fields;
-}
-
 void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   const std::string& path = file.file.relative;
-  auto head = read_file_prefix(file.file.absolute, kHeaderBytes);
-  if (auto* error = std::get_if<ReadError>(&head)) {
-    sink.diagnose(DiagnosticLevel::warning, "unreadable", Location{path}, "cannot read dataset: " + error->message);
+  std::string error;
+  auto mapped = MappedFile::open(file.file.absolute, error);
+  if (!mapped) {
+    sink.diagnose(DiagnosticLevel::warning, "unreadable", Location{path}, "cannot read dataset: " + error);
     return;
   }
-  std::string_view text = std::get<std::string>(head);
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  nlohmann::ordered_json columns = nlohmann::ordered_json::array();
-  std::string delimiter;
+  std::string_view bytes = mapped->bytes();
   FileKind kind = file.sniffed.kind;
-  if (kind == FileKind::csv || kind == FileKind::tsv) {
-    auto lines = split_lines(text);
-    if (!lines.empty()) {
-      char separator = guess_delimiter(lines[0], kind);
-      delimiter = std::string(1, separator);
-      for (auto& column : split_delimited(lines[0], separator)) columns.push_back(sanitize_utf8(column));
-    }
-  } else if (kind == FileKind::jsonl) {
-    auto lines = split_lines(text);
-    if (!lines.empty()) columns = keys_of_first_object(lines[0]);
-  } else if (kind == FileKind::json_records) {
-    // Only the first record: find where it closes inside the sampled head.
-    auto open = text.find('{');
-    int depth = 0;
-    bool in_string = false;
-    for (size_t i = open; open != std::string_view::npos && i < text.size(); ++i) {
-      char c = text[i];
-      if (in_string) {
-        if (c == '\\') ++i;
-        else if (c == '"') in_string = false;
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '{') {
-        ++depth;
-      } else if (c == '}' && --depth == 0) {
-        columns = keys_of_first_object(text.substr(open, i - open + 1));
-        break;
-      }
+
+  std::vector<std::unique_ptr<personal::ColumnProfiler>> profilers;
+  TableShape shape;
+  TableOptions options{file.settings.data_sample_rows};
+  read_table(bytes, kind, options, shape, [&](size_t column, std::string_view value) {
+    while (profilers.size() <= column) profilers.push_back(nullptr);
+    if (!profilers[column]) profilers[column] = std::make_unique<personal::ColumnProfiler>(shape.columns[column]);
+    profilers[column]->add(value);
+  });
+  if (!shape.problem.empty())
+    sink.diagnose(DiagnosticLevel::warning, "malformed-dataset", Location{path},
+                  "the dataset could not be read to the end (" + shape.problem + "); the rows before were profiled");
+
+  nlohmann::ordered_json categories = nlohmann::ordered_json::array(), special = nlohmann::ordered_json::array();
+  bool json = kind == FileKind::jsonl || kind == FileKind::json_records;
+  for (size_t column = 0; column < shape.columns.size(); ++column) {
+    // Columns with no values at all are still judged by their names.
+    personal::ColumnProfiler empty(shape.columns[column]);
+    const personal::ColumnProfiler& profiler = column < profilers.size() && profilers[column] ? *profilers[column] : empty;
+    for (const auto& verdict : profiler.verdicts()) {
+      const auto& category = *verdict.category;
+      if (std::find(categories.begin(), categories.end(), category.id) == categories.end()) categories.push_back(category.id);
+      if (!category.article.empty() && std::find(special.begin(), special.end(), category.id) == special.end())
+        special.push_back(category.id);
+      nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+      props["dataset"] = path;
+      props["column"] = shape.columns[column];
+      props["category"] = category.id;
+      props["label"] = category.label;
+      props["identifier"] = category.identifier;
+      props["article"] = category.article;
+      props["special"] = category.special();
+      props["confidence"] = verdict.confidence;
+      props["source"] = verdict.source;
+      props["checked"] = verdict.checked;
+      props["matched"] = verdict.matched;
+      props["example"] = verdict.example;
+      props["detail"] = verdict.detail;
+      props["evidence"] = verdict.source == "name" ? "column name"
+                                                   : std::to_string(verdict.matched) + " of " + std::to_string(verdict.checked) +
+                                                         " values" + (verdict.example.empty() ? "" : ", e.g. " + verdict.example);
+      sink.add(FactType::personal_data, column_location(path, bytes, shape.columns[column], json), std::move(props));
     }
   }
-  auto digest = sha256_file_hex(file.file.absolute);
-  sink.add(FactType::dataset, Location{path},
-           {{"format", to_string(kind)},
-            {"columns", columns},
-            {"delimiter", delimiter},
-            {"size", file.file.size},
-            {"sha256", digest ? nlohmann::ordered_json(*digest) : nlohmann::ordered_json()}});
+
+  nlohmann::ordered_json columns = nlohmann::ordered_json::array();
+  for (const auto& column : shape.columns) columns.push_back(column);
+  nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+  props["format"] = to_string(kind);
+  props["columns"] = columns;
+  props["delimiter"] = shape.delimiter ? std::string(1, shape.delimiter) : std::string();
+  props["encoding"] = shape.encoding;
+  props["header"] = shape.header;
+  props["rows_profiled"] = shape.rows;
+  props["all_rows_profiled"] = shape.complete;
+  props["personal_categories"] = categories;
+  props["special_categories"] = special;
+  props["size"] = file.file.size;
+  props["sha256"] = sha256_hex(bytes);
+  sink.add(FactType::dataset, Location{path}, std::move(props));
 }
 
 }  // namespace mlaudit

@@ -1,6 +1,8 @@
 #pragma once
-// Datasets: format, column names from the header, size and SHA-256 for the inventory.
-// (Column-level personal-data profiling builds on this.)
+// Datasets (CSV/TSV, JSON lines, JSON arrays of records): format, dialect, encoding,
+// columns, size and SHA-256 for the inventory, and column-level personal-data profiling
+// of the first rows (all rows with --full-data-scan): one personal_data fact per column
+// and category, with confidence and masked evidence.
 #include "extract/extractor.h"
 
 namespace mlaudit {
@@ -14,8 +16,5 @@ class DatasetExtractor final : public Extractor {
   bool needs_content() const override { return false; }
   void extract(const FileContext& file, FactSink& sink) const override;
 };
-
-// Splits one delimited line, honouring double quotes.
-std::vector<std::string> split_delimited(std::string_view line, char delimiter);
 
 }  // namespace mlaudit

@@ -1,0 +1,115 @@
+#include "personal/column_profiler.h"
+
+#include <algorithm>
+
+#include "personal/masking.h"
+#include "personal/value_recognizer.h"
+
+namespace mlaudit::personal {
+namespace {
+
+// A column's values must mostly pass a check for the values alone to classify it.
+constexpr double kValueOnlyShare = 0.8;
+// With a telling name, half is enough (real columns hold blanks, "n/a", typos).
+constexpr double kNamedShare = 0.5;
+// With a telling name, so few passing values means a look-alike (invalid checksums).
+constexpr double kLookAlikeShare = 0.2;
+constexpr uint64_t kMinValues = 3;
+
+std::string_view trim_value(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) value.remove_suffix(1);
+  return value;
+}
+
+// Recognizers whose values carry check digits: a telling name over values that fail the
+// check is a look-alike (test data, order numbers), not personal data.
+bool has_checksum(Recognizer recognizer) {
+  return recognizer == Recognizer::iban || recognizer == Recognizer::payment_card || recognizer == Recognizer::national_id;
+}
+
+bool is_null_marker(std::string_view value) {
+  return value.empty() || value == "NA" || value == "N/A" || value == "n/a" || value == "null" || value == "NULL" ||
+         value == "None" || value == "nan" || value == "NaN" || value == "-";
+}
+
+}  // namespace
+
+ColumnProfiler::ColumnProfiler(std::string name) : name_(std::move(name)) {
+  const CategoryCatalog& catalog = CategoryCatalog::get();
+  std::vector<const Category*> named = catalog.match_name(name_);
+  for (const auto& category : catalog.categories()) {
+    bool is_named = std::find(named.begin(), named.end(), &category) != named.end();
+    bool by_values = (category.recognizer != Recognizer::none && recognizes_without_name(category.recognizer)) ||
+                     !category.values.empty();
+    if (is_named || by_values) candidates_.push_back({&category, is_named});
+  }
+}
+
+void ColumnProfiler::add(std::string_view raw) {
+  std::string_view value = trim_value(raw);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+  if (is_null_marker(value)) return;
+  ++non_empty_;
+  std::string vocabulary_key;
+  for (auto& candidate : candidates_) {
+    const Category& category = *candidate.category;
+    bool matched = false;
+    if (category.recognizer != Recognizer::none) {
+      ValueMatch match = recognize(category.recognizer, value, candidate.named);
+      matched = match.matched;
+      if (match.child) ++candidate.children;
+      if (matched && candidate.detail.empty() && !match.detail.empty()) candidate.detail = match.detail;
+    } else if (!category.values.empty() && value.size() <= 40) {
+      if (vocabulary_key.empty()) vocabulary_key = normalize_name(value);
+      matched = category.values.contains(vocabulary_key);
+    }
+    if (!matched) continue;
+    ++candidate.matched;
+    if (candidate.example.empty()) candidate.example = mask_value(value);
+  }
+}
+
+std::vector<ColumnVerdict> ColumnProfiler::verdicts() const {
+  std::vector<ColumnVerdict> out;
+  for (const auto& candidate : candidates_) {
+    const Category& category = *candidate.category;
+    bool checkable = category.recognizer != Recognizer::none || !category.values.empty();
+    double share = non_empty_ ? static_cast<double>(candidate.matched) / static_cast<double>(non_empty_) : 0.0;
+    ColumnVerdict verdict{&category, "", "", non_empty_, candidate.matched, candidate.example, candidate.detail};
+    if (candidate.named) {
+      if (checkable && non_empty_ >= kMinValues && share >= kNamedShare) {
+        verdict.confidence = "high";
+        verdict.source = "name+values";
+      } else if (has_checksum(category.recognizer) && non_empty_ >= 5 && share < kLookAlikeShare) {
+        continue;  // named like it, but the values fail the check: a look-alike
+      } else {
+        verdict.confidence = "medium";
+        verdict.source = "name";
+      }
+    } else {
+      if (non_empty_ < kMinValues || share < kValueOnlyShare) continue;
+      verdict.confidence = "high";
+      verdict.source = "values";
+    }
+    bool children = candidate.children > 0;
+    if (children)
+      verdict.detail = std::to_string(candidate.children) + (candidate.children == 1 ? " person" : " people") + " under 16";
+    out.push_back(verdict);
+    // Ages or birth dates under 16 make it data about children (Art. 8) as well.
+    if (children && verdict.source != "name")
+      if (const Category* child = CategoryCatalog::get().find("child")) {
+        verdict.category = child;
+        verdict.matched = candidate.children;
+        verdict.example.clear();
+        out.push_back(std::move(verdict));
+      }
+  }
+  // Best first: checked by values before name-only, then catalog order.
+  std::stable_sort(out.begin(), out.end(), [](const ColumnVerdict& a, const ColumnVerdict& b) {
+    return (a.confidence == "high") > (b.confidence == "high");
+  });
+  return out;
+}
+
+}  // namespace mlaudit::personal

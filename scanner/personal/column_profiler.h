@@ -1,0 +1,46 @@
+#pragma once
+// Classifies one column of a dataset (or one field) by its name and by the values it
+// holds. Memory is bounded: counters per candidate category and one masked example each,
+// whatever the number of rows.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "personal/category_catalog.h"
+
+namespace mlaudit::personal {
+
+struct ColumnVerdict {
+  const Category* category = nullptr;
+  std::string confidence;          // high, medium, low
+  std::string source;              // name, values, name+values
+  uint64_t checked = 0;            // non-empty values examined
+  uint64_t matched = 0;            // values that passed the category's check
+  std::string example;             // masked
+  std::string detail;              // e.g. the national-id scheme, "ages under 16"
+};
+
+class ColumnProfiler {
+ public:
+  explicit ColumnProfiler(std::string name);
+  void add(std::string_view value);
+  // The categories this column holds, best first (empty when none).
+  std::vector<ColumnVerdict> verdicts() const;
+  const std::string& name() const { return name_; }
+  uint64_t values() const { return non_empty_; }
+
+ private:
+  struct Candidate {
+    const Category* category;
+    bool named;                   // the column's name suggests it
+    uint64_t matched = 0;
+    uint64_t children = 0;        // ages or birth dates under 16
+    std::string example, detail;
+  };
+  std::string name_;
+  std::vector<Candidate> candidates_;
+  uint64_t non_empty_ = 0;
+};
+
+}  // namespace mlaudit::personal

@@ -1,0 +1,210 @@
+// Personal-data recognition: the validators on known good and bad values, masking, the
+// table reader's dialects and encodings, and column classification measured against the
+// labelled set in fixtures/personal-data/ (made by fixtures/make_personal_data.py).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "extract/data/table_reader.h"
+#include "personal/column_profiler.h"
+#include "personal/masking.h"
+#include "personal/validators.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace mlaudit {
+namespace {
+
+using namespace personal;
+
+TEST(PersonalValidators, ChecksumsAcceptRealAndRejectLookAlikes) {
+  EXPECT_TRUE(is_iban("DE89 3704 0044 0532 0130 00"));
+  EXPECT_TRUE(is_iban("GB82WEST12345698765432"));
+  EXPECT_FALSE(is_iban("DE88 3704 0044 0532 0130 00"));   // check digits off by one
+  EXPECT_FALSE(is_iban("DE89 3704 0044 0532 0130"));      // German IBANs have 22 characters
+  EXPECT_TRUE(is_payment_card("4111 1111 1111 1111"));
+  EXPECT_TRUE(is_payment_card("378282246310005"));
+  EXPECT_FALSE(is_payment_card("4111 1111 1111 1112"));   // Luhn fails
+  EXPECT_FALSE(is_payment_card("9111111111111119"));      // passes Luhn, no issuer starts with 9
+  EXPECT_TRUE(is_us_ssn("123-45-6789"));
+  EXPECT_FALSE(is_us_ssn("666-45-6789"));
+  EXPECT_FALSE(is_us_ssn("123-00-6789"));
+  EXPECT_TRUE(is_uk_nino("AB 12 34 56 C"));
+  EXPECT_FALSE(is_uk_nino("GB 12 34 56 C"));
+  EXPECT_TRUE(is_uk_nhs_number("943 476 5919"));
+  EXPECT_FALSE(is_uk_nhs_number("943 476 5918"));
+  EXPECT_TRUE(is_pl_pesel("44051401359"));
+  EXPECT_FALSE(is_pl_pesel("44051401358"));
+  EXPECT_TRUE(is_de_tax_id("86095742719"));
+  EXPECT_FALSE(is_de_tax_id("86095742718"));
+  EXPECT_TRUE(is_in_aadhaar("2345 6789 0124") || is_in_aadhaar("2345 6789 0123") || is_in_aadhaar("2345 6789 0125"));
+  EXPECT_TRUE(verhoeff_valid("2363"));
+  EXPECT_FALSE(verhoeff_valid("2364"));
+  EXPECT_TRUE(is_es_dni("12345678Z"));
+  EXPECT_FALSE(is_es_dni("12345678A"));
+  EXPECT_TRUE(is_br_cpf("529.982.247-25"));
+  EXPECT_FALSE(is_br_cpf("529.982.247-26"));
+  EXPECT_FALSE(is_br_cpf("111.111.111-11"));
+  EXPECT_TRUE(is_email("jane.o'neil+news@mail.example.co.uk"));
+  EXPECT_FALSE(is_email("not an email@"));
+  EXPECT_TRUE(is_ipv4("192.168.10.1"));
+  EXPECT_FALSE(is_ipv4("300.1.1.1"));
+  EXPECT_TRUE(is_ipv6("2001:db8::8a2e:370:7334"));
+  EXPECT_TRUE(is_mac_address("00:1A:2b:3C:4d:5E"));
+  EXPECT_FALSE(is_mac_address("00:1A:2b-3C:4d:5E"));
+  int year = 0, month = 0, day = 0;
+  EXPECT_TRUE(parse_date("29.02.2000", year, month, day));
+  EXPECT_FALSE(parse_date("29.02.1999", year, month, day));
+}
+
+TEST(PersonalMasking, NeverShowsTheValue) {
+  EXPECT_EQ(mask_value("jane.doe@example.com"), "j***@e***.com");
+  EXPECT_EQ(mask_value("DE89 3704 0044 0532 0130 00"), "**** **** **** **** **** 00");
+  EXPECT_EQ(mask_value("Jane Doe"), "J*** D**");
+  EXPECT_EQ(mask_value("Müller"), "M*****");
+  EXPECT_EQ(mask_value("ab"), "***");
+  for (std::string value : {"4111 1111 1111 1111", "+49 151 12345678", "123-45-6789", "Hauptstraße 12"})
+    EXPECT_EQ(mask_value(value).find(value.substr(0, 4)), std::string::npos) << value;
+}
+
+TEST(PersonalProfiler, LookAlikesWithATellingNameAreRejected) {
+  ColumnProfiler ibans("iban");
+  for (int i = 0; i < 20; ++i) ibans.add("DE88 3704 0044 0532 0130 0" + std::to_string(i % 10));
+  for (const auto& verdict : ibans.verdicts()) EXPECT_NE(verdict.category->id, "bank-account");
+  ColumnProfiler valid("col_7");
+  for (int i = 0; i < 20; ++i) valid.add("DE89 3704 0044 0532 0130 00");
+  auto verdicts = valid.verdicts();
+  ASSERT_FALSE(verdicts.empty());
+  EXPECT_EQ(verdicts[0].category->id, "bank-account");
+  EXPECT_EQ(verdicts[0].source, "values");
+  EXPECT_EQ(verdicts[0].example, "**** **** **** **** **** 00");
+}
+
+TEST(PersonalProfiler, AgesUnderSixteenMeanChildren) {
+  ColumnProfiler ages("Alter");
+  for (int age : {7, 9, 12, 15, 11}) ages.add(std::to_string(age));
+  std::set<std::string> found;
+  for (const auto& verdict : ages.verdicts()) found.insert(verdict.category->id);
+  EXPECT_TRUE(found.contains("age"));
+  EXPECT_TRUE(found.contains("child"));
+}
+
+TEST(TableReader, DialectsEncodingsAndQuotes) {
+  auto read = [](std::string bytes, FileKind kind, uint64_t rows = 0) {
+    TableShape shape;
+    std::map<std::string, std::vector<std::string>> values;
+    read_table(bytes, kind, {rows}, shape, [&](size_t column, std::string_view value) {
+      values[shape.columns[column]].emplace_back(value);
+    });
+    return std::make_pair(shape, values);
+  };
+  auto [semicolon, semicolon_values] = read("name;city\n\"Doe; Jane\";\"Köln\"\n\"Roe\nRichard\";Bonn\n", FileKind::csv);
+  EXPECT_EQ(semicolon.delimiter, ';');
+  EXPECT_EQ(semicolon.columns, (std::vector<std::string>{"name", "city"}));
+  EXPECT_EQ(semicolon_values["name"], (std::vector<std::string>{"Doe; Jane", "Roe\nRichard"}));
+  EXPECT_TRUE(semicolon.complete);
+
+  auto [latin1, latin1_values] = read("pr\xe9nom,ville\nL\xe9\x61,Paris\n", FileKind::csv);
+  EXPECT_EQ(latin1.encoding, "windows-1252");
+  EXPECT_EQ(latin1.columns[0], "pr\xc3\xa9nom");
+
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("email\nx@example.com\n")) utf16 += std::string{c, '\0'};
+  auto [wide, wide_values] = read(utf16, FileKind::csv);
+  EXPECT_EQ(wide.encoding, "utf-16le");
+  EXPECT_EQ(wide_values["email"], (std::vector<std::string>{"x@example.com"}));
+
+  auto [headerless, headerless_values] = read("a@example.com,12.5\nb@example.com,3\n", FileKind::csv);
+  EXPECT_FALSE(headerless.header);
+  EXPECT_EQ(headerless_values["column_1"].size(), 2u);
+
+  auto [records, record_values] = read(R"([{"user": {"email": "a@example.com"}, "n": 1}, {"user": {"email": "b@example.com"}, "n": 2}])",
+                                       FileKind::json_records, 1);
+  EXPECT_EQ(records.rows, 1u);  // sampling stops the parser
+  EXPECT_EQ(record_values["user.email"], (std::vector<std::string>{"a@example.com"}));
+}
+
+TEST(PersonalData, SamplingAndFullScan) {
+  testing::TempDir root;
+  std::string csv = "ref,contact\n";
+  for (int i = 0; i < 12000; ++i) csv += std::to_string(i) + ",none\n";
+  for (int i = 0; i < 50; ++i) csv += std::to_string(i) + ",user" + std::to_string(i) + "@example.com\n";
+  root.write("late.csv", csv);
+  auto categories = [&](uint64_t sample_rows) {
+    ScanOptions options;
+    options.target = root.path();
+    options.data_sample_rows = sample_rows;
+    ScanResult result = run_scan(options);
+    std::set<std::string> found;
+    for (const auto& fact : result.extraction.facts)
+      if (fact.type == FactType::personal_data) found.insert(fact.props.value("category", ""));
+    return found;
+  };
+  EXPECT_FALSE(categories(10000).contains("email"));  // only in rows past the sample
+  // Full scan: 50 emails among 12,050 values is not a column of emails either...
+  EXPECT_FALSE(categories(0).contains("email"));
+  // ...unless the column's name says so.
+  root.write("late.csv", "ref,contact_email\n" + csv.substr(csv.find('\n') + 1));
+  EXPECT_TRUE(categories(0).contains("email"));
+}
+
+// Column-level precision and recall per category against the labelled set.
+TEST(PersonalData, LabelledSetPrecisionAndRecall) {
+  fs::path folder = testing::fixture("personal-data");
+  auto labels = nlohmann::json::parse(testing::read_text(folder / "labels.json"));
+  ScanOptions options;
+  options.target = folder;
+  ScanResult result = run_scan(options);
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> predicted;
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::personal_data)
+      predicted[{fact.props.value("dataset", ""), fact.props.value("column", "")}].insert(fact.props.value("category", ""));
+
+  std::map<std::string, std::array<int, 3>> counts;  // category -> tp, fp, fn
+  size_t datasets = 0, columns = 0;
+  std::ostringstream errors;
+  for (const auto& [dataset, dataset_columns] : labels.items()) {
+    ++datasets;
+    for (const auto& [column, expected_list] : dataset_columns.items()) {
+      ++columns;
+      std::set<std::string> expected(expected_list.begin(), expected_list.end());
+      const auto& got = predicted[std::make_pair(dataset, column)];
+      for (const auto& category : got) {
+        bool hit = expected.contains(category);
+        ++counts[category][hit ? 0 : 1];
+        if (!hit) errors << "  false positive: " << dataset << " / " << column << " -> " << category << "\n";
+      }
+      for (const auto& category : expected)
+        if (!got.contains(category)) {
+          ++counts[category][2];
+          errors << "  missed: " << dataset << " / " << column << " (" << category << ")\n";
+        }
+    }
+  }
+  ASSERT_GE(datasets, 20u);
+  ASSERT_GE(columns, 200u);
+  int tp = 0, fp = 0, fn = 0;
+  std::ostringstream table;
+  table << std::fixed << std::setprecision(2);
+  for (const auto& [category, c] : counts) {
+    tp += c[0], fp += c[1], fn += c[2];
+    double precision = c[0] + c[1] ? double(c[0]) / (c[0] + c[1]) : 1.0;
+    double recall = c[0] + c[2] ? double(c[0]) / (c[0] + c[2]) : 1.0;
+    table << "  " << std::left << std::setw(18) << category << " columns " << std::setw(3) << c[0] + c[2]
+          << " precision " << precision << " recall " << recall << "\n";
+    if (c[0] + c[2] >= 3) EXPECT_GE(recall, 0.9) << category;
+  }
+  double precision = double(tp) / (tp + fp), recall = double(tp) / (tp + fn);
+  std::cout << datasets << " datasets, " << columns << " columns; overall precision " << precision << ", recall "
+            << recall << "\n" << table.str() << errors.str();
+  EXPECT_GE(precision, 0.95);
+  EXPECT_GE(recall, 0.95);
+}
+
+}  // namespace
+}  // namespace mlaudit
