@@ -37,14 +37,14 @@ std::string digest_hex(const EVP_MD* algorithm, std::string_view data) {
 std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
 std::string md5_hex(std::string_view data) { return digest_hex(EVP_md5(), data); }
 
-Md5Stream::Md5Stream() : context_(EVP_MD_CTX_new()) {
-  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_md5(), nullptr);
+DigestStream::DigestStream(Algorithm algorithm) : context_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), algorithm == Algorithm::md5 ? EVP_md5() : EVP_sha256(), nullptr);
 }
-Md5Stream::~Md5Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_)); }
-void Md5Stream::update(std::string_view data) {
+DigestStream::~DigestStream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_)); }
+void DigestStream::update(std::string_view data) {
   EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), data.data(), data.size());
 }
-std::string Md5Stream::hex() {
+std::string DigestStream::hex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), digest, &length);

@@ -16,13 +16,14 @@ std::optional<std::string> sha256_file_hex(const std::filesystem::path& path);
 // against collisions, a mismatch is what matters).
 std::string md5_hex(std::string_view data);
 
-// MD5 fed in pieces, for files too large to copy.
-class Md5Stream {
+// A digest fed in pieces, for files too large to copy.
+class DigestStream {
  public:
-  Md5Stream();
-  ~Md5Stream();
-  Md5Stream(const Md5Stream&) = delete;
-  Md5Stream& operator=(const Md5Stream&) = delete;
+  enum class Algorithm { md5, sha256 };
+  explicit DigestStream(Algorithm algorithm);
+  ~DigestStream();
+  DigestStream(const DigestStream&) = delete;
+  DigestStream& operator=(const DigestStream&) = delete;
   void update(std::string_view data);
   std::string hex();
 

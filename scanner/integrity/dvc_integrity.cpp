@@ -22,7 +22,7 @@ bool dvc_is_text(std::string_view head) {
 std::string dvc_md5(std::string_view bytes, std::string_view scheme) {
   if (scheme != "md5-dos2unix" || !dvc_is_text(bytes)) return md5_hex(bytes);
   // Hash with every CRLF turned into LF, without copying the file.
-  Md5Stream stream;
+  DigestStream stream(DigestStream::Algorithm::md5);
   size_t start = 0;
   for (size_t at = bytes.find("\r\n"); at != std::string_view::npos; at = bytes.find("\r\n", start)) {
     stream.update(bytes.substr(start, at - start));

@@ -102,13 +102,22 @@ CategoryCatalog::CategoryCatalog() {
       category.excludes.push_back(std::move(regex));
     }
     for (const auto& value : node["values"]) category.values.insert(normalize_name(value.as<std::string>()));
+    category.index = categories_.size();
     categories_.push_back(std::move(category));
   }
+  if (categories_.size() > 64) throw std::logic_error("personal_categories.yml: more than 64 categories");
+  for (const auto& category : categories_)
+    for (const auto& value : category.values) vocabulary_[value] |= uint64_t{1} << category.index;
 }
 
 const CategoryCatalog& CategoryCatalog::get() {
   static const CategoryCatalog catalog;
   return catalog;
+}
+
+uint64_t CategoryCatalog::vocabulary_mask(const std::string& normalized_value) const {
+  auto found = vocabulary_.find(normalized_value);
+  return found == vocabulary_.end() ? 0 : found->second;
 }
 
 const Category* CategoryCatalog::find(std::string_view id) const {

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <cstdint>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -28,6 +30,7 @@ struct Category {
   std::vector<std::unique_ptr<re2::RE2>> headers;
   std::vector<std::unique_ptr<re2::RE2>> excludes;  // names that match `headers` but mean something else
   std::unordered_set<std::string> values;  // normalised vocabulary
+  size_t index = 0;                         // position in the catalog
   bool special() const { return article == "art-9"; }
 };
 
@@ -38,10 +41,13 @@ class CategoryCatalog {
   const Category* find(std::string_view id) const;
   // Categories whose header patterns match `name` (in catalog order: the first is the best).
   std::vector<const Category*> match_name(std::string_view name) const;
+  // Bit i set: the normalised value is in the vocabulary of category i (one lookup per value).
+  uint64_t vocabulary_mask(const std::string& normalized_value) const;
 
  private:
   CategoryCatalog();
   std::vector<Category> categories_;
+  std::unordered_map<std::string, uint64_t> vocabulary_;
 };
 
 // "dateOfBirth", "Date of Birth", "date-of-birth", "Geburtsdatum " -> "date_of_birth" / "geburtsdatum";

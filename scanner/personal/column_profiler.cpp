@@ -15,6 +15,8 @@ constexpr double kNamedShare = 0.5;
 // With a telling name, so few passing values means a look-alike (invalid checksums).
 constexpr double kLookAlikeShare = 0.2;
 constexpr uint64_t kMinValues = 3;
+// Values of a column checked in full before its candidates are settled or dropped.
+constexpr uint64_t kSettleValues = 10000;
 
 std::string_view trim_value(std::string_view value) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
@@ -43,6 +45,7 @@ ColumnProfiler::ColumnProfiler(std::string name) : name_(std::move(name)) {
     bool by_values = (category.recognizer != Recognizer::none && recognizes_without_name(category.recognizer)) ||
                      !category.values.empty();
     if (is_named || by_values) candidates_.push_back({&category, is_named});
+    if (by_values && category.recognizer == Recognizer::none) has_vocabulary_ = true;
   }
 }
 
@@ -51,23 +54,53 @@ void ColumnProfiler::add(std::string_view raw) {
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
   if (is_null_marker(value)) return;
   ++non_empty_;
-  std::string vocabulary_key;
+  if (!active_) return;
+  ValueShape shape(value);
+  uint64_t vocabulary = 0;
+  if (has_vocabulary_ && value.size() <= 40 && shape.digits == 0 && shape.letters > 0) {
+    key_ = normalize_name(value);
+    vocabulary = CategoryCatalog::get().vocabulary_mask(key_);
+  }
   for (auto& candidate : candidates_) {
+    if (candidate.dropped) continue;
     const Category& category = *candidate.category;
     bool matched = false;
     if (category.recognizer != Recognizer::none) {
-      ValueMatch match = recognize(category.recognizer, value, candidate.named);
-      matched = match.matched;
-      if (match.child) ++candidate.children;
-      if (matched && candidate.detail.empty() && !match.detail.empty()) candidate.detail = match.detail;
-    } else if (!category.values.empty() && value.size() <= 40) {
-      if (vocabulary_key.empty()) vocabulary_key = normalize_name(value);
-      matched = category.values.contains(vocabulary_key);
+      if (!shape_fits(category.recognizer, shape)) continue;
+      if (candidate.settled) {
+        matched = true;  // the column's values have been checked; this one has their shape
+      } else {
+        ValueMatch match = recognize(category.recognizer, value, candidate.named);
+        matched = match.matched;
+        if (match.child) ++candidate.children;
+        if (matched && candidate.detail.empty() && !match.detail.empty()) candidate.detail = match.detail;
+      }
+    } else {
+      matched = (vocabulary >> category.index) & 1;
     }
     if (!matched) continue;
     ++candidate.matched;
     if (candidate.example.empty()) candidate.example = mask_value(value);
   }
+  if (non_empty_ == kSettleValues) settle();
+}
+
+// After the settling window a column's nature is known. Checks that almost always pass
+// are trusted to the value's shape from then on (libphonenumber and the checksum
+// validators cost microseconds a value); value-only candidates that almost never pass
+// are dropped. Age and birth-date checks keep running: they count children.
+void ColumnProfiler::settle() {
+  for (auto& candidate : candidates_) {
+    double share = static_cast<double>(candidate.matched) / static_cast<double>(non_empty_);
+    Recognizer recognizer = candidate.category->recognizer;
+    bool counts_children = recognizer == Recognizer::age || recognizer == Recognizer::date_of_birth;
+    if (recognizer != Recognizer::none && share >= 0.95 && !counts_children) candidate.settled = true;
+    if (!candidate.named && share < 0.01) candidate.dropped = true;
+  }
+  active_ = std::any_of(candidates_.begin(), candidates_.end(), [](const Candidate& candidate) { return !candidate.dropped; });
+  has_vocabulary_ = std::any_of(candidates_.begin(), candidates_.end(), [](const Candidate& candidate) {
+    return !candidate.dropped && candidate.category->recognizer == Recognizer::none && !candidate.category->values.empty();
+  });
 }
 
 std::vector<ColumnVerdict> ColumnProfiler::verdicts() const {

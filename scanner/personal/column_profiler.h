@@ -34,13 +34,20 @@ class ColumnProfiler {
   struct Candidate {
     const Category* category;
     bool named;                   // the column's name suggests it
+    bool settled = false;         // after the settling window: matched by shape alone
+    bool dropped = false;         // after the settling window: hopeless, no longer checked
     uint64_t matched = 0;
     uint64_t children = 0;        // ages or birth dates under 16
     std::string example, detail;
   };
+  void settle();
+
   std::string name_;
   std::vector<Candidate> candidates_;
   uint64_t non_empty_ = 0;
+  bool has_vocabulary_ = false;   // a vocabulary candidate is still being checked
+  bool active_ = true;            // some candidate is still being checked
+  std::string key_;               // reused buffer for the normalised value
 };
 
 }  // namespace mlaudit::personal

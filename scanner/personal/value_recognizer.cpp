@@ -3,6 +3,7 @@
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <string>
@@ -110,6 +111,49 @@ bool is_device_id(std::string_view value) {
 }
 
 }  // namespace
+
+namespace {
+
+enum CharClass : uint8_t { kDigit, kLetter, kSpace, kAt, kPlus, kColon, kDot, kDash, kOther };
+
+constexpr std::array<uint8_t, 256> char_classes() {
+  std::array<uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = kOther;
+  for (int c = '0'; c <= '9'; ++c) table[c] = kDigit;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = table[c - 'a' + 'A'] = kLetter;
+  table[' '] = kSpace, table['@'] = kAt, table['+'] = kPlus, table[':'] = kColon, table['.'] = kDot, table['-'] = kDash;
+  return table;
+}
+
+}  // namespace
+
+ValueShape::ValueShape(std::string_view value) : size(value.size()) {
+  static constexpr std::array<uint8_t, 256> classes = char_classes();
+  size_t counts[9] = {};
+  for (char c : value) ++counts[classes[static_cast<unsigned char>(c)]];
+  digits = counts[kDigit], letters = counts[kLetter], spaces = counts[kSpace], at = counts[kAt], plus = counts[kPlus];
+  colons = counts[kColon], dots = counts[kDot], dashes = counts[kDash], other = counts[kOther];
+}
+
+bool shape_fits(Recognizer recognizer, const ValueShape& s) {
+  switch (recognizer) {
+    case Recognizer::none: return false;
+    case Recognizer::email: return s.at == 1 && s.dots >= 1 && s.size >= 6;
+    case Recognizer::phone: return s.digits >= 7 && s.digits <= 15 && s.letters == 0 && s.at == 0 && s.colons == 0;
+    case Recognizer::person_name: return s.letters + s.other >= 2 && s.digits == 0 && s.size <= 60 && s.at == 0;
+    case Recognizer::street_address: return s.digits >= 1 && s.letters >= 3 && s.spaces >= 1;
+    case Recognizer::national_id: return s.size >= 9 && s.size <= 16 && s.digits >= 6;
+    case Recognizer::iban: return s.letters >= 2 && s.digits >= 12 && s.size >= 15 && s.size <= 42 && s.other == 0;
+    case Recognizer::payment_card: return s.digits >= 13 && s.digits <= 19 && s.letters == 0;
+    case Recognizer::ip_address: return (s.dots == 3 && s.digits >= 4 && s.letters == 0) || s.colons >= 2;
+    case Recognizer::mac_address: return s.size >= 14 && s.size <= 17 && (s.colons == 5 || s.dashes == 5 || s.dots == 2);
+    case Recognizer::device_id: return s.size >= 15;
+    case Recognizer::date_of_birth: return s.digits >= 6 && s.letters <= 1;
+    case Recognizer::age: return s.digits >= 1 && s.digits <= 3 && s.letters == 0 && s.size <= 6;
+    case Recognizer::coordinate: return s.digits >= 4 && s.dots >= 1;
+  }
+  return false;
+}
 
 bool recognizes_without_name(Recognizer recognizer) {
   switch (recognizer) {

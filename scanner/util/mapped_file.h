@@ -19,6 +19,9 @@ class MappedFile {
   ~MappedFile();
 
   std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+  // Drops the pages of [0, end) from memory (they are read again from the file if touched):
+  // streaming a large file then costs a window of it, not all of it.
+  void release_before(size_t end) const;
 
  private:
   MappedFile(void* data, size_t size) : data_(data), size_(size) {}

@@ -11,6 +11,18 @@
 namespace mlaudit {
 namespace {
 
+// SHA-256 of a mapped file, a window at a time, releasing what has been hashed.
+std::string sha256_hex_released(const MappedFile& mapped) {
+  DigestStream stream(DigestStream::Algorithm::sha256);
+  std::string_view bytes = mapped.bytes();
+  constexpr size_t window = 8 << 20;
+  for (size_t offset = 0; offset < bytes.size(); offset += window) {
+    stream.update(bytes.substr(offset, window));
+    mapped.release_before(offset + window);
+  }
+  return stream.hex();
+}
+
 // Where a column's name first appears in the file, so findings point at the header.
 Location column_location(const std::string& path, std::string_view text, const std::string& column, bool json) {
   std::string needle = json ? "\"" + column.substr(column.rfind('.') == std::string::npos ? 0 : column.rfind('.') + 1) + "\""
@@ -42,6 +54,8 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   std::vector<std::unique_ptr<personal::ColumnProfiler>> profilers;
   TableShape shape;
   TableOptions options{file.settings.data_sample_rows};
+  // Text converted from UTF-16 lives in its own buffer; otherwise the input is the mapping.
+  options.on_progress = [&](size_t consumed) { mapped->release_before(consumed); };
   read_table(bytes, kind, options, shape, [&](size_t column, std::string_view value) {
     while (profilers.size() <= column) profilers.push_back(nullptr);
     if (!profilers[column]) profilers[column] = std::make_unique<personal::ColumnProfiler>(shape.columns[column]);
@@ -96,7 +110,7 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   props["personal_categories"] = categories;
   props["special_categories"] = special;
   props["size"] = file.file.size;
-  props["sha256"] = sha256_hex(bytes);
+  props["sha256"] = sha256_hex_released(*mapped);
   sink.add(FactType::dataset, Location{path}, std::move(props));
 }
 

@@ -171,6 +171,7 @@ void read_csv(std::string_view text, FileKind kind, const TableOptions& options,
       break;
     }
     offset += length;
+    if (options.on_progress) options.on_progress(offset);
   }
   if (!state.stop) {
     csv_fini(&parser, csv_field, csv_row, &state);
@@ -272,6 +273,7 @@ void read_json_lines(std::string_view text, const TableOptions& options, const V
       return;
     }
     if (options.max_rows && shape.rows >= options.max_rows) return;
+    if (options.on_progress && (line_number & 0x3FFF) == 0) options.on_progress(start);
   }
   shape.complete = true;
 }

@@ -15,6 +15,9 @@ namespace mlaudit {
 
 struct TableOptions {
   uint64_t max_rows = 10000;   // 0 = every row
+  // Called now and then with how many bytes of the input have been consumed, so the
+  // caller can release them (memory-mapped input).
+  std::function<void(size_t consumed)> on_progress;
 };
 
 struct TableShape {
