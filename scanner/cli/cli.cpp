@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "cli/report_writer.h"
+#include "engine/derived_facts.h"
 #include "engine/scan.h"
 #include "engine/scan_summary.h"
 #include "engine/taxonomy_catalog.h"
@@ -241,7 +242,18 @@ Extraction extract_only(const std::string& path, unsigned jobs) {
   WalkResult walk = walk_tree(path, {});
   ExtractionOptions options;
   options.jobs = jobs;
-  return extract_files(walk, options);
+  Extraction extraction = extract_files(walk, options);
+  ProjectConfig config;
+  fs::path config_file = walk.root / ".mlaudit.yml";
+  if (fs::exists(config_file, error)) {
+    try {
+      config = load_project_config(config_file);
+    } catch (const ConfigError& problem) {
+      throw UsageError(problem.what());
+    }
+  }
+  add_derived_facts(walk.root, config, extraction);
+  return extraction;
 }
 
 int graph_command(const std::string& path, const std::string& format, const std::string& output, std::ostream& out,

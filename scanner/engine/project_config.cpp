@@ -43,6 +43,29 @@ ProjectConfig load_project_config(const std::filesystem::path& file) {
   if (document["fail_on"]) config.fail_on = document["fail_on"].as<std::string>();
   if (document["max_file_size_mb"]) config.max_file_bytes = document["max_file_size_mb"].as<uint64_t>() << 20;
   if (document["data_sample_rows"]) config.data_sample_rows = document["data_sample_rows"].as<uint64_t>();
+  auto to_json = [](const YAML::Node& node) {
+    nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+    for (const auto& entry : node) {
+      const YAML::Node& value = entry.second;
+      if (value.IsSequence()) {
+        nlohmann::ordered_json items = nlohmann::ordered_json::array();
+        for (const auto& item : value) items.push_back(item.as<std::string>());
+        props[entry.first.as<std::string>()] = items;
+      } else if (value.Tag() != "!" && (value.Scalar() == "true" || value.Scalar() == "false")) {
+        props[entry.first.as<std::string>()] = value.as<bool>();
+      } else {
+        props[entry.first.as<std::string>()] = value.as<std::string>();
+      }
+    }
+    return props;
+  };
+  if (auto processing = document["processing"])
+    config.privacy.push_back({"processing", "", to_json(processing), static_cast<uint32_t>(processing.Mark().line + 1)});
+  for (const char* scope : {"datasets", "recipients"})
+    if (auto section = document[scope])
+      for (const auto& entry : section)
+        config.privacy.push_back({scope == std::string("datasets") ? "dataset" : "recipient", entry.first.as<std::string>(),
+                                  to_json(entry.second), static_cast<uint32_t>(entry.first.Mark().line + 1)});
   return config;
 }
 

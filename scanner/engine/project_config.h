@@ -8,9 +8,19 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/severity.h"
 
 namespace mlaudit {
+
+// One declaration of the project's privacy overlay: scope "processing" (target empty),
+// "dataset" (a path) or "recipient" (a host, bucket or service name).
+struct PrivacyDeclaration {
+  std::string scope, target;
+  nlohmann::ordered_json props;
+  uint32_t line = 0;
+};
 
 struct ProjectConfig {
   std::string source;                         // the file it came from; empty when none
@@ -21,6 +31,7 @@ struct ProjectConfig {
   std::optional<std::string> fail_on;         // a severity name or "none"
   std::optional<uint64_t> max_file_bytes;
   std::optional<uint64_t> data_sample_rows;
+  std::vector<PrivacyDeclaration> privacy;    // processing / datasets / recipients sections
 };
 
 // A configuration problem the user must fix; what() names file, line and column.

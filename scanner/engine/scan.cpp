@@ -9,7 +9,7 @@
 #include "engine/matcher.h"
 #include "extract/extractor.h"
 #include "graph/dfd_builder.h"
-#include "integrity/dvc_integrity.h"
+#include "engine/derived_facts.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
@@ -100,10 +100,7 @@ ScanResult run_scan(const ScanOptions& options) {
   if (auto rows = options.data_sample_rows ? options.data_sample_rows : config.data_sample_rows)
     extraction_options.settings.data_sample_rows = *rows;
   result.extraction = extract_files(result.walk, extraction_options);
-  // Hashes recorded by DVC, checked against the files as they are now.
-  auto integrity = verify_dvc_records(result.root, result.extraction.facts);
-  result.extraction.facts.insert(result.extraction.facts.end(), std::make_move_iterator(integrity.begin()),
-                                 std::make_move_iterator(integrity.end()));
+  add_derived_facts(result.root, config, result.extraction);
   result.stats.extract_seconds = seconds_since(phase);
 
   // Call and fact rules need no diagram: they run while it is built.

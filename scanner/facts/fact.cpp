@@ -6,7 +6,7 @@
 namespace mlaudit {
 namespace {
 
-constexpr std::array<std::pair<FactType, std::string_view>, 41> kNames = {{
+constexpr std::array<std::pair<FactType, std::string_view>, 43> kNames = {{
     {FactType::import, "import"},
     {FactType::call, "call"},
     {FactType::assignment, "assignment"},
@@ -48,6 +48,8 @@ constexpr std::array<std::pair<FactType, std::string_view>, 41> kNames = {{
     {FactType::integrity_check, "integrity_check"},
     {FactType::personal_data, "personal_data"},
     {FactType::personal_field, "personal_field"},
+    {FactType::privacy_declaration, "privacy_declaration"},
+    {FactType::dpia_screening, "dpia_screening"},
 }};
 
 }  // namespace

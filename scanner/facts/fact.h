@@ -53,6 +53,8 @@ enum class FactType {
   integrity_check,   // path, algorithm, expected, actual, status, source
   personal_data,     // a dataset column holding personal data: dataset, column, category, article, confidence, evidence
   personal_field,    // a name in code or a schema that denotes personal data: name, category, context
+  privacy_declaration, // from .mlaudit.yml: scope (processing|dataset|recipient), target, declared values
+  dpia_screening,    // the project's WP248 screening: criteria[], met, dpia
 };
 
 std::string_view to_string(FactType type);

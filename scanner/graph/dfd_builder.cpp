@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "graph/personal_flow.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -93,11 +94,20 @@ class DfdBuilder {
     add_pipeline_stages();
     add_workflows();
     add_request_logs();
+    add_personal_datasets();
     derive_properties();
+    propagate_personal_data(diagram_, extraction_.facts);
     return std::move(diagram_);
   }
 
  private:
+  // Datasets that hold personal data are part of the picture even when no code reads them.
+  void add_personal_datasets() {
+    for (const auto& fact : extraction_.facts)
+      if (fact.type == FactType::dataset && !fact.props.value("personal_categories", nlohmann::ordered_json::array()).empty())
+        file_store(fact.location.file, "dataset", text(fact.props, "format"), Location{fact.location.file});
+  }
+
   // ---------------------------------------------------------------- project index
   void index_project() {
     for (const auto& fact : extraction_.facts) {

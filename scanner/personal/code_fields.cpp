@@ -1,0 +1,69 @@
+#include "personal/code_fields.h"
+
+#include <set>
+
+#include "personal/category_catalog.h"
+
+namespace mlaudit::personal {
+namespace {
+
+std::vector<std::string> strings_at(const nlohmann::ordered_json& props, const char* key) {
+  std::vector<std::string> out;
+  auto found = props.find(key);
+  if (found == props.end() || !found->is_array()) return out;
+  for (const auto& item : *found)
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
+  const CategoryCatalog& catalog = CategoryCatalog::get();
+  std::vector<Fact> out;
+  std::set<std::tuple<std::string, uint32_t, std::string, std::string>> seen;  // file, line, name, category
+  auto add = [&](const Fact& source, const std::string& name, const std::string& context, const std::string& detail) {
+    auto categories = catalog.match_name(name);
+    if (categories.empty()) return;
+    const Category& category = *categories.front();
+    if (!seen.emplace(source.location.file, source.location.line, name, category.id).second) return;
+    nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+    props["name"] = name;
+    props["category"] = category.id;
+    props["label"] = category.label;
+    props["identifier"] = category.identifier;
+    props["article"] = category.article;
+    props["special"] = category.special();
+    props["context"] = context;
+    props["detail"] = detail;
+    out.push_back({FactType::personal_field, source.location, std::move(props)});
+  };
+  for (const auto& fact : facts) {
+    const auto& props = fact.props;
+    switch (fact.type) {
+      case FactType::column_ref:
+        for (const auto& column : strings_at(props, "columns"))
+          add(fact, column, "column-" + props.value("action", std::string("select")), props.value("receiver", ""));
+        break;
+      case FactType::feature_list:
+        for (const auto& column : strings_at(props, "columns")) add(fact, column, "feature-list", props.value("name", ""));
+        break;
+      case FactType::log_call:
+        for (const auto& name : strings_at(props, "names"))
+          if (name.find_first_of("[](){}\"' ") == std::string::npos) add(fact, name, "log", props.value("callee", ""));
+        break;
+      case FactType::route:
+        for (const auto& field : strings_at(props, "request_fields"))
+          add(fact, field, "request", props.value("path", ""));
+        break;
+      case FactType::pmml_field:
+        add(fact, props.value("name", ""), "model-input", "PMML DataDictionary");
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace mlaudit::personal

@@ -1,0 +1,14 @@
+#pragma once
+// Personal data named in code and schemas: columns a script selects, feature lists a model
+// is trained on, fields a request carries, names written to logs, the inputs of a PMML
+// model. Each name the category catalog recognises becomes a personal_field fact at the
+// place it is written, with its context.
+#include <vector>
+
+#include "facts/fact.h"
+
+namespace mlaudit::personal {
+
+std::vector<Fact> personal_fields(const std::vector<Fact>& facts);
+
+}  // namespace mlaudit::personal
