@@ -59,8 +59,9 @@ ProjectConfig load_project_config(const std::filesystem::path& file) {
     }
     return props;
   };
-  if (auto processing = document["processing"])
-    config.privacy.push_back({"processing", "", to_json(processing), static_cast<uint32_t>(processing.Mark().line + 1)});
+  for (const auto& entry : document)
+    if (entry.first.as<std::string>() == "processing")
+      config.privacy.push_back({"processing", "", to_json(entry.second), static_cast<uint32_t>(entry.first.Mark().line + 1)});
   for (const char* scope : {"datasets", "recipients"})
     if (auto section = document[scope])
       for (const auto& entry : section)

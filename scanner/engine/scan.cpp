@@ -10,6 +10,7 @@
 #include "extract/extractor.h"
 #include "graph/dfd_builder.h"
 #include "engine/derived_facts.h"
+#include "personal/dpia_screening.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
@@ -113,6 +114,11 @@ ScanResult run_scan(const ScanOptions& options) {
 
   phase = std::chrono::steady_clock::now();
   auto from_facts = fact_findings.get();
+  // The DPIA screening reads the finished diagram; its fact is matched on its own.
+  Extraction screening;
+  screening.facts = personal::screen_for_dpia(result.diagram, result.extraction.facts);
+  for (auto& finding : match_fact_rules(result.rules, screening, result.advisories)) from_facts.push_back(std::move(finding));
+  result.extraction.facts.insert(result.extraction.facts.end(), screening.facts.begin(), screening.facts.end());
   annotate_stores_with_findings(result.diagram, from_facts);
   result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
   result.findings.insert(result.findings.end(), std::make_move_iterator(from_facts.begin()),

@@ -63,6 +63,9 @@ std::unordered_map<DataFlowDiagram::Vertex, DataFlowDiagram::Edge> DataFlowDiagr
     Vertex current = queue.front();
     queue.pop_front();
     if (distance[current] >= max_length) continue;
+    // Data that reaches an outside party has left the system: what that party sends on
+    // (a client calling another endpoint) is not the same data's path.
+    if (current != from && graph_[current].kind == ElementKind::external_entity) continue;
     for (auto [it, end] = boost::out_edges(current, graph_); it != end; ++it) {
       Vertex next = boost::target(*it, graph_);
       if (distance.contains(next)) continue;

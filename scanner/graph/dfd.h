@@ -64,7 +64,8 @@ class DataFlowDiagram {
   // Shortest chain of flows from `from` to `to` (empty when unreachable or longer than
   // `max_length` flows). `skip_label` flows (e.g. "in-process") still count as steps.
   std::vector<Edge> shortest_path(Vertex from, Vertex to, size_t max_length) const;
-  // Every vertex reachable from `from`, with the predecessor edge used to reach it.
+  // Every vertex reachable from `from`, with the predecessor edge used to reach it; paths
+  // end at outside parties (they are reached, never passed through).
   std::unordered_map<Vertex, Edge> reachable_from(Vertex from, size_t max_length) const;
 
  private:

@@ -178,6 +178,11 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
         return direct;
       }();
     }
+    if (element.kind == ElementKind::data_store && element.type == "model") {
+      std::string examination = processing ? processing->props.value("bias_examination", "") : "";
+      element.props["bias_examination"] = examination;
+      element.props["trained_on_personal_data"] = personal;
+    }
     if (element.type == "endpoint") {
       element.props["human_review"] = processing ? processing->props.value("human_review", false) : false;
       element.props["human_review_declared"] = processing && processing->props.contains("human_review");
