@@ -125,6 +125,16 @@ TEST(Html, SelfContainedAndComplete) {
   EXPECT_NE(html.find("data/customers.csv"), std::string::npos);
   EXPECT_NE(html.find("verdict-dangerous"), std::string::npos);           // the poisoned checkpoint
   EXPECT_NE(html.find("&gt;"), std::string::npos);                        // snippets are escaped
+  // The personal-data section: record of processing with its gaps, DPIA screening, lineage.
+  EXPECT_NE(html.find("id=\"privacy\""), std::string::npos);
+  EXPECT_NE(html.find("Record of processing activities (Art. 30)"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"gap\">gap</span>"), std::string::npos);
+  EXPECT_NE(html.find("Decision that prevents using a service or contract"), std::string::npos);
+  EXPECT_NE(html.find("data/customers.csv</strong> → <strong>POST /predict"), std::string::npos);
+  EXPECT_NE(html.find("#7c3aed"), std::string::npos);                     // personal flows drawn purple
+  for (const auto& dataset : result.privacy.datasets)
+    for (const auto& column : dataset.columns)
+      if (!column.example.empty()) EXPECT_NE(html.find(column.example), std::string::npos);
 }
 
 TEST(Html, ProjectTextIsEscaped) {

@@ -87,7 +87,9 @@ DotGraph to_dot(const DataFlowDiagram& diagram, const DotOptions& options) {
     std::string style;
     if (kind == "request") style = ", dir=both";
     if (kind == "in_process" || kind == "runs") style = ", style=dotted";
-    if (flow.props.value("crosses_external_boundary", false)) style += ", color=\"#b45309\"";
+    // Personal data's paths (lineage) are drawn thick and purple; other boundary crossings orange.
+    if (flow.props.value("personal", false)) style += ", color=\"#7c3aed\", penwidth=2.2";
+    else if (flow.props.value("crosses_external_boundary", false)) style += ", color=\"#b45309\"";
     // xlabel, not label: Graphviz 2.42 corrupts memory laying out labels on same-rank edges.
     dot += "  n" + std::to_string(from) + " -> n" + std::to_string(to) + " [xlabel=" +
            dot_string(truncate_utf8(kind == "request" ? std::string("HTTP") : flow.label, 28)) + style + "];\n";

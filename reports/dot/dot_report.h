@@ -1,7 +1,7 @@
 #pragma once
 // The data-flow diagram in Graphviz DOT: trust zones as clusters, external entities as
 // boxes, processes as ellipses, data stores as cylinders. Elements named in findings
-// are coloured by their worst severity.
+// are coloured by their worst severity; flows carrying personal data are purple.
 #include <map>
 #include <string>
 

@@ -7,6 +7,7 @@
 
 #include "engine/scan_summary.h"
 #include "engine/taxonomy_catalog.h"
+#include "personal/category_catalog.h"
 #include "reports/dot/dot_report.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
@@ -144,6 +145,112 @@ std::string verdict_of(const ScanSummary& summary, std::string& css_class) {
   return "No problems above low severity were found.";
 }
 
+
+std::string plain_list(const std::vector<std::string>& values) {
+  std::string text;
+  for (const auto& value : values) text += (text.empty() ? "" : ", ") + value;
+  return text.empty() ? std::string("—") : text;
+}
+
+// Category ids as a reader knows them ("Email address", not "email").
+std::string category_list(const std::vector<std::string>& ids) {
+  std::vector<std::string> labels;
+  for (const auto& id : ids) {
+    const auto* category = personal::CategoryCatalog::get().find(id);
+    labels.push_back(category ? category->label : id);
+  }
+  return plain_list(labels);
+}
+
+std::string article_label(const std::string& article) {
+  if (article == "art-9") return "Art. 9 special category";
+  if (article == "art-10") return "Art. 10 criminal data";
+  if (article == "art-8") return "Art. 8 child";
+  return "";
+}
+
+// The personal-data section: inventory, fields in code, Art. 30 record, DPIA screening,
+// transfers, lineage. Everything comes from result.privacy.
+void add_privacy_data(const PrivacyRecord& record, mu::data& data) {
+  data.set("has_privacy", mu::data(record.holds_personal_data));
+  if (!record.holds_personal_data) return;
+  mu::data datasets{mu::data::type::list};
+  for (const auto& dataset : record.datasets) {
+    mu::data columns{mu::data::type::list};
+    for (const auto& column : dataset.columns)
+      columns.push_back(mu::object{{"column", column.column}, {"label", column.label},
+                                   {"article", article_label(column.article)},
+                                   {"special", mu::data(column.special || !column.article.empty())},
+                                   {"identifier", column.identifier == "none" ? std::string("—") : column.identifier},
+                                   {"confidence", column.confidence}, {"evidence", column.evidence}});
+    std::string profiled = dataset.columns.empty()
+                               ? "written by the project's code; categories from what flows into it"
+                               : std::to_string(dataset.rows_profiled) + " rows profiled" +
+                                     (dataset.all_rows_profiled ? " (all)" : " (sample)");
+    datasets.push_back(mu::object{{"path", dataset.path}, {"profiled", profiled},
+                                  {"categories", category_list(dataset.categories)},
+                                  {"special", category_list(dataset.special_categories)},
+                                  {"has_special", mu::data(!dataset.special_categories.empty())},
+                                  {"lawful_basis", dataset.lawful_basis.empty() ? "not declared" : dataset.lawful_basis},
+                                  {"retention", dataset.retention.empty() ? "not declared" : dataset.retention},
+                                  {"basis_gap", mu::data(dataset.lawful_basis.empty())},
+                                  {"retention_gap", mu::data(dataset.retention.empty())},
+                                  {"reaches", plain_list(dataset.reaches)},
+                                  {"columns", columns}, {"has_columns", mu::data(!dataset.columns.empty())}});
+  }
+  data.set("privacy_datasets", datasets);
+  mu::data fields{mu::data::type::list};
+  for (const auto& field : record.code_fields)
+    fields.push_back(mu::object{{"location", where(field.location)}, {"name", field.name}, {"label", field.label},
+                                {"context", field.context}});
+  data.set("privacy_fields", fields);
+  data.set("has_privacy_fields", mu::data(!record.code_fields.empty()));
+  data.set("privacy_field_count", std::to_string(record.code_fields.size()));
+  mu::data entries{mu::data::type::list};
+  for (const auto& entry : record.record)
+    entries.push_back(mu::object{{"article", entry.article}, {"label", entry.label}, {"value", entry.value},
+                                 {"source", entry.source}, {"gap", mu::data(entry.gap)}});
+  data.set("record_entries", entries);
+  data.set("record_gaps", std::to_string(record.gaps()));
+  mu::data criteria{mu::data::type::list};
+  for (const auto& criterion : record.dpia_criteria)
+    criteria.push_back(mu::object{{"label", criterion.label}, {"why", criterion.why}, {"met", mu::data(criterion.met)}});
+  data.set("dpia_criteria", criteria);
+  data.set("has_dpia", mu::data(!record.dpia_criteria.empty()));
+  std::string dpia = std::to_string(record.dpia_met) + " of the 9 criteria are met. ";
+  if (record.dpia_met >= 2)
+    dpia += record.dpia_reference.empty() ? "Two or more met: a DPIA is likely required (Art. 35), and none is declared."
+                                          : "Two or more met: a DPIA is likely required; the project declares " +
+                                                record.dpia_reference + ".";
+  else
+    dpia += "Fewer than two met: a DPIA is not presumed required, but the screening should be filed.";
+  data.set("dpia_summary", dpia);
+  data.set("dpia_required", mu::data(record.dpia_met >= 2 && record.dpia_reference.empty()));
+  mu::data transfers{mu::data::type::list};
+  for (const auto& transfer : record.transfers)
+    transfers.push_back(mu::object{{"recipient", transfer.recipient},
+                                   {"region", transfer.region + (transfer.region_declared ? " (declared)" : "")},
+                                   {"outside_eea", transfer.outside_eea},
+                                   {"gap", mu::data(transfer.outside_eea != "no" && transfer.mechanism.empty())},
+                                   {"mechanism", transfer.mechanism.empty() ? "not declared" : transfer.mechanism},
+                                   {"agreement", transfer.processor_agreement.empty() ? "not declared" : transfer.processor_agreement},
+                                   {"categories", category_list(transfer.categories)},
+                                   {"sources", plain_list(transfer.sources)},
+                                   {"location", where(transfer.location)}});
+  data.set("transfers", transfers);
+  data.set("has_transfers", mu::data(!record.transfers.empty()));
+  mu::data lineage{mu::data::type::list};
+  for (const auto& path : record.lineage) {
+    mu::data steps{mu::data::type::list};
+    for (const auto& step : path.steps)
+      steps.push_back(mu::object{{"element", step.element}, {"via", step.via}, {"location", where(step.location)}});
+    lineage.push_back(mu::object{{"source", path.source}, {"sink", path.sink}, {"sink_type", path.sink_type},
+                                 {"categories", category_list(path.categories)}, {"steps", steps}});
+  }
+  data.set("personal_lineage", lineage);
+  data.set("has_personal_lineage", mu::data(!record.lineage.empty()));
+}
+
 }  // namespace
 
 std::string html_report(const ScanResult& result) {
@@ -272,6 +379,7 @@ std::string html_report(const ScanResult& result) {
                                    {"sha256", item.sha256.empty() ? "unreadable" : item.sha256}});
   }
   data.set("inventory", inventory);
+  add_privacy_data(result.privacy, data);
 
   mu::data skipped{mu::data::type::list};
   for (const auto& file : result.extraction.files)

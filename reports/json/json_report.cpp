@@ -4,6 +4,7 @@
 
 #include "engine/scan_summary.h"
 #include "reports/json/graph_json.h"
+#include "reports/json/privacy_json.h"
 
 namespace mlaudit {
 
@@ -105,6 +106,7 @@ nlohmann::ordered_json json_report(const ScanResult& result) {
             {"by_stride", by_stride}}},
           {"findings", findings},
           {"inventory", inventory_json(result)},
+          {"privacy", privacy_json(result.privacy)},
           {"skipped", skipped},
           {"diagnostics", diagnostics},
           {"graph", graph_json(result.diagram)}};

@@ -128,6 +128,7 @@ ScanResult run_scan(const ScanOptions& options) {
   result.superseded = report.superseded;
   result.in_baseline = report.in_baseline;
   result.inventory = build_inventory(result.extraction, result.diagram, result.findings);
+  result.privacy = build_privacy_record(result.extraction.facts, result.diagram);
   result.stats.rules_seconds = seconds_since(phase);
 
   result.diagnostics.insert(result.diagnostics.end(), result.walk.errors.begin(), result.walk.errors.end());

@@ -12,6 +12,7 @@
 #include "engine/advisories.h"
 #include "engine/finding.h"
 #include "engine/inventory.h"
+#include "engine/privacy_record.h"
 #include "engine/project_config.h"
 #include "engine/rule_loader.h"
 #include "extract/extract_files.h"
@@ -57,6 +58,7 @@ struct ScanResult {
   AdvisoryCatalogs advisories;
   std::vector<Finding> findings;                      // suppressed ones included, marked
   std::vector<InventoryItem> inventory;               // models and datasets with verdicts
+  PrivacyRecord privacy;                              // personal data, its paths, Art. 30 record, DPIA screening
   std::vector<Diagnostic> diagnostics;                // walk, extraction and rule problems
   size_t superseded = 0, in_baseline = 0;
   bool baseline_used = false;
