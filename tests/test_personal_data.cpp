@@ -12,6 +12,7 @@
 #include "extract/data/table_reader.h"
 #include "personal/column_profiler.h"
 #include "personal/masking.h"
+#include "personal/text_scanner.h"
 #include "personal/validators.h"
 #include "test_support.h"
 
@@ -151,6 +152,35 @@ TEST(PersonalData, SamplingAndFullScan) {
   // ...unless the column's name says so.
   root.write("late.csv", "ref,contact_email\n" + csv.substr(csv.find('\n') + 1));
   EXPECT_TRUE(categories(0).contains("email"));
+}
+
+// Free text (notebook outputs): strict checks only, values written in groups joined.
+TEST(PersonalData, FreeTextFindsCheckedValuesOnly) {
+  TextScanner scanner;
+  scanner.scan("0  ana@example.org  +44 20 7946 0958\nIBAN DE89 3704 0044 0532 0130 00.\n", 10);
+  scanner.scan("bad DE88 3704 0044 0532 0130 00, card 4111 1111 1111 1112, 0.9312, 1204331, 2026-11-26\n", 20);
+  std::map<std::string, TextHit> hits;
+  for (const auto& hit : scanner.hits()) hits[hit.category] = hit;
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits["email"].count, 1u);
+  EXPECT_EQ(hits["email"].first_line, 10u);
+  EXPECT_EQ(hits["phone"].count, 1u);
+  EXPECT_EQ(hits["bank-account"].first_line, 11u);
+  for (const auto& [category, hit] : hits) EXPECT_NE(hit.example.find('*'), std::string::npos) << category;
+}
+
+// Data model classes (pydantic, dataclasses) name personal fields.
+TEST(PersonalData, SchemaClassesNamePersonalFields) {
+  auto fields = testing::python_facts(
+      "from pydantic import BaseModel\nfrom dataclasses import dataclass\n\n"
+      "class Applicant(BaseModel):\n    full_name: str\n    email: str\n    income: float\n\n"
+      "@dataclass\nclass Score:\n    value: float\n    religion: str\n\n"
+      "class Helper:\n    email = 'x'\n",
+      FactType::schema_class);
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].props["kind"], "pydantic");
+  EXPECT_EQ(fields[0].props["fields"], nlohmann::ordered_json::parse(R"(["full_name","email","income"])"));
+  EXPECT_EQ(fields[1].props["kind"], "dataclass");
 }
 
 // Column-level precision and recall per category against the labelled set.

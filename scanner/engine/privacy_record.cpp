@@ -174,6 +174,11 @@ void add_code_fields(const std::vector<Fact>& facts, PrivacyRecord& record) {
       record.code_fields.push_back({fact.location, fact.props.value("name", ""), fact.props.value("category", ""),
                                     fact.props.value("label", ""), fact.props.value("context", ""),
                                     fact.props.value("special", false)});
+    else if (fact.type == FactType::output_personal_data)
+      record.code_fields.push_back({fact.location,
+                                    std::to_string(fact.props.value("count", 0)) + " value(s), e.g. " + fact.props.value("example", ""),
+                                    fact.props.value("category", ""), fact.props.value("label", ""), "notebook-output",
+                                    !fact.props.value("article", "").empty()});
 }
 
 void add_dpia(const std::vector<Fact>& facts, PrivacyRecord& record) {

@@ -6,7 +6,7 @@
 namespace mlaudit {
 namespace {
 
-constexpr std::array<std::pair<FactType, std::string_view>, 43> kNames = {{
+constexpr std::array<std::pair<FactType, std::string_view>, 45> kNames = {{
     {FactType::import, "import"},
     {FactType::call, "call"},
     {FactType::assignment, "assignment"},
@@ -50,6 +50,8 @@ constexpr std::array<std::pair<FactType, std::string_view>, 43> kNames = {{
     {FactType::personal_field, "personal_field"},
     {FactType::privacy_declaration, "privacy_declaration"},
     {FactType::dpia_screening, "dpia_screening"},
+    {FactType::output_personal_data, "output_personal_data"},
+    {FactType::schema_class, "schema_class"},
 }};
 
 }  // namespace

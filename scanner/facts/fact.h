@@ -55,6 +55,8 @@ enum class FactType {
   personal_field,    // a name in code or a schema that denotes personal data: name, category, context
   privacy_declaration, // from .mlaudit.yml: scope (processing|dataset|recipient), target, declared values
   dpia_screening,    // the project's WP248 screening: criteria[], met, dpia
+  output_personal_data, // personal values in a notebook's saved outputs: category, label, count, example (masked)
+  schema_class,      // a data model class (pydantic, dataclass, TypedDict, ORM): name, kind, fields[]
 };
 
 std::string_view to_string(FactType type);

@@ -118,16 +118,21 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
     return kind == "read" || kind == "write" || kind == "in_process" || kind == "request" || kind == "response" ||
            kind == "send";
   };
+  auto propagates = [&](DataFlowDiagram::Edge edge) {
+    if (!carries_data(graph[edge])) return false;
+    // Callers receive answers but what they send is known from the request fields: data
+    // never flows from one endpoint's response to another's request through them.
+    if (graph[boost::source(edge, graph)].type == "client") return false;
+    // A script's data reaches the endpoints that use its model, not every route it defines.
+    return graph[edge].props.value("kind", "") != "in_process" ||
+           graph[boost::target(edge, graph)].props.value("decision", false);
+  };
+  const std::vector<Categories> request_categories = categories;  // what each endpoint's requests carry
   for (bool changed = true; changed;) {
     changed = false;
     for (auto [it, end] = boost::edges(graph); it != end; ++it) {
-      if (!carries_data(graph[*it])) continue;
+      if (!propagates(*it)) continue;
       Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
-      // Callers receive answers but what they send is known from the request fields: data
-      // never flows from one endpoint's response to another's request through them.
-      if (graph[from].type == "client") continue;
-      // A script's data reaches the endpoints that use its model, not every route it defines.
-      if (graph[*it].props.value("kind", "") == "in_process" && !graph[to].props.value("decision", false)) continue;
       for (const auto& category : categories[from]) changed |= categories[to].insert(category).second;
       for (const auto& source : sources[from]) changed |= sources[to].insert(source).second;
     }
@@ -190,7 +195,9 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
   }
   for (auto [it, end] = boost::edges(graph); it != end; ++it) {
     Flow& flow = graph[*it];
-    const Categories& carried = carries_data(flow) ? categories[boost::source(*it, graph)] : Categories{};
+    Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
+    bool request = graph[from].type == "client" && flow.props.value("kind", "") == "request";
+    const Categories& carried = request ? request_categories[to] : propagates(*it) ? categories[from] : Categories{};
     flow.props["personal_categories"] = to_array(carried);
     flow.props["personal"] = !carried.empty();
   }

@@ -56,6 +56,10 @@ std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
         for (const auto& field : strings_at(props, "request_fields"))
           add(fact, field, "request", props.value("path", ""));
         break;
+      case FactType::schema_class:
+        for (const auto& field : strings_at(props, "fields"))
+          add(fact, field, "model-schema", props.value("kind", "") + " " + props.value("name", ""));
+        break;
       case FactType::pmml_field:
         add(fact, props.value("name", ""), "model-input", "PMML DataDictionary");
         break;

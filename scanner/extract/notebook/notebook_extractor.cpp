@@ -2,6 +2,8 @@
 
 #include "extract/notebook/notebook_reader.h"
 #include "extract/python/python_extractor.h"
+#include "personal/category_catalog.h"
+#include "personal/text_scanner.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -31,6 +33,20 @@ void NotebookExtractor::extract(const FileContext& file, FactSink& sink) const {
                   "notebook kernel language is '" + notebook->language + "'; only Python cells are analysed");
     return;
   }
+  // Saved outputs are committed with the notebook: printed frames leak the data they show.
+  personal::TextScanner outputs;
+  for (const auto& cell : notebook->cells)
+    for (const auto& output : cell.outputs) outputs.scan(output.text, output.file_line);
+  for (const auto& hit : outputs.hits()) {
+    const auto* category = personal::CategoryCatalog::get().find(hit.category);
+    sink.add(FactType::output_personal_data, Location{file.file.relative, static_cast<uint32_t>(hit.first_line), 1},
+             {{"category", hit.category},
+              {"label", category ? category->label : hit.category},
+              {"article", category ? category->article : ""},
+              {"count", hit.count},
+              {"example", hit.example}});
+  }
+
   std::string module;
   python::LineMap lines;
   const auto file_lines = split_lines(file.content);

@@ -615,10 +615,41 @@ void ModuleAnalyzer::visit_class(TSNode node, const std::vector<Decorator>& deco
       sink_.add(FactType::view, location_of(field(node, g_.f_name)),
                 {{"name", name}, {"kind", "class"}, {"auth", is_django_auth_marker(markers)}});
   }
+  record_schema_class(node, name, decorators);
   if (!ts_node_is_null(bases)) visit(bases, depth + 1);
   scopes_.emplace_back();
   visit(body, depth + 1);
   scopes_.pop_back();
+}
+
+// Data model classes name the fields a service accepts or stores (a pydantic request body,
+// an ORM table): a schema_class fact with the field names, for personal-data matching.
+void ModuleAnalyzer::record_schema_class(TSNode node, const std::string& name, const std::vector<Decorator>& decorators) {
+  std::string bases(node_text(field(node, g_.f_superclasses), source_));
+  std::string kind;
+  if (bases.find("BaseModel") != std::string::npos || bases.find("SQLModel") != std::string::npos) kind = "pydantic";
+  else if (bases.find("TypedDict") != std::string::npos) kind = "typeddict";
+  else if (bases.find("Schema") != std::string::npos) kind = "marshmallow";
+  else if (bases.find("Model") != std::string::npos || bases.find("Base") != std::string::npos) kind = "orm";
+  for (const auto& decorator : decorators)
+    if (decorator.text.find("dataclass") != std::string::npos) kind = "dataclass";
+  if (kind.empty()) return;
+  TSNode body = field(node, g_.f_body);
+  std::vector<std::string> fields;
+  uint32_t count = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode statement = ts_node_named_child(body, i);
+    if (ts_node_symbol(statement) != g_.expression_statement || ts_node_named_child_count(statement) == 0) continue;
+    TSNode assignment = ts_node_named_child(statement, 0);
+    if (ts_node_symbol(assignment) != g_.assignment) continue;
+    TSNode left = field(assignment, g_.f_left);
+    if (ts_node_symbol(left) != g_.identifier) continue;
+    std::string field_name(node_text(left, source_));
+    if (field_name.starts_with("_") || field_name == "model_config") continue;
+    fields.push_back(std::move(field_name));
+  }
+  if (!fields.empty())
+    sink_.add(FactType::schema_class, location_of(field(node, g_.f_name)), {{"name", name}, {"kind", kind}, {"fields", fields}});
 }
 
 void ModuleAnalyzer::visit_assignment(TSNode node, int depth) {

@@ -75,6 +75,7 @@ class ModuleAnalyzer {
   void visit_decorated(TSNode node, int depth);
   void visit_function(TSNode node, std::vector<Decorator> decorators, int depth);
   void visit_class(TSNode node, const std::vector<Decorator>& decorators, int depth);
+  void record_schema_class(TSNode node, const std::string& name, const std::vector<Decorator>& decorators);
   void visit_assignment(TSNode node, int depth);
   void visit_with_item(TSNode node, int depth);
   void visit_call(TSNode node, int depth);
