@@ -63,8 +63,18 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
   std::map<std::string, Categories> endpoint_fields;                        // "file#path" -> categories
   std::map<std::string, const Fact*> dataset_declarations, recipient_declarations;
   const Fact* processing = nullptr;
+  std::map<std::string, std::vector<std::string>> personal_columns;        // dataset path -> personal columns
+  std::set<std::string> named_columns;                                      // column names the code uses anywhere
   for (const auto& fact : facts) {
     const auto& props = fact.props;
+    if (fact.type == FactType::column_ref || fact.type == FactType::feature_list)
+      for (const auto& column : props.value("columns", nlohmann::ordered_json::array()))
+        if (column.is_string()) named_columns.insert(column.get<std::string>());
+    if (fact.type == FactType::personal_data) {
+      auto& columns = personal_columns[props.value("dataset", "")];
+      std::string column = props.value("column", "");
+      if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+    }
     switch (fact.type) {
       case FactType::dataset:
         for (const auto& category : props.value("personal_categories", nlohmann::ordered_json::array()))
@@ -176,6 +186,24 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
         element.props[key] = declared ? declared->props.value(key, "") : "";
       element.props["pseudonymised"] = declared ? declared->props.value("pseudonymised", false) : false;
       element.props["declared"] = declared != nullptr;
+      // Art. 5(1)(c): personal columns the code never names, in a dataset whose other columns
+      // it selects by name (so it could leave these out). Whole-frame use cannot be told apart
+      // and counts as no selection.
+      element.props["unused_personal_columns"] = [&] {
+        nlohmann::ordered_json unused = nlohmann::ordered_json::array();
+        auto found = personal_columns.find(element.props.value("path", ""));
+        bool read = false;
+        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out)
+          read = read || graph[*out].props.value("kind", "") == "read";
+        if (found == personal_columns.end() || !read) return unused;
+        bool selects = false;
+        for (const auto& column : element.props.value("columns", nlohmann::ordered_json::array()))
+          selects = selects || (column.is_string() && named_columns.contains(column.get<std::string>()));
+        if (!selects) return unused;
+        for (const auto& column : found->second)
+          if (!named_columns.contains(column)) unused.push_back(column);
+        return unused;
+      }();
       element.props["direct_identifiers"] = [&] {
         nlohmann::ordered_json direct = nlohmann::ordered_json::array();
         for (const auto& id : categories[*it])
