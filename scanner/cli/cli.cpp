@@ -11,6 +11,7 @@
 
 #include "cli/report_writer.h"
 #include "engine/derived_facts.h"
+#include "engine/probe_runner.h"
 #include "engine/scan.h"
 #include "engine/scan_summary.h"
 #include "engine/taxonomy_catalog.h"
@@ -296,6 +297,58 @@ int facts_command(const std::string& path, const std::string& type, std::ostream
   return kExitClean;
 }
 
+
+// `mlaudit probe`: the human summary of a probe document.
+void print_probe_summary(const nlohmann::ordered_json& report, std::ostream& out) {
+  out << "model " << report["model"].value("path", "") << " (sha256 " << report["model"].value("sha256", "").substr(0, 16)
+      << "…), " << report.value("classes", 0) << " classes, " << report.value("output_kind", "") << ", on "
+      << report.value("device", "cpu") << "\n";
+  if (report["evasion"].is_object()) {
+    out << "evasion: clean accuracy " << report["evasion"].value("clean_accuracy", 0.0) << "\n";
+    for (const char* attack : {"fgsm", "pgd_linf", "pgd_l2"}) {
+      if (!report["evasion"].contains(attack)) continue;
+      out << "  " << attack << ":";
+      for (const auto& point : report["evasion"][attack])
+        out << " eps " << point.value("eps", 0.0) << " → " << point.value("robust_accuracy", 0.0) << ";";
+      out << "\n";
+    }
+  }
+  if (report["backdoor"].is_object()) {
+    const auto& backdoor = report["backdoor"];
+    out << "backdoor: " << (backdoor.value("flagged", false) ? "SUSPECTED, target class " + backdoor["target_class"].dump() : std::string("not found"))
+        << " (anomaly index per class " << backdoor["anomaly_index"].dump() << ", threshold " << backdoor.value("threshold", 2.0) << ")\n";
+  }
+  if (report["strip"].is_object())
+    out << "strip: " << report["strip"].value("flagged_rate", 0.0) * 100 << "% of the inputs look triggered\n";
+  if (report["poisoning"].is_object()) {
+    out << "poisoning: suspects";
+    for (const auto& [method, count] : report["poisoning"]["counts"].items()) out << " " << method << " " << count.dump() << ";";
+    out << "\n";
+  }
+  if (report["membership"].is_object())
+    out << "membership inference: AUC " << report["membership"].value("auc", 0.0) << ", TPR at 1% FPR "
+        << report["membership"].value("tpr_at_1pct_fpr", 0.0) << "\n";
+  for (const auto& diagnostic : report.value("diagnostics", nlohmann::ordered_json::array()))
+    out << "note (" << diagnostic.value("probe", "") << "): " << diagnostic.value("message", "") << "\n";
+}
+
+int probe_command(const ProbeRequest& request, bool json, std::ostream& out, std::ostream& err) {
+  ProbeOutcome outcome = run_probe(request);
+  if (!outcome.ran) {
+    err << "mlaudit: " << outcome.problem << "\n";
+    if (json)
+      out << nlohmann::ordered_json{{"model", {{"path", request.model.string()}}}, {"evasion", nullptr}, {"backdoor", nullptr},
+                                    {"strip", nullptr}, {"poisoning", nullptr}, {"membership", nullptr},
+                                    {"diagnostics", {{{"probe", outcome.refused ? "refused" : "failed"}, {"message", outcome.problem}}}}}
+                 .dump()
+          << "\n";
+    return outcome.refused ? kExitFindings : kExitInternal;
+  }
+  if (json) out << outcome.report.dump() << "\n";
+  else print_probe_summary(outcome.report, out);
+  return kExitClean;
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -350,6 +403,43 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   facts_app->add_option("path", facts_path, "Project folder or file")->capture_default_str();
   facts_app->add_option("--type", fact_type, "Only facts of this type");
 
+
+  ProbeRequest probe;
+  bool probe_json = false;
+  std::string probe_attacks;
+  auto* probe_app = app.add_subcommand("probe", "Attack a TorchScript classifier: evasion, backdoor, poisoned data, membership inference");
+  probe_app->add_option("model", probe.model, "TorchScript model")->required();
+  probe_app->add_option("--data", probe.data, "Clean inputs (.npy, .npz, .pt, .csv)")->required();
+  probe_app->add_option("--labels", probe.labels, "Labels of --data (or inside it: .npz keys x/y)");
+  probe_app->add_option("--train", probe.train, "Training set: members, and checked for poison");
+  probe_app->add_option("--train-labels", probe.train_labels, "Labels of --train");
+  probe_app->add_option("--holdout", probe.holdout, "Data the model never saw: non-members");
+  probe_app->add_option("--holdout-labels", probe.holdout_labels, "Labels of --holdout");
+  probe_app->add_option("--strip-inputs", probe.strip_inputs, "Inputs to check for triggers with STRIP");
+  probe_app->add_option("--attacks", probe.attacks, "fgsm, pgd_linf (pgd), pgd_l2, backdoor, strip, poisoning, membership (default: all the data allows)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"fgsm", "pgd", "pgd_linf", "pgd_l2", "backdoor", "strip", "poisoning", "membership"}));
+  probe_app->add_option("--eps", probe.eps, "L-inf budgets for fgsm and pgd_linf (default 0.01,0.03,0.05,0.1,0.2)")->delimiter(',');
+  probe_app->add_option("--eps-l2", probe.eps_l2, "L2 budgets for pgd_l2 (default 0.25,0.5,1,2)")->delimiter(',');
+  probe_app->add_option("--steps", probe.steps, "PGD steps (default 10; step size 2.5·eps/steps)");
+  probe_app->add_flag("--random-start", probe.random_start, "PGD starts at a random point of the eps-ball");
+  probe_app->add_flag("--targeted", probe.targeted, "Targeted attacks (target = label + 1 mod classes)");
+  probe_app->add_option("--input-shape", probe.input_shape, "Shape of one input, e.g. 1,28,28 (reshapes flat rows)")->delimiter(',');
+  probe_app->add_option("--mean", probe.mean, "Per-channel normalisation mean applied before the model")->delimiter(',');
+  probe_app->add_option("--std", probe.std, "Per-channel normalisation std")->delimiter(',');
+  probe_app->add_option("--clip-min", probe.clip_min, "Smallest valid input value (default: min(0, data))");
+  probe_app->add_option("--clip-max", probe.clip_max, "Largest valid input value (default: max(1, data))");
+  probe_app->add_option("--nc-steps", probe.nc_steps, "Neural Cleanse optimisation steps per class (default 500)");
+  probe_app->add_option("--threshold", probe.threshold, "Backdoor anomaly-index threshold (default 2)");
+  probe_app->add_option("--max-samples", probe.max_samples, "Inputs of --data used (default 1000)");
+  probe_app->add_option("--device", probe.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  probe_app->add_option("--timeout", probe.timeout_seconds, "Wall-clock limit of the probe in seconds")->capture_default_str();
+  probe_app->add_option("--memory-mb", probe.memory_mb, "Address-space limit of the probe")->capture_default_str();
+  probe_app->add_option("--threads", probe.threads, "CPU threads for LibTorch (default: all)");
+  probe_app->add_flag("--allow-unsafe-model", probe.allow_unsafe_model,
+                      "Load the model even when the static scan finds code execution in it (still sandboxed)");
+  probe_app->add_flag("--json", probe_json, "Print the result as one JSON object");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -362,6 +452,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (explain_app->parsed()) return explain_command(rule_id, rule_folders, out, err);
     if (graph_app->parsed()) return graph_command(graph_path, graph_format, graph_output, out, err);
     if (facts_app->parsed()) return facts_command(facts_path, fact_type, out, err);
+    if (probe_app->parsed()) return probe_command(probe, probe_json, out, err);
   } catch (const UsageError& error) {
     err << "mlaudit: " << error.what() << "\n";
     return kExitUsage;

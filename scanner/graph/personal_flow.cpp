@@ -65,11 +65,16 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
   const Fact* processing = nullptr;
   std::map<std::string, std::vector<std::string>> personal_columns;        // dataset path -> personal columns
   std::set<std::string> named_columns;                                      // column names the code uses anywhere
+  std::map<std::pair<std::string, uint32_t>, std::set<std::string>> read_columns;  // usecols= at a read call
   for (const auto& fact : facts) {
     const auto& props = fact.props;
     if (fact.type == FactType::column_ref || fact.type == FactType::feature_list)
       for (const auto& column : props.value("columns", nlohmann::ordered_json::array()))
-        if (column.is_string()) named_columns.insert(column.get<std::string>());
+        if (column.is_string()) {
+          named_columns.insert(column.get<std::string>());
+          if (fact.type == FactType::column_ref && props.value("action", "") == "read")
+            read_columns[{fact.location.file, fact.location.line}].insert(column.get<std::string>());
+        }
     if (fact.type == FactType::personal_data) {
       auto& columns = personal_columns[props.value("dataset", "")];
       std::string column = props.value("column", "");
@@ -192,16 +197,25 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
       element.props["unused_personal_columns"] = [&] {
         nlohmann::ordered_json unused = nlohmann::ordered_json::array();
         auto found = personal_columns.find(element.props.value("path", ""));
-        bool read = false;
-        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out)
-          read = read || graph[*out].props.value("kind", "") == "read";
+        // What the readers load: every column, unless each read names its columns (usecols=).
+        bool read = false, everything = false;
+        std::set<std::string> loaded;
+        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
+          const Flow& flow = graph[*out];
+          // Reads by code (a call: `via`); a pipeline's declared dependency loads nothing itself.
+          if (flow.props.value("kind", "") != "read" || !flow.props.contains("via")) continue;
+          read = true;
+          auto selected = read_columns.find({flow.location.file, flow.location.line});
+          if (selected == read_columns.end()) everything = true;
+          else loaded.insert(selected->second.begin(), selected->second.end());
+        }
         if (found == personal_columns.end() || !read) return unused;
         bool selects = false;
         for (const auto& column : element.props.value("columns", nlohmann::ordered_json::array()))
           selects = selects || (column.is_string() && named_columns.contains(column.get<std::string>()));
         if (!selects) return unused;
         for (const auto& column : found->second)
-          if (!named_columns.contains(column)) unused.push_back(column);
+          if ((everything || loaded.contains(column)) && !named_columns.contains(column)) unused.push_back(column);
         return unused;
       }();
       element.props["direct_identifiers"] = [&] {

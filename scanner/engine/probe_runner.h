@@ -1,0 +1,49 @@
+#pragma once
+// Runs mlaudit-probe (the LibTorch executable) on one model, confined (sandbox/), after the
+// static model scan found nothing that runs code in the file: what `mlaudit probe` and the
+// probes declared in .mlaudit.yml use. The result is the probe's JSON document, completed
+// with the model's SHA-256 and every top-level key present (null when not run).
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlaudit {
+
+struct ProbeRequest {
+  std::filesystem::path model, data;
+  std::optional<std::filesystem::path> labels, train, train_labels, holdout, holdout_labels, strip_inputs;
+  std::vector<std::string> attacks;            // empty: all the data allows
+  std::vector<double> eps, eps_l2;             // empty: the probe's defaults
+  std::vector<int64_t> input_shape;
+  std::vector<double> mean, std;
+  std::optional<double> clip_min, clip_max;
+  std::optional<int> steps, nc_steps, max_samples;
+  std::optional<double> threshold;             // backdoor anomaly index (default 2)
+  bool random_start = false, targeted = false;
+  std::string device = "cpu";
+  bool allow_unsafe_model = false;             // load even when the static scan objects
+  unsigned timeout_seconds = 900;
+  uint64_t memory_mb = 8192;
+  unsigned threads = 0;
+};
+
+struct ProbeOutcome {
+  bool ran = false;                 // the probe produced its document
+  bool refused = false;             // not loaded: the static scan found code execution (or an unreadable model)
+  std::string problem;              // why it did not run, or how the child failed
+  nlohmann::ordered_json report;    // the probe's document (model, evasion, backdoor, ...)
+};
+
+// Where mlaudit-probe is: $MLAUDIT_PROBE, else beside the running executable.
+std::filesystem::path probe_executable();
+
+// Findings of high or critical severity the static model rules raise on `model`, as
+// one-line messages (empty: safe to load).
+std::vector<std::string> static_model_objections(const std::filesystem::path& model);
+
+ProbeOutcome run_probe(const ProbeRequest& request);
+
+}  // namespace mlaudit
