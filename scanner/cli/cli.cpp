@@ -37,6 +37,7 @@ struct ScanArguments {
   unsigned jobs = 0;
   bool quiet = false;
   bool no_suppressed = false;
+  bool no_probes = false;
   uint64_t max_file_size_mb = 0;
   std::optional<uint64_t> data_sample_rows;
   bool full_data_scan = false;
@@ -150,6 +151,7 @@ int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream
   if (arguments.max_file_size_mb) options.max_file_bytes = arguments.max_file_size_mb << 20;
   if (arguments.data_sample_rows) options.data_sample_rows = arguments.data_sample_rows;
   if (arguments.full_data_scan) options.data_sample_rows = 0;
+  options.run_probes = !arguments.no_probes;
   options.skip_paths = own_report_paths(arguments);
   ProgressLine progress(!arguments.quiet);
   options.progress = progress.callback();
@@ -377,6 +379,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   scan_app->add_option("--data-sample-rows", scan.data_sample_rows,
                        "Dataset rows profiled for personal data per file (default 10000)");
   scan_app->add_flag("--full-data-scan", scan.full_data_scan, "Profile every row of every dataset");
+  scan_app->add_flag("--no-probes", scan.no_probes, "Do not run the model probes declared in .mlaudit.yml");
   scan_app->add_flag("--quiet,-q", scan.quiet, "Print nothing but errors");
   scan_app->add_flag("--no-suppressed", scan.no_suppressed,
                      "Leave suppressed findings out of SARIF (GitHub shows suppressed results as open)");

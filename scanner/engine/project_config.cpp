@@ -5,6 +5,7 @@
 #include "engine/schema.h"
 
 namespace mlaudit {
+namespace fs = std::filesystem;
 
 ProjectConfig load_project_config(const std::filesystem::path& file) {
   static const Schema schema = Schema::from_embedded("threat-models/mlaudit.schema.yml");
@@ -67,6 +68,49 @@ ProjectConfig load_project_config(const std::filesystem::path& file) {
       for (const auto& entry : section)
         config.privacy.push_back({scope == std::string("datasets") ? "dataset" : "recipient", entry.first.as<std::string>(),
                                   to_json(entry.second), static_cast<uint32_t>(entry.first.Mark().line + 1)});
+  if (auto probes = document["probes"]) {
+    fs::path base = fs::path(config.source).parent_path();
+    auto path_at = [&](const YAML::Node& node, const char* key) -> std::optional<fs::path> {
+      if (!node[key]) return std::nullopt;
+      return base / node[key].as<std::string>();
+    };
+    for (const auto& node : probes) {
+      ProbeDeclaration declaration;
+      declaration.line = static_cast<uint32_t>(node.Mark().line + 1);
+      ProbeRequest& request = declaration.request;
+      request.model = *path_at(node, "model");
+      request.data = *path_at(node, "data");
+      request.labels = path_at(node, "labels");
+      request.train = path_at(node, "train");
+      request.train_labels = path_at(node, "train_labels");
+      request.holdout = path_at(node, "holdout");
+      request.holdout_labels = path_at(node, "holdout_labels");
+      request.strip_inputs = path_at(node, "strip_inputs");
+      if (node["attacks"]) request.attacks = node["attacks"].as<std::vector<std::string>>();
+      if (node["eps"]) request.eps = node["eps"].as<std::vector<double>>();
+      if (node["eps_l2"]) request.eps_l2 = node["eps_l2"].as<std::vector<double>>();
+      if (node["input_shape"]) request.input_shape = node["input_shape"].as<std::vector<int64_t>>();
+      if (node["mean"]) request.mean = node["mean"].as<std::vector<double>>();
+      if (node["std"]) request.std = node["std"].as<std::vector<double>>();
+      if (node["clip"]) {
+        auto clip = node["clip"].as<std::vector<double>>();
+        request.clip_min = clip.at(0), request.clip_max = clip.at(1);
+      }
+      if (node["steps"]) request.steps = node["steps"].as<int>();
+      if (node["nc_steps"]) request.nc_steps = node["nc_steps"].as<int>();
+      if (node["max_samples"]) request.max_samples = node["max_samples"].as<int>();
+      if (node["device"]) request.device = node["device"].as<std::string>();
+      if (node["timeout_seconds"]) request.timeout_seconds = node["timeout_seconds"].as<unsigned>();
+      if (node["memory_mb"]) request.memory_mb = node["memory_mb"].as<uint64_t>();
+      if (auto thresholds = node["thresholds"]) {
+        if (thresholds["robust_accuracy"]) declaration.min_robust_accuracy = thresholds["robust_accuracy"].as<double>();
+        if (thresholds["membership_auc"]) declaration.max_membership_auc = thresholds["membership_auc"].as<double>();
+        if (thresholds["anomaly_index"]) request.threshold = thresholds["anomaly_index"].as<double>();
+        if (thresholds["suspect_share"]) declaration.max_suspect_share = thresholds["suspect_share"].as<double>();
+      }
+      config.probes.push_back(std::move(declaration));
+    }
+  }
   return config;
 }
 

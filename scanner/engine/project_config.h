@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/probe_runner.h"
 #include "engine/severity.h"
 
 namespace mlaudit {
@@ -19,6 +20,16 @@ namespace mlaudit {
 struct PrivacyDeclaration {
   std::string scope, target;
   nlohmann::ordered_json props;
+  uint32_t line = 0;
+};
+
+// A probe declared in .mlaudit.yml `probes:`, run during `mlaudit scan`; paths resolved
+// against the configuration file's folder.
+struct ProbeDeclaration {
+  ProbeRequest request;
+  double min_robust_accuracy = 0.5;    // at the smallest eps, for every attack
+  double max_membership_auc = 0.6;
+  double max_suspect_share = 0.05;     // share of the training set flagged as label noise
   uint32_t line = 0;
 };
 
@@ -32,6 +43,7 @@ struct ProjectConfig {
   std::optional<uint64_t> max_file_bytes;
   std::optional<uint64_t> data_sample_rows;
   std::vector<PrivacyDeclaration> privacy;    // processing / datasets / recipients sections
+  std::vector<ProbeDeclaration> probes;
 };
 
 // A configuration problem the user must fix; what() names file, line and column.

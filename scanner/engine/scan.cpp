@@ -10,6 +10,7 @@
 #include "extract/extractor.h"
 #include "graph/dfd_builder.h"
 #include "engine/derived_facts.h"
+#include "engine/probe_facts.h"
 #include "personal/dpia_screening.h"
 
 namespace mlaudit {
@@ -102,6 +103,7 @@ ScanResult run_scan(const ScanOptions& options) {
     extraction_options.settings.data_sample_rows = *rows;
   result.extraction = extract_files(result.walk, extraction_options);
   add_derived_facts(result.root, config, result.extraction);
+  if (options.run_probes) add_probe_facts(result.root, config, result.extraction);
   result.stats.extract_seconds = seconds_since(phase);
 
   // Call and fact rules need no diagram: they run while it is built.
@@ -120,6 +122,7 @@ ScanResult run_scan(const ScanOptions& options) {
   for (auto& finding : match_fact_rules(result.rules, screening, result.advisories)) from_facts.push_back(std::move(finding));
   result.extraction.facts.insert(result.extraction.facts.end(), screening.facts.begin(), screening.facts.end());
   annotate_stores_with_findings(result.diagram, from_facts);
+  annotate_models_with_probes(result.diagram, result.extraction.facts);
   result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
   result.findings.insert(result.findings.end(), std::make_move_iterator(from_facts.begin()),
                          std::make_move_iterator(from_facts.end()));

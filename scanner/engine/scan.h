@@ -31,6 +31,7 @@ struct ScanOptions {
   std::optional<uint64_t> max_file_bytes;
   std::optional<uint64_t> data_sample_rows;           // dataset rows profiled per file; 0 = all
   std::vector<std::string> skip_paths;                // our own report files inside the root
+  bool run_probes = true;                             // the probes declared in .mlaudit.yml
   std::function<void(size_t done, size_t total)> progress;
 };
 

@@ -6,7 +6,7 @@
 namespace mlaudit {
 namespace {
 
-constexpr std::array<std::pair<FactType, std::string_view>, 45> kNames = {{
+constexpr std::array<std::pair<FactType, std::string_view>, 46> kNames = {{
     {FactType::import, "import"},
     {FactType::call, "call"},
     {FactType::assignment, "assignment"},
@@ -52,6 +52,7 @@ constexpr std::array<std::pair<FactType, std::string_view>, 45> kNames = {{
     {FactType::dpia_screening, "dpia_screening"},
     {FactType::output_personal_data, "output_personal_data"},
     {FactType::schema_class, "schema_class"},
+    {FactType::probe_result, "probe_result"},
 }};
 
 }  // namespace

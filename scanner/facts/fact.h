@@ -57,6 +57,7 @@ enum class FactType {
   dpia_screening,    // the project's WP248 screening: criteria[], met, dpia
   output_personal_data, // personal values in a notebook's saved outputs: category, label, count, example (masked)
   schema_class,      // a data model class (pydantic, dataclass, TypedDict, ORM): name, kind, fields[]
+  probe_result,      // a declared probe's measures on a model (engine/probe_facts.cpp) and its whole report
 };
 
 std::string_view to_string(FactType type);

@@ -171,6 +171,7 @@ json run(const Options& options) {
         PoisoningSettings settings;
         settings.expected_poison_rate = options.poison_rate;
         out["poisoning"] = poisoning_json(find_poisoned(activations.value_or(torch::Tensor()), train.inputs, *train.labels, settings));
+        out["poisoning"]["train_samples"] = train.inputs.size(0);
         timings["poisoning"] = seconds(start);
       }
     }
