@@ -1,0 +1,141 @@
+// mlaudit probe on the digits fixtures (fixtures/make_probe_fixtures.py): C++ attacks match
+// python3-torch's within one percentage point, backdoors are found with their target
+// class and clean models are not flagged, STRIP, label noise and membership inference
+// separate what they should; the sandbox refuses network and file writes and stops at its
+// time limit; a model whose pickle runs code is refused before anything loads it.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "engine/probe_runner.h"
+#include "sandbox/child_process.h"
+#include "test_support.h"
+
+namespace mlaudit {
+namespace {
+
+namespace fs = std::filesystem;
+
+#ifdef MLAUDIT_PROBE_BINARY
+fs::path probe_fixture(const std::string& name) { return testing::fixture("probe/" + name); }
+
+nlohmann::json probe_json(const std::string& arguments, int expected_exit = 0) {
+  auto result = testing::run_command(testing::mlaudit_binary() + " probe " + arguments + " --json");
+  EXPECT_EQ(result.exit_code, expected_exit) << arguments << "\n" << result.output;
+  // stdout and stderr arrive together: the JSON document is the line that starts with '{'.
+  auto start = result.output.find("\n{");
+  return nlohmann::json::parse(result.output.starts_with("{") ? result.output : result.output.substr(start + 1));
+}
+
+std::string q(const std::string& name) { return "'" + probe_fixture(name).string() + "'"; }
+
+const nlohmann::json& expected() {
+  static const nlohmann::json document = nlohmann::json::parse(testing::read_text(probe_fixture("expected.json")));
+  return document;
+}
+
+TEST(Probe, EvasionMatchesPythonWithinOnePoint) {
+  auto report = probe_json(q("cnn_clean.pt") + " --data " + q("test_x.npy") + " --labels " + q("test_y.npy") +
+                           " --attacks fgsm,pgd_linf,pgd_l2 --eps 0.05,0.1,0.2 --eps-l2 0.5,1,2");
+  const auto& reference = expected()["reference"];
+  EXPECT_NEAR(report["evasion"]["clean_accuracy"].get<double>(), reference["clean_accuracy"].get<double>(), 0.01);
+  for (const char* attack : {"fgsm", "pgd_linf", "pgd_l2"}) {
+    ASSERT_EQ(report["evasion"][attack].size(), reference[attack].size()) << attack;
+    for (size_t i = 0; i < reference[attack].size(); ++i) {
+      EXPECT_EQ(report["evasion"][attack][i]["eps"], reference[attack][i]["eps"]);
+      EXPECT_NEAR(report["evasion"][attack][i]["robust_accuracy"].get<double>(),
+                  reference[attack][i]["robust_accuracy"].get<double>(), 0.01)
+          << attack << " eps " << reference[attack][i]["eps"];
+    }
+  }
+  // Stronger attacks do at least as well as weaker ones, and larger budgets hurt more.
+  EXPECT_LE(report["evasion"]["pgd_linf"][1]["robust_accuracy"], report["evasion"]["fgsm"][1]["robust_accuracy"]);
+  EXPECT_GT(report["evasion"]["fgsm"][0]["robust_accuracy"], report["evasion"]["fgsm"][2]["robust_accuracy"]);
+  EXPECT_EQ(report["model"]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_FALSE(report["figures"]["adversarial_examples"].empty());
+  for (const char* key : {"backdoor", "strip", "poisoning", "membership"}) EXPECT_TRUE(report[key].is_null()) << key;
+}
+
+TEST(Probe, NeuralCleanseFlagsBackdoorsWithTheirTarget) {
+  for (const auto& [model, truth] : expected()["models"].items()) {
+    if (model == "mlp_overfit.pt") continue;  // a membership fixture; see the README's figures
+    auto report = probe_json(q(model) + " --data " + q("test_x.npy") + " --attacks backdoor");
+    const auto& backdoor = report["backdoor"];
+    EXPECT_EQ(backdoor["flagged"].get<bool>(), truth["backdoor"].get<bool>()) << model << ": " << backdoor.dump();
+    if (truth["backdoor"].get<bool>()) EXPECT_EQ(backdoor["target_class"], truth["target_class"]) << model;
+    EXPECT_EQ(backdoor["anomaly_index"].size(), 10u);
+    EXPECT_EQ(report["figures"]["triggers"].size(), 10u);
+  }
+}
+
+TEST(Probe, StripSeparatesTriggeredInputs) {
+  auto backdoored = probe_json(q("cnn_backdoor.pt") + " --data " + q("test_x.npy") + " --attacks strip --strip-inputs " + q("triggered_x.npy"));
+  auto clean = probe_json(q("cnn_clean.pt") + " --data " + q("test_x.npy") + " --attacks strip --strip-inputs " + q("triggered_x.npy"));
+  EXPECT_GE(backdoored["strip"]["flagged_rate"].get<double>(), 0.9) << backdoored["strip"].dump();
+  EXPECT_LE(clean["strip"]["flagged_rate"].get<double>(), 0.1) << clean["strip"].dump();
+}
+
+TEST(Probe, LabelNoiseFindsMovedLabels) {
+  auto report = probe_json(q("mlp_clean.pt") + " --data " + q("test_x.npy") + " --attacks poisoning --train " + q("test_x.npy") +
+                           " --train-labels " + q("noisy_y.npy"));
+  std::set<int64_t> moved, found;
+  for (int64_t i = 0; i < 300; i += 15) moved.insert(i);
+  for (const auto& suspect : report["poisoning"]["suspected_indices"]["label_noise"]) found.insert(suspect["index"].get<int64_t>());
+  size_t hits = 0;
+  for (auto index : found) hits += moved.contains(index);
+  double precision = found.empty() ? 0 : double(hits) / found.size(), recall = double(hits) / moved.size();
+  std::cout << "label noise: precision " << precision << ", recall " << recall << "\n";
+  EXPECT_GE(recall, 0.8);
+  EXPECT_GE(precision, 0.6);
+}
+
+TEST(Probe, MembershipInferenceSeparatesOverfitFromClean) {
+  std::string split = " --attacks membership --train " + q("members_x.npy") + " --train-labels " + q("members_y.npy") +
+                      " --holdout " + q("nonmembers_x.npy") + " --holdout-labels " + q("nonmembers_y.npy");
+  auto overfit = probe_json(q("mlp_overfit.pt") + " --data " + q("test_x.npy") + split);
+  auto clean = probe_json(q("mlp_clean.pt") + " --data " + q("test_x.npy") + split);
+  EXPECT_GT(overfit["membership"]["auc"].get<double>(), 0.6) << overfit["membership"].dump();
+  EXPECT_LT(clean["membership"]["auc"].get<double>(), 0.6) << clean["membership"].dump();
+  EXPECT_GE(overfit["membership"]["attacks"]["loss"]["curve"].size(), 2u);
+}
+
+TEST(Probe, CodeExecutingModelIsRefusedBeforeLoading) {
+  fs::path malicious = testing::fixture("models/malicious/checkpoint_with_payload.pt");
+  auto report = probe_json("'" + malicious.string() + "' --data " + q("test_x.npy"), 1);
+  ASSERT_EQ(report["diagnostics"].size(), 1u);
+  EXPECT_EQ(report["diagnostics"][0]["probe"], "refused");
+  EXPECT_NE(report["diagnostics"][0]["message"].get<std::string>().find("posix.system"), std::string::npos);
+}
+
+TEST(Probe, BadDataIsADiagnosticNamingTheFile) {
+  testing::TempDir folder;
+  auto bad = folder.write("inputs.npy", "not numpy at all");
+  auto result = testing::run_command(testing::mlaudit_binary() + " probe '" + probe_fixture("cnn_clean.pt").string() +
+                                     "' --data '" + bad.string() + "'");
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.output.find("inputs.npy: not an .npy array"), std::string::npos) << result.output;
+}
+#endif
+
+TEST(Sandbox, NoNetworkNoFileWritesAndATimeLimit) {
+  SandboxLimits limits;
+  limits.wall = std::chrono::seconds(20);
+  // bash opens a TCP socket for /dev/tcp redirections; the filter refuses the socket itself.
+  auto network = run_confined({"/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9 && echo connected"}, limits);
+  EXPECT_NE(network.err.find("socket: Permission denied"), std::string::npos) << network.err;
+  EXPECT_EQ(network.out.find("connected"), std::string::npos);
+  testing::TempDir folder;
+  auto target = (folder.path() / "written.txt").string();
+  auto write = run_confined({"/bin/bash", "-c", "echo data > '" + target + "'"}, limits);
+  EXPECT_FALSE(write.exit_code == 0 && fs::file_size(target) > 0) << write.describe();
+  auto quiet = run_confined({"/bin/echo", "hello"}, limits);
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out, "hello\n");
+  limits.wall = std::chrono::seconds(1);
+  auto slow = run_confined({"/bin/sleep", "30"}, limits);
+  EXPECT_TRUE(slow.timed_out);
+  EXPECT_EQ(slow.describe(), "stopped after the time limit");
+}
+
+}  // namespace
+}  // namespace mlaudit
