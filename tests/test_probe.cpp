@@ -8,6 +8,7 @@
 #include <set>
 
 #include "engine/probe_runner.h"
+#include "reports/html/html_report.h"
 #include "sandbox/child_process.h"
 #include "test_support.h"
 
@@ -97,6 +98,19 @@ TEST(Probe, MembershipInferenceSeparatesOverfitFromClean) {
   EXPECT_GT(overfit["membership"]["auc"].get<double>(), 0.6) << overfit["membership"].dump();
   EXPECT_LT(clean["membership"]["auc"].get<double>(), 0.6) << clean["membership"].dump();
   EXPECT_GE(overfit["membership"]["attacks"]["loss"]["curve"].size(), 2u);
+}
+
+// Declared in .mlaudit.yml, probes run during the scan and reach the findings and the HTML.
+TEST(Probe, DeclaredProbesReachFindingsAndReport) {
+  ScanResult result = testing::scan(testing::fixture("rules/probe/probe.adversarial-robustness-low"));
+  size_t probe_facts = 0;
+  for (const auto& fact : result.extraction.facts) probe_facts += fact.type == FactType::probe_result;
+  EXPECT_EQ(probe_facts, 2u);
+  std::string html = html_report(result);
+  EXPECT_NE(html.find("id=\"probes\""), std::string::npos);
+  EXPECT_NE(html.find("<svg class=\"chart\""), std::string::npos);    // robustness curve
+  EXPECT_NE(html.find("<svg class=\"pixels\""), std::string::npos);   // adversarial examples
+  EXPECT_NE(html.find("Robustness to adversarial inputs"), std::string::npos);
 }
 
 TEST(Probe, CodeExecutingModelIsRefusedBeforeLoading) {

@@ -9,6 +9,7 @@
 #include "engine/taxonomy_catalog.h"
 #include "personal/category_catalog.h"
 #include "reports/dot/dot_report.h"
+#include "reports/html/probe_figures.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
 
@@ -251,6 +252,98 @@ void add_privacy_data(const PrivacyRecord& record, mu::data& data) {
   data.set("has_personal_lineage", mu::data(!record.lineage.empty()));
 }
 
+// The model probes declared in .mlaudit.yml and run during the scan: measures and figures.
+void add_probe_data(const ScanResult& result, mu::data& data) {
+  mu::data probes{mu::data::type::list};
+  auto fixed = [](double value, const char* format = "%.3f") {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, format, value);
+    return std::string(buffer);
+  };
+  for (const auto& fact : result.extraction.facts) {
+    if (fact.type != FactType::probe_result) continue;
+    const auto& report = fact.props["report"];
+    mu::object probe{{"model", fact.location.file},
+                     {"sha256", report["model"].value("sha256", "")},
+                     {"summary", std::to_string(report.value("classes", 0)) + " classes, outputs " + report.value("output_kind", "") +
+                                     ", " + std::to_string(report.value("samples", 0)) + " inputs, on " + report.value("device", "cpu")}};
+    if (report["evasion"].is_object()) {
+      probe["has_evasion"] = mu::data(true);
+      probe["clean_accuracy"] = fixed(report["evasion"].value("clean_accuracy", 0.0));
+      probe["robustness_svg"] = robustness_curve_svg(report["evasion"]);
+      mu::data rows{mu::data::type::list};
+      for (const char* attack : {"fgsm", "pgd_linf", "pgd_l2"})
+        if (report["evasion"].contains(attack))
+          for (const auto& point : report["evasion"][attack])
+            rows.push_back(mu::object{{"attack", std::string(attack)}, {"eps", fixed(point.value("eps", 0.0), "%g")},
+                                      {"robust", fixed(point.value("robust_accuracy", 0.0))},
+                                      {"success", fixed(point.value("success_rate", 0.0))}});
+      probe["evasion_rows"] = std::move(rows);
+      mu::data examples{mu::data::type::list};
+      for (const auto& example : report["figures"].value("adversarial_examples", nlohmann::ordered_json::array())) {
+        std::string original = image_svg(example["original"]), adversarial = image_svg(example["adversarial"]);
+        if (original.empty()) continue;
+        examples.push_back(mu::object{{"original", original}, {"adversarial", adversarial},
+                                      {"caption", example.value("attack", "") + " ε " + fixed(example.value("eps", 0.0), "%g") + ": " +
+                                                      std::to_string(example.value("label", 0)) + " → " +
+                                                      std::to_string(example.value("adversarial_label", 0))}});
+      }
+      bool any_example = !examples.is_empty_list();
+      probe["examples"] = std::move(examples);
+      probe["has_examples"] = mu::data(any_example);
+    }
+    if (report["backdoor"].is_object()) {
+      const auto& backdoor = report["backdoor"];
+      probe["has_backdoor"] = mu::data(true);
+      probe["backdoor_flagged"] = mu::data(backdoor.value("flagged", false));
+      probe["backdoor_verdict"] = backdoor.value("flagged", false)
+                                      ? "Backdoor suspected: class " + backdoor["target_class"].dump() +
+                                            " is reached with a far smaller trigger than the others."
+                                      : std::string("No class stands out: no backdoor was found.");
+      probe["anomaly_svg"] = anomaly_index_svg(backdoor);
+      mu::data triggers{mu::data::type::list};
+      for (const auto& trigger : report["figures"].value("triggers", nlohmann::ordered_json::array())) {
+        std::string mask = trigger["mask"].is_null() ? "" : image_svg(trigger["mask"], 5);
+        if (mask.empty()) continue;
+        triggers.push_back(mu::object{{"class", std::to_string(trigger.value("class", 0))}, {"mask", mask},
+                                      {"pattern", trigger["pattern"].is_null() ? "" : image_svg(trigger["pattern"], 5)},
+                                      {"l1", fixed(trigger.value("l1", 0.0), "%.2f")},
+                                      {"index", fixed(trigger.value("anomaly_index", 0.0), "%.2f")}});
+      }
+      bool any_trigger = !triggers.is_empty_list();
+      probe["triggers"] = std::move(triggers);
+      probe["has_triggers"] = mu::data(any_trigger);
+    }
+    if (report["strip"].is_object())
+      probe["strip"] = fixed(report["strip"].value("flagged_rate", 0.0) * 100, "%.0f") + "% of " +
+                       std::to_string(report["strip"].value("inputs", 0)) + " inputs keep their prediction when blended (entropy below " +
+                       fixed(report["strip"].value("threshold", 0.0)) + ", clean inputs' 1% quantile): they look triggered.";
+    if (report["poisoning"].is_object()) {
+      mu::data methods{mu::data::type::list};
+      for (const auto& [method, suspects] : report["poisoning"]["suspected_indices"].items()) {
+        std::string top;
+        for (size_t i = 0; i < suspects.size() && i < 12; ++i)
+          top += (i ? ", " : "") + std::to_string(suspects[i].value("index", 0)) + " (" + fixed(suspects[i].value("score", 0.0), "%.2f") + ")";
+        methods.push_back(mu::object{{"method", method}, {"count", std::to_string(report["poisoning"]["counts"].value(method, 0))},
+                                     {"top", top.empty() ? std::string("—") : top}});
+      }
+      probe["poisoning"] = std::move(methods);
+      probe["has_poisoning"] = mu::data(true);
+    }
+    if (report["membership"].is_object()) {
+      probe["has_membership"] = mu::data(true);
+      probe["membership"] = "AUC " + fixed(report["membership"].value("auc", 0.0)) + ", true-positive rate at 1% false positives " +
+                            fixed(report["membership"].value("tpr_at_1pct_fpr", 0.0)) + "; accuracy on members " +
+                            fixed(report["membership"].value("member_accuracy", 0.0)) + ", on non-members " +
+                            fixed(report["membership"].value("nonmember_accuracy", 0.0)) + ".";
+      probe["roc_svg"] = roc_svg(report["membership"]);
+    }
+    probes.push_back(probe);
+  }
+  data.set("has_probes", mu::data(!probes.is_empty_list()));
+  data.set("probes", probes);
+}
+
 }  // namespace
 
 std::string html_report(const ScanResult& result) {
@@ -380,6 +473,7 @@ std::string html_report(const ScanResult& result) {
   }
   data.set("inventory", inventory);
   add_privacy_data(result.privacy, data);
+  add_probe_data(result, data);
 
   mu::data skipped{mu::data::type::list};
   for (const auto& file : result.extraction.files)
