@@ -57,6 +57,29 @@ TEST(Probe, EvasionMatchesPythonWithinOnePoint) {
   for (const char* key : {"backdoor", "strip", "poisoning", "membership"}) EXPECT_TRUE(report[key].is_null()) << key;
 }
 
+// The same 50 digits as .npz, a torch.save'd pair and CSV rows give the same measures.
+TEST(Probe, ReadsEveryDataFormatAlike) {
+  std::string common = q("cnn_clean.pt") + " --attacks fgsm --eps 0.1";
+  auto npy = probe_json(common + " --data " + q("test_x.npy") + " --labels " + q("test_y.npy") + " --max-samples 50");
+  for (const std::string& data : {" --data " + q("small.npz"), " --data " + q("small_pair.pt"),
+                                  " --data " + q("small_x.csv") + " --labels " + q("small_y.npy") + " --input-shape 1,8,8"}) {
+    auto report = probe_json(common + data);
+    EXPECT_EQ(report["samples"], 50) << data;
+    EXPECT_EQ(report["evasion"]["clean_accuracy"], npy["evasion"]["clean_accuracy"]) << data;
+    EXPECT_EQ(report["evasion"]["fgsm"], npy["evasion"]["fgsm"]) << data;
+  }
+}
+
+TEST(Probe, TargetedAttacksCountHitsOnTheTarget) {
+  auto report = probe_json(q("cnn_clean.pt") + " --data " + q("test_x.npy") + " --labels " + q("test_y.npy") +
+                           " --attacks pgd_linf --eps 0.05,0.3 --targeted");
+  const auto& points = report["evasion"]["pgd_linf"];
+  EXPECT_TRUE(report["evasion"]["settings"]["targeted"].get<bool>());
+  // A larger budget reaches the target class more often.
+  EXPECT_LT(points[0]["success_rate"].get<double>(), points[1]["success_rate"].get<double>());
+  EXPECT_GT(points[1]["success_rate"].get<double>(), 0.5);
+}
+
 TEST(Probe, NeuralCleanseFlagsBackdoorsWithTheirTarget) {
   for (const auto& [model, truth] : expected()["models"].items()) {
     if (model == "mlp_overfit.pt") continue;  // a membership fixture; see the README's figures
