@@ -183,6 +183,21 @@ TEST(PersonalData, SchemaClassesNamePersonalFields) {
   EXPECT_EQ(fields[1].props["kind"], "dataclass");
 }
 
+// A FastAPI body typed with a pydantic class brings that class's fields to the endpoint.
+TEST(PersonalData, RequestBodyModelsGiveEndpointsTheirFields) {
+  testing::TempDir root;
+  root.write("app.py",
+             "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n"
+             "class Applicant(BaseModel):\n    full_name: str\n    email: str\n    tenure: int\n\n"
+             "@app.post('/score')\ndef score(applicant: Applicant):\n    return {'score': 1}\n");
+  ScanResult result = testing::scan(root.path());
+  std::set<std::string> request;
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::personal_field && fact.props.value("context", "") == "request")
+      request.insert(fact.props.value("category", ""));
+  EXPECT_EQ(request, (std::set<std::string>{"email", "person-name"}));
+}
+
 // Column-level precision and recall per category against the labelled set.
 TEST(PersonalData, LabelledSetPrecisionAndRecall) {
   fs::path folder = testing::fixture("personal-data");

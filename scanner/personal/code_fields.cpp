@@ -1,5 +1,6 @@
 #include "personal/code_fields.h"
 
+#include <map>
 #include <set>
 
 #include "personal/category_catalog.h"
@@ -38,6 +39,9 @@ std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
     props["detail"] = detail;
     out.push_back({FactType::personal_field, source.location, std::move(props)});
   };
+  std::map<std::string, std::vector<const Fact*>> schemas;  // class name -> its schema_class facts
+  for (const auto& fact : facts)
+    if (fact.type == FactType::schema_class) schemas[fact.props.value("name", "")].push_back(&fact);
   for (const auto& fact : facts) {
     const auto& props = fact.props;
     switch (fact.type) {
@@ -55,6 +59,10 @@ std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
       case FactType::route:
         for (const auto& field : strings_at(props, "request_fields"))
           add(fact, field, "request", props.value("path", ""));
+        // A body typed with a data-model class carries that class's fields.
+        for (const auto& type : strings_at(props, "body_types"))
+          for (const Fact* schema : schemas[type])
+            for (const auto& field : strings_at(schema->props, "fields")) add(fact, field, "request", props.value("path", ""));
         break;
       case FactType::schema_class:
         for (const auto& field : strings_at(props, "fields"))

@@ -142,6 +142,18 @@ bool holds_table(const Value& base, std::string_view receiver) {
   return RE2::PartialMatch(receiver, names);
 }
 
+// Class names in a handler's parameter annotations (`applicant: Applicant`,
+// `body: Optional[Applicant]`): FastAPI builds the request body from those classes.
+std::vector<std::string> annotated_types(const std::string& parameters) {
+  static const RE2 annotation(R"(:\s*(?:[A-Za-z_][\w.]*\[)?([A-Z][A-Za-z0-9_]*))");
+  std::vector<std::string> types;
+  re2::StringPiece input(parameters);
+  std::string type;
+  while (RE2::FindAndConsume(&input, annotation, &type))
+    if (std::find(types.begin(), types.end(), type) == types.end() && type != "Request" && type != "Response") types.push_back(type);
+  return types;
+}
+
 bool is_feature_list_name(std::string_view name) {
   static const RE2 pattern(R"((?i)(feature|column|^cols$|_cols$|cols_|fields|predictors|attributes|variables|inputs))");
   return RE2::PartialMatch(name, pattern);
@@ -1231,6 +1243,7 @@ void ModuleAnalyzer::finish_function(const FunctionFrame& frame, TSNode definiti
                         {"decision", frame.decision},
                         {"decision_calls", frame.decision_calls},
                         {"request_fields", frame.request_fields},
+                        {"body_types", annotated_types(frame.parameters_text)},
                         {"handler_line", location_of(definition).line}},
                        true});
   }
