@@ -433,6 +433,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   probe_app->add_option("--clip-min", probe.clip_min, "Smallest valid input value (default: min(0, data))");
   probe_app->add_option("--clip-max", probe.clip_max, "Largest valid input value (default: max(1, data))");
   probe_app->add_option("--nc-steps", probe.nc_steps, "Neural Cleanse optimisation steps per class (default 500)");
+  probe_app->add_option("--nc-restarts", probe.nc_restarts, "Neural Cleanse starts per class; the smallest trigger wins (default 1)");
   probe_app->add_option("--threshold", probe.threshold, "Backdoor anomaly-index threshold (default 2)");
   probe_app->add_option("--max-samples", probe.max_samples, "Inputs of --data used (default 1000)");
   probe_app->add_option("--device", probe.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();

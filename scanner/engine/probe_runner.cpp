@@ -72,6 +72,7 @@ std::vector<std::string> probe_arguments(const ProbeRequest& request) {
   if (request.clip_max) argv.insert(argv.end(), {"--clip-max", std::to_string(*request.clip_max)});
   if (request.steps) argv.insert(argv.end(), {"--steps", std::to_string(*request.steps)});
   if (request.nc_steps) argv.insert(argv.end(), {"--nc-steps", std::to_string(*request.nc_steps)});
+  if (request.nc_restarts) argv.insert(argv.end(), {"--nc-restarts", std::to_string(*request.nc_restarts)});
   if (request.max_samples) argv.insert(argv.end(), {"--max-samples", std::to_string(*request.max_samples)});
   if (request.threshold) argv.insert(argv.end(), {"--threshold", std::to_string(*request.threshold)});
   if (request.random_start) argv.push_back("--random-start");

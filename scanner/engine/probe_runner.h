@@ -20,7 +20,7 @@ struct ProbeRequest {
   std::vector<int64_t> input_shape;
   std::vector<double> mean, std;
   std::optional<double> clip_min, clip_max;
-  std::optional<int> steps, nc_steps, max_samples;
+  std::optional<int> steps, nc_steps, nc_restarts, max_samples;
   std::optional<double> threshold;             // backdoor anomaly index (default 2)
   bool random_start = false, targeted = false;
   std::string device = "cpu";

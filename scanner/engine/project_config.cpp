@@ -98,6 +98,7 @@ ProjectConfig load_project_config(const std::filesystem::path& file) {
       }
       if (node["steps"]) request.steps = node["steps"].as<int>();
       if (node["nc_steps"]) request.nc_steps = node["nc_steps"].as<int>();
+      if (node["nc_restarts"]) request.nc_restarts = node["nc_restarts"].as<int>();
       if (node["max_samples"]) request.max_samples = node["max_samples"].as<int>();
       if (node["device"]) request.device = node["device"].as<std::string>();
       if (node["timeout_seconds"]) request.timeout_seconds = node["timeout_seconds"].as<unsigned>();

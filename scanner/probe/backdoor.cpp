@@ -55,12 +55,15 @@ BackdoorResult neural_cleanse(Classifier& model, const torch::Tensor& clean_inpu
   if (mask_shape.size() == 3) mask_shape[0] = 1;
   double range = settings.clip_max - settings.clip_min;
   for (int64_t target = 0; target < model.classes(); ++target) {
+    RecoveredTrigger best{target, INFINITY, 0, 0, {}, {}};
+    RecoveredTrigger last{target, INFINITY, 0, 0, {}, {}};
+    // Several starts per class: one optimisation may settle on a larger trigger than the
+    // class needs, and a single unlucky class skews the anomaly index of all the others.
+    for (int restart = 0; restart < std::max(1, settings.restarts); ++restart) {
     auto mask_raw = torch::full(mask_shape, -2.0, torch::TensorOptions().device(model.device())).requires_grad_(true);
     auto pattern_raw = (torch::rand(sample_shape, generator) * 2 - 1).to(model.device()).requires_grad_(true);
     torch::optim::Adam optimiser({mask_raw, pattern_raw}, torch::optim::AdamOptions(settings.learning_rate).betas({0.5, 0.9}));
     double cost = settings.initial_cost;
-    RecoveredTrigger best{target, INFINITY, 0, 0, {}, {}};
-    RecoveredTrigger last{target, INFINITY, 0, 0, {}, {}};
     auto labels = torch::full({settings.batch}, target, torch::TensorOptions().dtype(torch::kLong).device(model.device()));
     int epoch_steps = 10, successes_in_a_row = 0, failures_in_a_row = 0;
     for (int step = 0; step < settings.steps; ++step) {
@@ -88,6 +91,7 @@ BackdoorResult neural_cleanse(Classifier& model, const torch::Tensor& clean_inpu
           if (failures_in_a_row >= 2) cost /= 1.5 * 1.5;
         }
       }
+    }
     }
     result.triggers.push_back(std::isfinite(best.mask_l1) ? best : last);
   }

@@ -16,7 +16,8 @@
 namespace mlaudit::probe {
 
 struct NeuralCleanseSettings {
-  int steps = 500;                 // optimisation steps per class
+  int steps = 500;                 // optimisation steps per class and start
+  int restarts = 1;                // independent starts per class; the smallest trigger wins
   int64_t batch = 64;
   double learning_rate = 0.1;
   double initial_cost = 1e-3;      // weight of the mask's L1 norm, adjusted as it goes

@@ -36,7 +36,7 @@ struct Options {
   std::vector<int64_t> input_shape;
   std::vector<double> mean, std;
   std::optional<double> clip_min, clip_max;
-  int steps = 10, nc_steps = 500, threads = 0, examples = 4;
+  int steps = 10, nc_steps = 500, nc_restarts = 1, threads = 0, examples = 4;
   bool random_start = false, targeted = false;
   int64_t target_class = -1, max_samples = 1000;
   double threshold = 2.0, poison_rate = 0.1;
@@ -134,6 +134,7 @@ json run(const Options& options) {
   if (asked("backdoor")) {
     NeuralCleanseSettings settings;
     settings.steps = options.nc_steps;
+    settings.restarts = options.nc_restarts;
     settings.threshold = options.threshold;
     settings.clip_min = clip_min;
     settings.clip_max = clip_max;
@@ -243,6 +244,7 @@ int main(int argc, char** argv) {
   app.add_option("--clip-min", options.clip_min);
   app.add_option("--clip-max", options.clip_max);
   app.add_option("--nc-steps", options.nc_steps, "Neural Cleanse steps per class");
+  app.add_option("--nc-restarts", options.nc_restarts, "Neural Cleanse starts per class");
   app.add_option("--threshold", options.threshold, "anomaly index threshold");
   app.add_option("--poison-rate", options.poison_rate, "expected share of poison (spectral signatures)");
   app.add_option("--max-samples", options.max_samples, "inputs used from --data");
