@@ -107,3 +107,34 @@ TEST(DfdBuilder, NormalisesPaths) {
 
 }  // namespace
 }  // namespace mlaudit
+
+namespace mlaudit {
+namespace {
+
+// .mlaudit.yml trust_boundaries move elements into the zone the project says they are in.
+TEST(Graph, DeclaredTrustBoundariesOverrideZones) {
+  testing::TempDir root;
+  root.write("sync.py", "import requests\nrequests.post('https://crm.corp.example.com/import', json={}, timeout=5)\n");
+  auto zone_of_crm = [&] {
+    ScanResult result = testing::scan(root.path());
+    const auto& graph = result.diagram.graph();
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it)
+      if (graph[*it].name.find("crm.corp.example.com") != std::string::npos) {
+        bool external = false;
+        for (auto [in, in_end] = boost::in_edges(*it, graph); in != in_end; ++in)
+          external = external || graph[*in].props.value("crosses_external_boundary", false);
+        return std::make_pair(graph[*it].zone, external);
+      }
+    return std::make_pair(std::string("missing"), false);
+  };
+  auto [before, external_before] = zone_of_crm();
+  EXPECT_EQ(before, "third_party");
+  EXPECT_TRUE(external_before);
+  root.write(".mlaudit.yml", "trust_boundaries:\n  - {match: \"*.corp.example.com\", zone: storage, reason: our own data centre}\n");
+  auto [after, external_after] = zone_of_crm();
+  EXPECT_EQ(after, "storage");
+  EXPECT_FALSE(external_after);
+}
+
+}  // namespace
+}  // namespace mlaudit

@@ -63,6 +63,19 @@ ProjectConfig load_project_config(const std::filesystem::path& file) {
   for (const auto& entry : document)
     if (entry.first.as<std::string>() == "processing")
       config.privacy.push_back({"processing", "", to_json(entry.second), static_cast<uint32_t>(entry.first.Mark().line + 1)});
+  if (auto zones = document["trust_boundaries"])
+    for (const auto& item : zones) {
+      nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+      nlohmann::ordered_json patterns = nlohmann::ordered_json::array();
+      if (item["match"].IsSequence())
+        for (const auto& pattern : item["match"]) patterns.push_back(pattern.as<std::string>());
+      else
+        patterns.push_back(item["match"].as<std::string>());
+      props["match"] = patterns;
+      props["zone"] = item["zone"].as<std::string>();
+      if (item["reason"]) props["reason"] = item["reason"].as<std::string>();
+      config.privacy.push_back({"zone", item["zone"].as<std::string>(), props, static_cast<uint32_t>(item.Mark().line + 1)});
+    }
   for (const char* scope : {"datasets", "recipients"})
     if (auto section = document[scope])
       for (const auto& entry : section)

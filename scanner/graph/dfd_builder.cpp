@@ -1,5 +1,7 @@
 #include "graph/dfd_builder.h"
 
+#include <fnmatch.h>
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -95,6 +97,7 @@ class DfdBuilder {
     add_workflows();
     add_request_logs();
     add_personal_datasets();
+    apply_declared_zones();
     derive_properties();
     propagate_personal_data(diagram_, extraction_.facts);
     return std::move(diagram_);
@@ -517,6 +520,29 @@ class DfdBuilder {
                                     Location{}, {{"path", "stdout / log handlers"}}});
     for (Vertex endpoint : loggers)
       diagram_.flow(endpoint, logs, {"request log", graph[endpoint].location, {}, {{"kind", "write"}, {"protocol", "local"}}});
+  }
+
+  // Trust zones declared in .mlaudit.yml (trust_boundaries) override what the code
+  // suggests; boundary crossings are derived afterwards.
+  void apply_declared_zones() {
+    auto& graph = diagram_.graph();
+    for (const auto& fact : extraction_.facts) {
+      if (fact.type != FactType::privacy_declaration || fact.props.value("scope", "") != "zone") continue;
+      std::string zone = fact.props.value("zone", "");
+      if (!diagram_.zone(zone)) continue;
+      for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
+        Element& element = graph[*it];
+        for (const auto& pattern : fact.props.value("match", nlohmann::ordered_json::array())) {
+          bool matched = false;
+          for (const std::string& key : {text(element.props, "path"), text(element.props, "host"), element.name})
+            matched = matched || (!key.empty() && fnmatch(pattern.get<std::string>().c_str(), key.c_str(), 0) == 0);
+          if (!matched) continue;
+          element.zone = zone;
+          element.props["zone_declared"] = fact.location.file + ":" + std::to_string(fact.location.line);
+          break;
+        }
+      }
+    }
   }
 
   // Properties that depend on the whole diagram.
