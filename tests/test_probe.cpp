@@ -70,6 +70,20 @@ TEST(Probe, ReadsEveryDataFormatAlike) {
   }
 }
 
+// A model that returns probabilities is recognised and attacked through their logarithm:
+// the same measures as the logits model it wraps.
+TEST(Probe, ProbabilityOutputsAreRecognised) {
+  std::string rest = " --data " + q("test_x.npy") + " --labels " + q("test_y.npy") + " --attacks fgsm,pgd_linf --eps 0.05,0.1";
+  auto logits = probe_json(q("mlp_clean.pt") + rest);
+  auto probabilities = probe_json(q("mlp_clean_softmax.pt") + rest);
+  EXPECT_EQ(logits["output_kind"], "logits");
+  EXPECT_EQ(probabilities["output_kind"], "probabilities");
+  for (const char* attack : {"fgsm", "pgd_linf"})
+    for (size_t i = 0; i < 2; ++i)
+      EXPECT_NEAR(probabilities["evasion"][attack][i]["robust_accuracy"].get<double>(),
+                  logits["evasion"][attack][i]["robust_accuracy"].get<double>(), 0.01) << attack;
+}
+
 TEST(Probe, TargetedAttacksCountHitsOnTheTarget) {
   auto report = probe_json(q("cnn_clean.pt") + " --data " + q("test_x.npy") + " --labels " + q("test_y.npy") +
                            " --attacks pgd_linf --eps 0.05,0.3 --targeted");
