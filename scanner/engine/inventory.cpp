@@ -1,5 +1,7 @@
 #include "engine/inventory.h"
 
+#include "util/json_strings.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -18,14 +20,6 @@ std::string_view to_string(Verdict verdict) {
 }
 
 namespace {
-
-std::vector<std::string> strings_of(const nlohmann::ordered_json& value) {
-  std::vector<std::string> out;
-  if (value.is_array())
-    for (const auto& item : value)
-      if (item.is_string()) out.push_back(item.get<std::string>());
-  return out;
-}
 
 void judge(InventoryItem& item, const std::vector<const Finding*>& findings, bool lfs_pointer) {
   const Finding* worst = nullptr;

@@ -5,19 +5,12 @@
 #include <set>
 
 #include "personal/category_catalog.h"
+#include "util/json_strings.h"
 
 namespace mlaudit {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::vector<std::string> strings_of(const json& value) {
-  std::vector<std::string> out;
-  if (value.is_array())
-    for (const auto& item : value)
-      if (item.is_string()) out.push_back(item.get<std::string>());
-  return out;
-}
 
 std::string joined(const std::vector<std::string>& values, const char* separator = ", ") {
   std::string text;

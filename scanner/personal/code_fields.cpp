@@ -4,20 +4,9 @@
 #include <set>
 
 #include "personal/category_catalog.h"
+#include "util/json_strings.h"
 
 namespace mlaudit::personal {
-namespace {
-
-std::vector<std::string> strings_at(const nlohmann::ordered_json& props, const char* key) {
-  std::vector<std::string> out;
-  auto found = props.find(key);
-  if (found == props.end() || !found->is_array()) return out;
-  for (const auto& item : *found)
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  return out;
-}
-
-}  // namespace
 
 std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
   const CategoryCatalog& catalog = CategoryCatalog::get();

@@ -2,15 +2,14 @@
 
 #include <set>
 
+#include "util/json_strings.h"
+
 namespace mlaudit::personal {
 namespace {
 
-std::set<std::string> strings_of(const nlohmann::ordered_json& value) {
-  std::set<std::string> out;
-  if (value.is_array())
-    for (const auto& item : value)
-      if (item.is_string()) out.insert(item.get<std::string>());
-  return out;
+std::set<std::string> string_set(const nlohmann::ordered_json& value) {
+  auto list = strings_of(value);
+  return {list.begin(), list.end()};
 }
 
 std::string joined(const std::set<std::string>& values, size_t limit = 4) {
@@ -49,10 +48,10 @@ std::vector<Fact> screen_for_dpia(const DataFlowDiagram& diagram, const std::vec
   }
   for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
     const Element& element = graph[*it];
-    auto categories = strings_of(element.props.value("personal_categories", nlohmann::ordered_json()));
+    auto categories = string_set(element.props.value("personal_categories", nlohmann::ordered_json()));
     if (categories.empty()) continue;
     all_categories.insert(categories.begin(), categories.end());
-    for (const auto& id : strings_of(element.props.value("special_categories", nlohmann::ordered_json()))) special.insert(id);
+    for (const auto& id : string_set(element.props.value("special_categories", nlohmann::ordered_json()))) special.insert(id);
     for (const auto& id : categories) {
       if (id == "geolocation" || id == "device-id" || id == "ip-address") monitoring.insert(id);
       if (id == "payment-card" || id == "bank-account" || id == "income") financial.insert(id);

@@ -42,9 +42,6 @@ struct BackdoorResult {
 
 BackdoorResult neural_cleanse(Classifier& model, const torch::Tensor& clean_inputs, const NeuralCleanseSettings& settings);
 
-// Anomaly index of each value: |value - median| / (1.4826 · MAD).
-std::vector<double> mad_anomaly_index(const std::vector<double>& values);
-
 struct StripResult {
   double threshold = 0;                    // entropy below which an input is flagged
   std::vector<double> entropy;             // per suspect input

@@ -1,9 +1,9 @@
 #include "probe/poisoning.h"
 
+#include "probe/robust_statistics.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 namespace mlaudit::probe {
 namespace {
@@ -47,22 +47,6 @@ double silhouette(const torch::Tensor& points, const std::vector<int>& clusters)
     total += ((b - a) / torch::max(a, b).clamp_min(1e-12)).sum().item<double>();
   }
   return total / n;
-}
-
-// |x - median| / (1.4826 · MAD), signed: only unusually clean splits count.
-std::vector<double> silhouette_index(const std::vector<double>& values) {
-  auto median = [](std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-  };
-  double center = median(values);
-  std::vector<double> deviations;
-  for (double value : values) deviations.push_back(std::abs(value - center));
-  double mad = median(deviations) * 1.4826;
-  std::vector<double> index;
-  for (double value : values) index.push_back(mad > 0 ? (value - center) / mad : 0.0);
-  return index;
 }
 
 void sort_by_score(std::vector<Suspect>& suspects) {
@@ -117,12 +101,12 @@ PoisoningResult find_poisoned(const torch::Tensor& activations, const torch::Ten
     // classes of a clean model: two-means always finds some split.)
     std::vector<double> separations;
     for (const auto& split : splits) separations.push_back(split.separation);
-    auto index = silhouette_index(separations);
+    // Only unusually *clean* splits count: above the median, by the MAD index.
+    auto index = mad_anomaly_index(separations);
+    double typical = median(separations);
     for (size_t c = 0; c < splits.size(); ++c) {
       const auto& split = splits[c];
-      if (std::getenv("MLAUDIT_PROBE_DEBUG"))
-        std::fprintf(stderr, "class split %zu: share %.3f silhouette %.3f index %.2f\n", c, split.share, split.separation, index[c]);
-      if (split.separation < settings.separation || index[c] <= settings.separation_index) continue;
+      if (split.separation < settings.separation || split.separation <= typical || index[c] <= settings.separation_index) continue;
       auto small_mask = torch::tensor(std::vector<int64_t>(split.clusters.begin(), split.clusters.end())).eq(split.small);
       auto small_center = split.reduced.index({small_mask}).mean(0);
       auto large_center = split.reduced.index({~small_mask}).mean(0);
