@@ -156,10 +156,7 @@ std::string plain_list(const std::vector<std::string>& values) {
 // Category ids as a reader knows them ("Email address", not "email").
 std::string category_list(const std::vector<std::string>& ids) {
   std::vector<std::string> labels;
-  for (const auto& id : ids) {
-    const auto* category = personal::CategoryCatalog::get().find(id);
-    labels.push_back(category ? category->label : id);
-  }
+  for (const auto& id : ids) labels.push_back(personal::CategoryCatalog::get().label_of(id));
   return plain_list(labels);
 }
 
@@ -450,11 +447,6 @@ std::string html_report(const ScanResult& result) {
   if (result.in_baseline > 0) data.set("in_baseline", std::to_string(result.in_baseline));
 
   mu::data inventory{mu::data::type::list};
-  auto joined = [](const std::vector<std::string>& values) {
-    std::string text;
-    for (const auto& value : values) text += (text.empty() ? "" : ", ") + value;
-    return text.empty() ? std::string("—") : text;
-  };
   for (const auto& item : result.inventory) {
     std::string verdict(to_string(item.verdict));
     std::string css = verdict.substr(0, verdict.find(' '));
@@ -466,8 +458,8 @@ std::string html_report(const ScanResult& result) {
                                    {"verdict", verdict},
                                    {"verdict_class", css},
                                    {"verdict_reason", item.verdict_reason},
-                                   {"loaded_by", joined(item.loaded_by)},
-                                   {"trained_on", joined(item.trained_on)},
+                                   {"loaded_by", plain_list(item.loaded_by)},
+                                   {"trained_on", plain_list(item.trained_on)},
                                    {"integrity", item.integrity},
                                    {"sha256", item.sha256.empty() ? "unreadable" : item.sha256}});
   }

@@ -19,12 +19,8 @@ std::string joined(const std::vector<std::string>& values, const char* separator
 }
 
 std::string category_labels(const std::vector<std::string>& ids) {
-  const auto& catalog = personal::CategoryCatalog::get();
   std::vector<std::string> labels;
-  for (const auto& id : ids) {
-    const auto* category = catalog.find(id);
-    labels.push_back(category ? category->label : id);
-  }
+  for (const auto& id : ids) labels.push_back(personal::CategoryCatalog::get().label_of(id));
   return joined(labels);
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "personal/category_catalog.h"
+#include "util/text.h"
 
 namespace mlaudit {
 namespace {
@@ -17,15 +18,10 @@ nlohmann::ordered_json to_array(const Categories& values) {
   return out;
 }
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // Where a recipient processes data when nothing is declared: the cloud region in its host
 // name, or the home of a well-known hosted API. Empty when unknown.
 std::string region_of_host(const std::string& host_text) {
-  std::string host = lower(host_text);
+  std::string host = to_lower(host_text);
   static const std::pair<const char*, const char*> providers[] = {
       {"api.openai.com", "US"}, {"api.anthropic.com", "US"}, {"api.cohere.ai", "US"}, {"api.cohere.com", "US"},
       {"generativelanguage.googleapis.com", "US"}, {"api.mistral.ai", "EU"}, {"api-inference.huggingface.co", "US"},
@@ -38,7 +34,7 @@ std::string region_of_host(const std::string& host_text) {
     if (at == std::string::npos && host.starts_with(prefix)) at = 0;
     if (at != std::string::npos && host.find("amazonaws.com") != std::string::npos) {
       std::string code = host.substr(at == 0 ? 0 : at + 1, 2);
-      return code == "eu" ? "EU" : code == "us" ? "US" : lower(code) == "ca" ? "CA" : "non-EEA (" + code + ")";
+      return code == "eu" ? "EU" : code == "us" ? "US" : to_lower(code) == "ca" ? "CA" : "non-EEA (" + code + ")";
     }
   }
   if (host.ends_with(".eu")) return "EU";
@@ -51,7 +47,7 @@ bool in_eea(std::string_view region_text) {
   static const std::set<std::string> eea = {
       "eu",    "eea", "europe", "at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "ie",
       "it",    "lv",  "lt",     "lu", "mt", "nl", "pl", "pt", "ro", "sk", "si", "es", "se", "is", "li", "no"};
-  return eea.contains(lower(std::string(region_text)));
+  return eea.contains(to_lower(region_text));
 }
 
 void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& facts) {
@@ -95,7 +91,7 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
         std::string scope = props.value("scope", "");
         if (scope == "processing") processing = &fact;
         else if (scope == "dataset") dataset_declarations[props.value("target", "")] = &fact;
-        else if (scope == "recipient") recipient_declarations[lower(props.value("target", ""))] = &fact;
+        else if (scope == "recipient") recipient_declarations[to_lower(props.value("target", ""))] = &fact;
         break;
       }
       default:
@@ -174,7 +170,7 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
         host = host.substr(0, host.find_first_of(":/"));
       }
       const Fact* declared = nullptr;
-      for (const auto& key : {lower(host), lower(element.name), lower(element.id)})
+      for (const auto& key : {to_lower(host), to_lower(element.name), to_lower(element.id)})
         if (auto found = recipient_declarations.find(key); !key.empty() && found != recipient_declarations.end()) declared = found->second;
       std::string region = declared ? declared->props.value("region", "") : region_of_host(host);
       element.props["region"] = region.empty() ? "unknown" : region;

@@ -126,6 +126,11 @@ const Category* CategoryCatalog::find(std::string_view id) const {
   return nullptr;
 }
 
+std::string CategoryCatalog::label_of(std::string_view id) const {
+  const Category* category = find(id);
+  return category ? category->label : std::string(id);
+}
+
 std::vector<const Category*> CategoryCatalog::match_name(std::string_view name) const {
   std::vector<const Category*> matched;
   std::string normalized = normalize_name(name);

@@ -39,6 +39,8 @@ class CategoryCatalog {
   static const CategoryCatalog& get();  // the embedded catalog, loaded once
   const std::vector<Category>& categories() const { return categories_; }
   const Category* find(std::string_view id) const;
+  // The label a reader knows ("Email address" for "email"); the id itself when unknown.
+  std::string label_of(std::string_view id) const;
   // Categories whose header patterns match `name` (in catalog order: the first is the best).
   std::vector<const Category*> match_name(std::string_view name) const;
   // Bit i set: the normalised value is in the vocabulary of category i (one lookup per value).
