@@ -1,4 +1,4 @@
-#include "cli/report_writer.h"
+#include "reports/report_writer.h"
 
 #include <fstream>
 #include <stdexcept>

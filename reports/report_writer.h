@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 
 namespace mlaudit {
 

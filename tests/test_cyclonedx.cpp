@@ -6,7 +6,7 @@
 
 #include "crypto/sha256.h"
 #include "reports/cyclonedx/cyclonedx_report.h"
-#include "engine/inventory.h"
+#include "pipeline/inventory.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

@@ -4,9 +4,9 @@
 #include <fstream>
 #include <set>
 
-#include "engine/baseline.h"
-#include "engine/fingerprint.h"
-#include "engine/suppression.h"
+#include "findings/baseline.h"
+#include "findings/fingerprint.h"
+#include "findings/suppression.h"
 #include "reports/sarif/sarif_report.h"
 #include "test_support.h"
 

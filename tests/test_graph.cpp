@@ -13,7 +13,7 @@ class VulnerableServiceGraph : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     extraction_ = new Extraction(testing::extract(testing::fixture("projects/vulnerable-service")));
-    diagram_ = new DataFlowDiagram(build_data_flow_diagram(*extraction_));
+    diagram_ = new DataFlowDiagram(build_data_flow_diagram(extraction_->facts, extraction_->file_index()));
   }
   static void TearDownTestSuite() {
     delete diagram_;

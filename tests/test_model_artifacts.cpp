@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "engine/rule.h"
+#include "ruleset/rule.h"
 #include "extract/model/artifact_analyzer.h"
 #include "sniff/sniffer.h"
 #include "test_support.h"

@@ -7,7 +7,7 @@
 
 #include <set>
 
-#include "engine/probe_runner.h"
+#include "pipeline/probe_runner.h"
 #include "reports/html/html_report.h"
 #include "sandbox/child_process.h"
 #include "test_support.h"

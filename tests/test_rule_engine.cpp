@@ -1,10 +1,10 @@
 // engine/: rule schema validation, conditions, advisories, rule selection.
 #include <gtest/gtest.h>
 
-#include "engine/advisories.h"
-#include "engine/predicate.h"
-#include "engine/rule_loader.h"
-#include "engine/schema.h"
+#include "ruleset/advisories.h"
+#include "ruleset/predicate.h"
+#include "ruleset/rule_loader.h"
+#include "ruleset/schema.h"
 #include "test_support.h"
 #include "util/embedded_files.h"
 

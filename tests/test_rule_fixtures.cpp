@@ -8,7 +8,7 @@
 
 #include <set>
 
-#include "engine/rule_loader.h"
+#include "ruleset/rule_loader.h"
 #include "test_support.h"
 #include "util/text.h"
 

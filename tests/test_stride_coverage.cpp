@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "engine/rule_loader.h"
+#include "ruleset/rule_loader.h"
 
 namespace mlaudit {
 namespace {

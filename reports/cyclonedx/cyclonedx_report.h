@@ -5,7 +5,7 @@
 // modelCard.modelParameters.datasets).
 #include <nlohmann/json.hpp>
 
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 
 namespace mlaudit {
 

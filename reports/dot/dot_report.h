@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "engine/severity.h"
+#include "ruleset/severity.h"
 #include "graph/dfd.h"
 
 namespace mlaudit {

@@ -5,8 +5,8 @@
 #include <map>
 #include <stdexcept>
 
-#include "engine/scan_summary.h"
-#include "engine/taxonomy_catalog.h"
+#include "pipeline/scan_summary.h"
+#include "ruleset/taxonomy_catalog.h"
 #include "personal/category_catalog.h"
 #include "reports/dot/dot_report.h"
 #include "reports/html/probe_figures.h"

@@ -4,7 +4,7 @@
 // the model and dataset inventory, and everything not analysed. No external fetches.
 #include <string>
 
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 
 namespace mlaudit {
 

@@ -3,7 +3,7 @@
 // and the data-flow diagram, for scripts and dashboards. Stable key order.
 #include <nlohmann/json.hpp>
 
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 
 namespace mlaudit {
 

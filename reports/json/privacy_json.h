@@ -3,7 +3,7 @@
 // as JSON, the "privacy" section of the JSON report.
 #include <nlohmann/json.hpp>
 
-#include "engine/privacy_record.h"
+#include "pipeline/privacy_record.h"
 
 namespace mlaudit {
 

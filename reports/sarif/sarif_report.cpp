@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "engine/baseline.h"
-#include "engine/taxonomy_catalog.h"
+#include "findings/baseline.h"
+#include "ruleset/taxonomy_catalog.h"
 #include "util/text.h"
 
 namespace mlaudit {

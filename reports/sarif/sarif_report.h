@@ -5,7 +5,7 @@
 // tool execution notifications.
 #include <nlohmann/json.hpp>
 
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 
 namespace mlaudit {
 

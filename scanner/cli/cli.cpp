@@ -9,16 +9,16 @@
 #include <iomanip>
 #include <mutex>
 
-#include "cli/report_writer.h"
-#include "engine/derived_facts.h"
-#include "engine/probe_runner.h"
-#include "engine/scan.h"
-#include "engine/scan_summary.h"
-#include "engine/taxonomy_catalog.h"
+#include "derive/passes.h"
 #include "extract/extract_files.h"
+#include "graph/dfd_builder.h"
+#include "pipeline/probe_runner.h"
+#include "pipeline/scan.h"
+#include "pipeline/scan_summary.h"
 #include "reports/dot/dot_report.h"
 #include "reports/json/graph_json.h"
-#include "graph/dfd_builder.h"
+#include "reports/report_writer.h"
+#include "ruleset/taxonomy_catalog.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -255,14 +255,14 @@ Extraction extract_only(const std::string& path, unsigned jobs) {
       throw UsageError(problem.what());
     }
   }
-  add_derived_facts(walk.root, config, extraction);
+  run_derive_passes(derive_inputs(walk.root, config, {}), extraction.facts, nullptr, extraction.diagnostics);
   return extraction;
 }
 
 int graph_command(const std::string& path, const std::string& format, const std::string& output, std::ostream& out,
                   std::ostream& err) {
   Extraction extraction = extract_only(path, 0);
-  DataFlowDiagram diagram = build_data_flow_diagram(extraction);
+  DataFlowDiagram diagram = build_data_flow_diagram(extraction.facts, extraction.file_index());
   std::string text = format == "json" ? graph_json(diagram).dump(2) + "\n" : to_dot(diagram, {{}, SIZE_MAX}).text;
   if (output.empty() || output == "-") {
     out << text;

@@ -1,10 +1,10 @@
-#include "personal/dpia_screening.h"
+#include "derive/dpia_screening.h"
 
 #include <set>
 
 #include "util/json_strings.h"
 
-namespace mlaudit::personal {
+namespace mlaudit {
 namespace {
 
 std::set<std::string> string_set(const nlohmann::ordered_json& value) {
@@ -124,4 +124,4 @@ std::vector<Fact> screen_for_dpia(const DataFlowDiagram& diagram, const std::vec
   return {Fact{FactType::dpia_screening, where, std::move(props)}};
 }
 
-}  // namespace mlaudit::personal
+}  // namespace mlaudit

@@ -8,9 +8,9 @@
 #include "facts/fact.h"
 #include "graph/dfd.h"
 
-namespace mlaudit::personal {
+namespace mlaudit {
 
 // Empty when the project holds no personal data at all.
 std::vector<Fact> screen_for_dpia(const DataFlowDiagram& diagram, const std::vector<Fact>& facts);
 
-}  // namespace mlaudit::personal
+}  // namespace mlaudit

@@ -1,4 +1,4 @@
-#include "integrity/dvc_integrity.h"
+#include "derive/dvc_integrity.h"
 
 #include <map>
 

@@ -1,24 +1,39 @@
-#include "engine/derived_facts.h"
+#include "derive/passes.h"
 
-#include "integrity/dvc_integrity.h"
-#include "personal/code_fields.h"
+#include "derive/dpia_screening.h"
+#include "derive/dvc_integrity.h"
+#include "derive/personal_fields.h"
 
 namespace mlaudit {
+namespace {
 
-void add_derived_facts(const std::filesystem::path& root, const ProjectConfig& config, Extraction& extraction) {
-  std::vector<Fact> derived = verify_dvc_records(root, extraction.facts);
-  for (auto& fact : personal::personal_fields(extraction.facts)) derived.push_back(std::move(fact));
-  std::string source = config.source.empty() ? std::string(".mlaudit.yml")
-                                             : std::filesystem::path(config.source).lexically_relative(root).generic_string();
-  if (source.empty() || source.starts_with("..")) source = std::filesystem::path(config.source).filename().string();
-  for (const auto& declaration : config.privacy) {
-    nlohmann::ordered_json props = declaration.props;
-    props["scope"] = declaration.scope;
-    props["target"] = declaration.target;
-    derived.push_back({FactType::privacy_declaration, Location{source, declaration.line, 1}, std::move(props)});
+constexpr DerivePass kPasses[] = {
+    {"dvc-integrity", false,
+     [](const DeriveContext& context) { return verify_dvc_records(context.inputs.root, context.facts); }},
+    {"personal-fields-in-code", false, [](const DeriveContext& context) { return personal_fields(context.facts); }},
+    {"privacy-declarations", false,
+     [](const DeriveContext& context) {
+       return declaration_facts(context.inputs.config_file, context.inputs.declarations);
+     }},
+    {"probe-results", false,
+     [](const DeriveContext& context) { return probe_result_facts(context.inputs.probes, context.diagnostics); }},
+    {"dpia-screening", true,
+     [](const DeriveContext& context) { return screen_for_dpia(*context.diagram, context.facts); }},
+};
+
+}  // namespace
+
+std::span<const DerivePass> derive_passes() { return kPasses; }
+
+size_t run_derive_passes(const DeriveInputs& inputs, std::vector<Fact>& facts, const DataFlowDiagram* diagram,
+                         std::vector<Diagnostic>& diagnostics) {
+  size_t before = facts.size();
+  for (const DerivePass& pass : kPasses) {
+    if (pass.reads_diagram != (diagram != nullptr)) continue;
+    std::vector<Fact> added = pass.run({inputs, facts, diagram, diagnostics});
+    facts.insert(facts.end(), std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
   }
-  extraction.facts.insert(extraction.facts.end(), std::make_move_iterator(derived.begin()),
-                          std::make_move_iterator(derived.end()));
+  return facts.size() - before;
 }
 
 }  // namespace mlaudit

@@ -1,4 +1,4 @@
-#include "personal/code_fields.h"
+#include "derive/personal_fields.h"
 
 #include <map>
 #include <set>
@@ -6,16 +6,16 @@
 #include "personal/category_catalog.h"
 #include "util/json_strings.h"
 
-namespace mlaudit::personal {
+namespace mlaudit {
 
 std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
-  const CategoryCatalog& catalog = CategoryCatalog::get();
+  const personal::CategoryCatalog& catalog = personal::CategoryCatalog::get();
   std::vector<Fact> out;
   std::set<std::tuple<std::string, uint32_t, std::string, std::string>> seen;  // file, line, name, category
   auto add = [&](const Fact& source, const std::string& name, const std::string& context, const std::string& detail) {
     auto categories = catalog.match_name(name);
     if (categories.empty()) return;
-    const Category& category = *categories.front();
+    const personal::Category& category = *categories.front();
     if (!seen.emplace(source.location.file, source.location.line, name, category.id).second) return;
     nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
     props["name"] = name;
@@ -67,4 +67,4 @@ std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
   return out;
 }
 
-}  // namespace mlaudit::personal
+}  // namespace mlaudit

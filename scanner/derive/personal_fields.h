@@ -7,8 +7,8 @@
 
 #include "facts/fact.h"
 
-namespace mlaudit::personal {
+namespace mlaudit {
 
 std::vector<Fact> personal_fields(const std::vector<Fact>& facts);
 
-}  // namespace mlaudit::personal
+}  // namespace mlaudit

@@ -1,13 +1,12 @@
-#include "engine/probe_facts.h"
+#include "derive/probe_results.h"
 
 #include <algorithm>
 #include <limits>
 
 namespace mlaudit {
-namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
-json probe_measures(const json& report, const ProbeDeclaration& declaration) {
+json probe_measures(const json& report, const ProbeThresholds& thresholds) {
   json measures = json::object();
   const json& evasion = report.contains("evasion") ? report["evasion"] : json();
   measures["evasion_ran"] = evasion.is_object();
@@ -31,8 +30,8 @@ json probe_measures(const json& report, const ProbeDeclaration& declaration) {
       measures["min_robust_accuracy"] = worst;
       measures["weakest_attack"] = weakest;
       measures["weakest_eps"] = eps;
-      measures["robust_accuracy_threshold"] = declaration.min_robust_accuracy;
-      measures["evasion_weak"] = worst < declaration.min_robust_accuracy;
+      measures["robust_accuracy_threshold"] = thresholds.min_robust_accuracy;
+      measures["evasion_weak"] = worst < thresholds.min_robust_accuracy;
     }
   }
   const json& backdoor = report.contains("backdoor") ? report["backdoor"] : json();
@@ -62,48 +61,38 @@ json probe_measures(const json& report, const ProbeDeclaration& declaration) {
   size_t train = poisoning.is_object() ? poisoning.value("train_samples", size_t{0}) : 0;
   double share = train ? double(suspects) / train : 0.0;
   measures["poisoning_suspect_share"] = share;
-  measures["poisoning_share_threshold"] = declaration.max_suspect_share;
-  measures["poisoning_flagged"] = share >= declaration.max_suspect_share;
+  measures["poisoning_share_threshold"] = thresholds.max_suspect_share;
+  measures["poisoning_flagged"] = share >= thresholds.max_suspect_share;
   const json& membership = report.contains("membership") ? report["membership"] : json();
   measures["membership_ran"] = membership.is_object();
   measures["membership_vulnerable"] = false;
   if (membership.is_object()) {
     measures["membership_auc"] = membership.value("auc", 0.5);
     measures["membership_tpr_at_1pct_fpr"] = membership.value("tpr_at_1pct_fpr", 0.0);
-    measures["membership_auc_threshold"] = declaration.max_membership_auc;
-    measures["membership_vulnerable"] = membership.value("auc", 0.5) > declaration.max_membership_auc;
+    measures["membership_auc_threshold"] = thresholds.max_membership_auc;
+    measures["membership_vulnerable"] = membership.value("auc", 0.5) > thresholds.max_membership_auc;
   }
   return measures;
 }
 
-void add_probe_facts(const fs::path& root, const ProjectConfig& config, Extraction& extraction) {
-  for (const auto& declaration : config.probes) {
-    std::string model = declaration.request.model.lexically_relative(root).generic_string();
-    ProbeOutcome outcome = run_probe(declaration.request);
+std::vector<Fact> probe_result_facts(std::span<const ProbeRun> runs, std::vector<Diagnostic>& diagnostics) {
+  std::vector<Fact> facts;
+  for (const auto& run : runs) {
+    const ProbeOutcome& outcome = run.outcome;
     if (!outcome.ran) {
-      extraction.diagnostics.push_back({DiagnosticLevel::warning, outcome.refused ? "probe-refused" : "probe-failed",
-                                        Location{model}, outcome.problem});
+      diagnostics.push_back({DiagnosticLevel::warning, outcome.refused ? "probe-refused" : "probe-failed",
+                             Location{run.model}, outcome.problem});
       continue;
     }
     for (const auto& note : outcome.report.value("diagnostics", json::array()))
-      extraction.diagnostics.push_back({DiagnosticLevel::note, "probe-note", Location{model},
-                                        note.value("probe", "") + ": " + note.value("message", "")});
-    json props = probe_measures(outcome.report, declaration);
-    props["model"] = model;
+      diagnostics.push_back({DiagnosticLevel::note, "probe-note", Location{run.model},
+                             note.value("probe", "") + ": " + note.value("message", "")});
+    json props = probe_measures(outcome.report, run.thresholds);
+    props["model"] = run.model;
     props["report"] = outcome.report;
-    extraction.facts.push_back({FactType::probe_result, Location{model}, std::move(props)});
+    facts.push_back({FactType::probe_result, Location{run.model}, std::move(props)});
   }
-}
-
-void annotate_models_with_probes(DataFlowDiagram& diagram, const std::vector<Fact>& facts) {
-  for (const auto& fact : facts) {
-    if (fact.type != FactType::probe_result) continue;
-    auto vertex = diagram.find("store:file:" + fact.location.file);
-    if (!vertex) continue;
-    Element& element = diagram.graph()[*vertex];
-    for (const auto& [key, value] : fact.props.items())
-      if (key != "report") element.props["probe_" + key] = value;
-  }
+  return facts;
 }
 
 }  // namespace mlaudit

@@ -1,23 +1,44 @@
 #pragma once
-// Turns the probes declared in .mlaudit.yml into facts: each runs (engine/probe_runner) and
-// its document becomes a probe_result fact on the model file, with the measures rules read
+// The probes declared in .mlaudit.yml, once run (pipeline/probe_runner), as facts: each
+// document becomes a probe_result fact on the model file, with the measures rules read
 // flattened (evasion_weak, backdoor_flagged, poisoning_suspects, membership_vulnerable, ...).
-// A probe that is refused or fails is a diagnostic, not a failed scan.
-#include <filesystem>
+// A probe that was refused or failed is a diagnostic, not a failed scan.
+#include <string>
 #include <vector>
+#include <span>
 
-#include "engine/project_config.h"
-#include "extract/extract_files.h"
-#include "graph/dfd.h"
+#include <nlohmann/json.hpp>
+
+#include "facts/diagnostic.h"
+#include "facts/fact.h"
 
 namespace mlaudit {
 
-void add_probe_facts(const std::filesystem::path& root, const ProjectConfig& config, Extraction& extraction);
+// What running one probe gave.
+struct ProbeOutcome {
+  bool ran = false;                 // the probe produced its document
+  bool refused = false;             // not loaded: the static scan found code execution (or an unreadable model)
+  std::string problem;              // why it did not run, or how the child failed
+  nlohmann::ordered_json report;    // the probe's document (model, evasion, backdoor, ...)
+};
 
-// Model stores in the diagram take the measures of the probe_result facts on their file.
-void annotate_models_with_probes(DataFlowDiagram& diagram, const std::vector<Fact>& facts);
+// Limits a probe declaration sets for judging its measures.
+struct ProbeThresholds {
+  double min_robust_accuracy = 0.5;    // at the smallest eps, for every attack
+  double max_membership_auc = 0.6;
+  double max_suspect_share = 0.05;     // share of the training set flagged as label noise
+};
+
+// One declared probe after it ran (or was refused).
+struct ProbeRun {
+  std::string model;                   // relative to the scan root
+  ProbeThresholds thresholds;
+  ProbeOutcome outcome;
+};
+
+std::vector<Fact> probe_result_facts(std::span<const ProbeRun> runs, std::vector<Diagnostic>& diagnostics);
 
 // The flattened measures of one probe document (exposed for tests).
-nlohmann::ordered_json probe_measures(const nlohmann::ordered_json& report, const ProbeDeclaration& declaration);
+nlohmann::ordered_json probe_measures(const nlohmann::ordered_json& report, const ProbeThresholds& thresholds);
 
 }  // namespace mlaudit

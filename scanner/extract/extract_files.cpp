@@ -125,4 +125,11 @@ Extraction extract_files(const WalkResult& walk, const ExtractionOptions& option
   return extraction;
 }
 
+FileIndex Extraction::file_index() const {
+  FileIndex index;
+  index.reserve(files.size());
+  for (const auto& file : files) index.push_back({file.path, is_text_kind(file.kind)});
+  return index;
+}
+
 }  // namespace mlaudit

@@ -9,6 +9,7 @@
 #include "extract/extractor.h"
 #include "facts/diagnostic.h"
 #include "facts/fact.h"
+#include "facts/file_index.h"
 #include "sniff/file_kind.h"
 #include "walk/walker.h"
 
@@ -36,6 +37,8 @@ struct Extraction {
   std::vector<FileRecord> files;
   std::vector<Fact> facts;
   std::vector<Diagnostic> diagnostics;
+
+  FileIndex file_index() const;  // what the later stages need of `files`
 };
 
 Extraction extract_files(const WalkResult& walk, const ExtractionOptions& options);

@@ -1,4 +1,4 @@
-#include "engine/baseline.h"
+#include "findings/baseline.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "engine/finalize.h"
+#include "findings/finalize.h"
 
 #include <algorithm>
 #include <map>
@@ -6,10 +6,9 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "engine/fingerprint.h"
-#include "engine/redaction.h"
-#include "engine/suppression.h"
-#include "sniff/file_kind.h"
+#include "findings/fingerprint.h"
+#include "findings/redaction.h"
+#include "findings/suppression.h"
 #include "util/file_io.h"
 #include "util/text.h"
 
@@ -21,9 +20,9 @@ constexpr uint64_t kSourceLimit = 32ull << 20;
 // File contents split into lines, read once per file that has findings.
 class SourceCache {
  public:
-  SourceCache(std::filesystem::path root, const Extraction& extraction, const std::vector<Finding>& findings)
+  SourceCache(std::filesystem::path root, const FileIndex& files, const std::vector<Finding>& findings)
       : root_(std::move(root)) {
-    for (const auto& file : extraction.files) text_files_[file.path] = is_text_kind(file.kind);
+    for (const auto& file : files) text_files_[file.path] = file.text;
     for (const auto& finding : findings) {  // line hashes are needed up to the last finding of a file
       size_t& last = last_lines_[finding.location.file];
       last = std::max<size_t>(last, finding.location.line);
@@ -66,7 +65,7 @@ auto sort_key(const Finding& finding) {
 }  // namespace
 
 FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::filesystem::path& root,
-                                 const Extraction& extraction, const FinalizeOptions& options) {
+                                 const std::vector<Fact>& facts, const FileIndex& files, const FinalizeOptions& options) {
   FinalizeReport report;
   for (auto& finding : findings)
     if (auto override = options.severity_overrides.find(finding.rule->id); override != options.severity_overrides.end())
@@ -88,8 +87,8 @@ FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::file
   });
   report.superseded = before - findings.size();
 
-  SourceCache sources(root, extraction, findings);
-  Redactor redactor(extraction.facts);
+  SourceCache sources(root, files, findings);
+  Redactor redactor(facts);
   std::map<std::tuple<std::string, std::string, std::string, std::string>, int> occurrences;
   std::set<std::pair<std::string, uint32_t>> reported_bad_suppressions;
   for (auto& finding : findings) {

@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/baseline.h"
-#include "engine/finding.h"
-#include "extract/extract_files.h"
+#include "facts/diagnostic.h"
+#include "facts/fact.h"
+#include "facts/file_index.h"
+#include "findings/baseline.h"
+#include "ruleset/finding.h"
 
 namespace mlaudit {
 
@@ -25,7 +27,9 @@ struct FinalizeReport {
   std::vector<Diagnostic> diagnostics;
 };
 
+// `facts` name the secrets and personal values to mask; `files` say which files snippets
+// may be quoted from.
 FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::filesystem::path& root,
-                                 const Extraction& extraction, const FinalizeOptions& options);
+                                 const std::vector<Fact>& facts, const FileIndex& files, const FinalizeOptions& options);
 
 }  // namespace mlaudit

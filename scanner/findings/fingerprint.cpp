@@ -1,4 +1,4 @@
-#include "engine/fingerprint.h"
+#include "findings/fingerprint.h"
 
 #include <array>
 #include <cstdint>

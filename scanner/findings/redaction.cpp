@@ -1,4 +1,4 @@
-#include "engine/redaction.h"
+#include "findings/redaction.h"
 
 #include <re2/re2.h>
 

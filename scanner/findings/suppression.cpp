@@ -1,4 +1,4 @@
-#include "engine/suppression.h"
+#include "findings/suppression.h"
 
 #include <re2/re2.h>
 

@@ -75,18 +75,18 @@ std::vector<std::string> scripts_in_command(std::string_view command) {
 
 class DfdBuilder {
  public:
-  explicit DfdBuilder(const Extraction& extraction) : extraction_(extraction) {
-    for (const auto& file : extraction.files) {
-      files_.emplace(file.path, &file);
+  DfdBuilder(const std::vector<Fact>& facts, const FileIndex& files) : facts_(facts), file_index_(files) {
+    for (const auto& file : files) {
+      files_.insert(file.path);
       by_base_name_.emplace(base_name(file.path), file.path);
     }
   }
 
   DataFlowDiagram build() {
     index_project();
-    for (const auto& fact : extraction_.facts)
+    for (const auto& fact : facts_)
       if (fact.type == FactType::route) add_endpoint(fact);
-    for (const auto& fact : extraction_.facts)
+    for (const auto& fact : facts_)
       if (fact.type == FactType::io) add_io(fact);
     std::vector<std::string> servers;  // a server is part of the picture even without flows
     for (const auto& entry : binds_) servers.push_back(entry.first);
@@ -99,21 +99,34 @@ class DfdBuilder {
     add_personal_datasets();
     apply_declared_zones();
     derive_properties();
-    propagate_personal_data(diagram_, extraction_.facts);
+    propagate_personal_data(diagram_, facts_);
+    add_probe_measures();
     return std::move(diagram_);
   }
 
  private:
   // Datasets that hold personal data are part of the picture even when no code reads them.
   void add_personal_datasets() {
-    for (const auto& fact : extraction_.facts)
+    for (const auto& fact : facts_)
       if (fact.type == FactType::dataset && !fact.props.value("personal_categories", nlohmann::ordered_json::array()).empty())
         file_store(fact.location.file, "dataset", text(fact.props, "format"), Location{fact.location.file});
   }
 
+  // Model stores take the measures of the probes run on their file (probe_result facts).
+  void add_probe_measures() {
+    for (const auto& fact : facts_) {
+      if (fact.type != FactType::probe_result) continue;
+      auto vertex = diagram_.find("store:file:" + fact.location.file);
+      if (!vertex) continue;
+      Element& element = diagram_.graph()[*vertex];
+      for (const auto& [key, value] : fact.props.items())
+        if (key != "report") element.props["probe_" + key] = value;
+    }
+  }
+
   // ---------------------------------------------------------------- project index
   void index_project() {
-    for (const auto& fact : extraction_.facts) {
+    for (const auto& fact : facts_) {
       const auto& props = fact.props;
       const std::string& file = fact.location.file;
       switch (fact.type) {
@@ -158,14 +171,14 @@ class DfdBuilder {
       }
     }
     // foo.pkl.sha256 / foo.pkl.md5 next to an artifact records its hash
-    for (const auto& file : extraction_.files)
+    for (const auto& file : file_index_)
       for (const char* suffix : {".sha256", ".sha256sum", ".md5"})
         if (file.path.ends_with(suffix)) sidecar_hashed_.insert(file.path.substr(0, file.path.size() - std::strlen(suffix)));
     // Which scripts run inside a container, and whether that container listens publicly.
     for (const Fact* dockerfile : dockerfiles_) {
       std::string folder = text(dockerfile->props, "folder");
       bool listens = !dockerfile->props["exposes"].empty();
-      for (const auto& fact : extraction_.facts)
+      for (const auto& fact : facts_)
         if (fact.type == FactType::network_bind && fact.location.file == dockerfile->location.file) listens = true;
       for (const auto& compose : compose_services_)
         if (!compose->props["ports"].empty() && !text(compose->props, "build").empty() &&
@@ -467,7 +480,7 @@ class DfdBuilder {
   }
 
   void add_pipeline_stages() {
-    for (const auto& fact : extraction_.facts) {
+    for (const auto& fact : facts_) {
       if (fact.type != FactType::dvc_stage) continue;
       const auto& props = fact.props;
       Element stage{"process:stage:" + fact.location.file + ":" + text(props, "name"), ElementKind::process,
@@ -493,7 +506,7 @@ class DfdBuilder {
   }
 
   void add_workflows() {
-    for (const auto& fact : extraction_.facts) {
+    for (const auto& fact : facts_) {
       if (fact.type != FactType::workflow) continue;
       const auto& props = fact.props;
       Element workflow{"process:ci:" + fact.location.file, ElementKind::process, "ci_workflow",
@@ -526,7 +539,7 @@ class DfdBuilder {
   // suggests; boundary crossings are derived afterwards.
   void apply_declared_zones() {
     auto& graph = diagram_.graph();
-    for (const auto& fact : extraction_.facts) {
+    for (const auto& fact : facts_) {
       if (fact.type != FactType::privacy_declaration || fact.props.value("scope", "") != "zone") continue;
       std::string zone = fact.props.value("zone", "");
       if (!diagram_.zone(zone)) continue;
@@ -598,9 +611,10 @@ class DfdBuilder {
     }
   }
 
-  const Extraction& extraction_;
+  const std::vector<Fact>& facts_;
+  const FileIndex& file_index_;
   DataFlowDiagram diagram_;
-  std::unordered_map<std::string, const FileRecord*> files_;
+  std::unordered_set<std::string> files_;
   std::unordered_multimap<std::string, std::string> by_base_name_;
   std::unordered_set<std::string> files_with_routes_, files_that_log_, files_verifying_hashes_;
   std::unordered_map<std::string, bool> views_;
@@ -639,6 +653,8 @@ std::string normalize_path(std::string_view path) {
   return normalized;
 }
 
-DataFlowDiagram build_data_flow_diagram(const Extraction& extraction) { return DfdBuilder(extraction).build(); }
+DataFlowDiagram build_data_flow_diagram(const std::vector<Fact>& facts, const FileIndex& files) {
+  return DfdBuilder(facts, files).build();
+}
 
 }  // namespace mlaudit

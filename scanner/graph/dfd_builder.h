@@ -6,13 +6,15 @@
 // app.py -> client).
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "extract/extract_files.h"
+#include "facts/fact.h"
+#include "facts/file_index.h"
 #include "graph/dfd.h"
 
 namespace mlaudit {
 
-DataFlowDiagram build_data_flow_diagram(const Extraction& extraction);
+DataFlowDiagram build_data_flow_diagram(const std::vector<Fact>& facts, const FileIndex& files);
 
 // "./a/../b//c.csv" -> "b/c.csv"; absolute paths keep their leading '/'.
 std::string normalize_path(std::string_view path);

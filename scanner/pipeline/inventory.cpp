@@ -1,4 +1,4 @@
-#include "engine/inventory.h"
+#include "pipeline/inventory.h"
 
 #include "util/json_strings.h"
 
@@ -69,13 +69,13 @@ void annotate_stores_with_findings(DataFlowDiagram& diagram, const std::vector<F
   }
 }
 
-std::vector<InventoryItem> build_inventory(const Extraction& extraction, const DataFlowDiagram& diagram,
+std::vector<InventoryItem> build_inventory(const std::vector<Fact>& facts, const DataFlowDiagram& diagram,
                                            const std::vector<Finding>& all_findings) {
   std::map<std::string, std::vector<const Finding*>> findings_by_file;
   for (const auto& finding : all_findings)
     if (!finding.suppression) findings_by_file[finding.location.file].push_back(&finding);
   std::set<std::string> lfs_pointers;
-  for (const auto& fact : extraction.facts)
+  for (const auto& fact : facts)
     if (fact.type == FactType::lfs_pointer) lfs_pointers.insert(fact.location.file);
 
   // Loaders, training data and integrity from the data-flow diagram's store nodes.
@@ -92,7 +92,7 @@ std::vector<InventoryItem> build_inventory(const Extraction& extraction, const D
   }
 
   std::vector<InventoryItem> items;
-  for (const auto& fact : extraction.facts) {
+  for (const auto& fact : facts) {
     if (fact.type != FactType::model_artifact && fact.type != FactType::dataset) continue;
     InventoryItem item;
     item.path = fact.location.file;

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/finding.h"
-#include "extract/extract_files.h"
+#include "facts/fact.h"
 #include "graph/dfd.h"
+#include "ruleset/finding.h"
 
 namespace mlaudit {
 
@@ -35,7 +35,7 @@ struct InventoryItem {
   std::vector<std::string> columns;      // datasets: column names; PMML: fields
 };
 
-std::vector<InventoryItem> build_inventory(const Extraction& extraction, const DataFlowDiagram& diagram,
+std::vector<InventoryItem> build_inventory(const std::vector<Fact>& facts, const DataFlowDiagram& diagram,
                                            const std::vector<Finding>& findings);
 
 // Before graph rules run: each model or dataset store in the diagram learns which fact

@@ -1,4 +1,4 @@
-#include "engine/privacy_record.h"
+#include "pipeline/privacy_record.h"
 
 #include <algorithm>
 #include <map>

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "extract/extract_files.h"
+#include "facts/fact.h"
 #include "graph/dfd.h"
 
 namespace mlaudit {

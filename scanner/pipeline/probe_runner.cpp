@@ -1,4 +1,4 @@
-#include "engine/probe_runner.h"
+#include "pipeline/probe_runner.h"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "crypto/sha256.h"
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 #include "sandbox/child_process.h"
 
 namespace mlaudit {

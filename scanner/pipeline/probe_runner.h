@@ -3,12 +3,12 @@
 // static model scan found nothing that runs code in the file: what `mlaudit probe` and the
 // probes declared in .mlaudit.yml use. The result is the probe's JSON document, completed
 // with the model's SHA-256 and every top-level key present (null when not run).
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "derive/probe_results.h"
 
 namespace mlaudit {
 
@@ -28,13 +28,6 @@ struct ProbeRequest {
   unsigned timeout_seconds = 900;
   uint64_t memory_mb = 8192;
   unsigned threads = 0;
-};
-
-struct ProbeOutcome {
-  bool ran = false;                 // the probe produced its document
-  bool refused = false;             // not loaded: the static scan found code execution (or an unreadable model)
-  std::string problem;              // why it did not run, or how the child failed
-  nlohmann::ordered_json report;    // the probe's document (model, evasion, backdoor, ...)
 };
 
 // Where mlaudit-probe is: $MLAUDIT_PROBE, else beside the running executable.

@@ -1,8 +1,8 @@
-#include "engine/project_config.h"
+#include "pipeline/project_config.h"
 
 #include <yaml-cpp/yaml.h>
 
-#include "engine/schema.h"
+#include "ruleset/schema.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
@@ -117,10 +117,10 @@ ProjectConfig load_project_config(const std::filesystem::path& file) {
       if (node["timeout_seconds"]) request.timeout_seconds = node["timeout_seconds"].as<unsigned>();
       if (node["memory_mb"]) request.memory_mb = node["memory_mb"].as<uint64_t>();
       if (auto thresholds = node["thresholds"]) {
-        if (thresholds["robust_accuracy"]) declaration.min_robust_accuracy = thresholds["robust_accuracy"].as<double>();
-        if (thresholds["membership_auc"]) declaration.max_membership_auc = thresholds["membership_auc"].as<double>();
+        if (thresholds["robust_accuracy"]) declaration.thresholds.min_robust_accuracy = thresholds["robust_accuracy"].as<double>();
+        if (thresholds["membership_auc"]) declaration.thresholds.max_membership_auc = thresholds["membership_auc"].as<double>();
         if (thresholds["anomaly_index"]) request.threshold = thresholds["anomaly_index"].as<double>();
-        if (thresholds["suspect_share"]) declaration.max_suspect_share = thresholds["suspect_share"].as<double>();
+        if (thresholds["suspect_share"]) declaration.thresholds.max_suspect_share = thresholds["suspect_share"].as<double>();
       }
       config.probes.push_back(std::move(declaration));
     }

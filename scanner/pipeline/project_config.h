@@ -10,26 +10,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/probe_runner.h"
-#include "engine/severity.h"
+#include "derive/privacy_declarations.h"
+#include "derive/probe_results.h"
+#include "pipeline/probe_runner.h"
+#include "ruleset/severity.h"
 
 namespace mlaudit {
-
-// One declaration of the project's privacy overlay: scope "processing" (target empty),
-// "dataset" (a path) or "recipient" (a host, bucket or service name).
-struct PrivacyDeclaration {
-  std::string scope, target;
-  nlohmann::ordered_json props;
-  uint32_t line = 0;
-};
 
 // A probe declared in .mlaudit.yml `probes:`, run during `mlaudit scan`; paths resolved
 // against the configuration file's folder.
 struct ProbeDeclaration {
   ProbeRequest request;
-  double min_robust_accuracy = 0.5;    // at the smallest eps, for every attack
-  double max_membership_auc = 0.6;
-  double max_suspect_share = 0.05;     // share of the training set flagged as label noise
+  ProbeThresholds thresholds;
   uint32_t line = 0;
 };
 

@@ -1,17 +1,16 @@
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 
 #include <algorithm>
 #include <ctime>
 #include <future>
 #include <thread>
 
-#include "engine/finalize.h"
-#include "engine/matcher.h"
+#include "derive/passes.h"
 #include "extract/extractor.h"
+#include "findings/finalize.h"
 #include "graph/dfd_builder.h"
-#include "engine/derived_facts.h"
-#include "engine/probe_facts.h"
-#include "personal/dpia_screening.h"
+#include "pipeline/probe_runner.h"
+#include "ruleset/matcher.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
@@ -28,7 +27,22 @@ std::string now_utc() {
   return buffer;
 }
 
+std::vector<ProbeRun> run_declared_probes(const fs::path& root, const ProjectConfig& config) {
+  std::vector<ProbeRun> runs;
+  for (const auto& declaration : config.probes)
+    runs.push_back({declaration.request.model.lexically_relative(root).generic_string(), declaration.thresholds,
+                    run_probe(declaration.request)});
+  return runs;
+}
+
 }  // namespace
+
+DeriveInputs derive_inputs(const fs::path& root, const ProjectConfig& config, std::span<const ProbeRun> probes) {
+  std::string source = config.source.empty() ? std::string(".mlaudit.yml")
+                                             : fs::path(config.source).lexically_relative(root).generic_string();
+  if (source.empty() || source.starts_with("..")) source = fs::path(config.source).filename().string();
+  return {root, source, config.privacy, probes};
+}
 
 ScanResult run_scan(const ScanOptions& options) {
   auto start = std::chrono::steady_clock::now();
@@ -102,35 +116,37 @@ ScanResult run_scan(const ScanOptions& options) {
   if (auto rows = options.data_sample_rows ? options.data_sample_rows : config.data_sample_rows)
     extraction_options.settings.data_sample_rows = *rows;
   result.extraction = extract_files(result.walk, extraction_options);
-  add_derived_facts(result.root, config, result.extraction);
-  if (options.run_probes) add_probe_facts(result.root, config, result.extraction);
+  std::vector<ProbeRun> probes;
+  if (options.run_probes) probes = run_declared_probes(result.root, config);
+  DeriveInputs derived_from = derive_inputs(result.root, config, probes);
+  run_derive_passes(derived_from, result.extraction.facts, nullptr, result.extraction.diagnostics);
+  FileIndex files = result.extraction.file_index();
   result.stats.extract_seconds = seconds_since(phase);
 
   // Call and fact rules need no diagram: they run while it is built.
   phase = std::chrono::steady_clock::now();
   auto fact_findings = std::async(std::launch::async, [&result] {
-    return match_fact_rules(result.rules, result.extraction, result.advisories);
+    return match_fact_rules(result.rules, result.extraction.facts, result.advisories);
   });
-  result.diagram = build_data_flow_diagram(result.extraction);
+  result.diagram = build_data_flow_diagram(result.extraction.facts, files);
   result.stats.graph_seconds = seconds_since(phase);
 
   phase = std::chrono::steady_clock::now();
   auto from_facts = fact_findings.get();
   // The DPIA screening reads the finished diagram; its fact is matched on its own.
-  Extraction screening;
-  screening.facts = personal::screen_for_dpia(result.diagram, result.extraction.facts);
+  std::vector<Fact>& facts = result.extraction.facts;
+  size_t screened = run_derive_passes(derived_from, facts, &result.diagram, result.extraction.diagnostics);
+  std::vector<Fact> screening(facts.end() - screened, facts.end());
   for (auto& finding : match_fact_rules(result.rules, screening, result.advisories)) from_facts.push_back(std::move(finding));
-  result.extraction.facts.insert(result.extraction.facts.end(), screening.facts.begin(), screening.facts.end());
   annotate_stores_with_findings(result.diagram, from_facts);
-  annotate_models_with_probes(result.diagram, result.extraction.facts);
   result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
   result.findings.insert(result.findings.end(), std::make_move_iterator(from_facts.begin()),
                          std::make_move_iterator(from_facts.end()));
   FinalizeOptions finalize_options{config.severity_overrides, std::move(baseline)};
-  FinalizeReport report = finalize_findings(result.findings, result.root, result.extraction, finalize_options);
+  FinalizeReport report = finalize_findings(result.findings, result.root, facts, files, finalize_options);
   result.superseded = report.superseded;
   result.in_baseline = report.in_baseline;
-  result.inventory = build_inventory(result.extraction, result.diagram, result.findings);
+  result.inventory = build_inventory(facts, result.diagram, result.findings);
   result.privacy = build_privacy_record(result.extraction.facts, result.diagram);
   result.stats.rules_seconds = seconds_since(phase);
 

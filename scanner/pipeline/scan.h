@@ -9,14 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "engine/advisories.h"
-#include "engine/finding.h"
-#include "engine/inventory.h"
-#include "engine/privacy_record.h"
-#include "engine/project_config.h"
-#include "engine/rule_loader.h"
+#include "derive/passes.h"
 #include "extract/extract_files.h"
 #include "graph/dfd.h"
+#include "pipeline/inventory.h"
+#include "pipeline/privacy_record.h"
+#include "pipeline/project_config.h"
+#include "ruleset/advisories.h"
+#include "ruleset/finding.h"
+#include "ruleset/rule_loader.h"
 #include "walk/walker.h"
 
 namespace mlaudit {
@@ -68,6 +69,9 @@ struct ScanResult {
 };
 
 ScanResult run_scan(const ScanOptions& options);
+
+// What the derive passes read of the project's configuration.
+DeriveInputs derive_inputs(const std::filesystem::path& root, const ProjectConfig& config, std::span<const ProbeRun> probes);
 
 // Findings at or above `threshold` that are not suppressed.
 size_t count_failing(const ScanResult& result, Severity threshold);

@@ -1,4 +1,4 @@
-#include "engine/scan_summary.h"
+#include "pipeline/scan_summary.h"
 
 namespace mlaudit {
 

@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 
 namespace mlaudit {
 

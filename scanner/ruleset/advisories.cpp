@@ -1,9 +1,9 @@
-#include "engine/advisories.h"
+#include "ruleset/advisories.h"
 
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
-#include "extract/config/dependency_spec.h"
+#include "facts/package_name.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
 

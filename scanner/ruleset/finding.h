@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/rule.h"
+#include "ruleset/rule.h"
 #include "facts/location.h"
 
 namespace mlaudit {

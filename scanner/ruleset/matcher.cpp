@@ -1,4 +1,4 @@
-#include "engine/matcher.h"
+#include "ruleset/matcher.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -62,8 +62,8 @@ class Matcher {
  public:
   Matcher(const RuleSet& rules, const AdvisoryCatalogs& advisories) : rules_(rules), advisories_(advisories) {}
 
-  std::vector<Finding> match_facts(const Extraction& extraction) {
-    extraction_ = &extraction;
+  std::vector<Finding> match_facts(const std::vector<Fact>& facts) {
+    facts_ = &facts;
     std::unordered_map<std::string, std::vector<const Rule*>> exact_callees;
     std::vector<std::pair<CalleePattern, const Rule*>> callee_globs;
     std::unordered_map<FactType, std::vector<const Rule*>> fact_rules;
@@ -78,7 +78,7 @@ class Matcher {
         fact_rules[rule->match.fact_type].push_back(rule.get());
       }
     }
-    for (const auto& fact : extraction.facts) {
+    for (const auto& fact : facts) {
       if (fact.type == FactType::call) {
         const std::string callee = fact.props.value("callee", "");
         std::vector<const Rule*> candidates;
@@ -124,7 +124,7 @@ class Matcher {
     auto& files = exempt_files_[&rule];
     if (!files) {
       files.emplace();
-      for (const auto& fact : extraction_->facts) {
+      for (const auto& fact : *facts_) {
         for (const auto& exemption : rule.match.unless_same_file) {
           bool type_ok = exemption.fact_type ? fact.type == *exemption.fact_type : fact.type == FactType::call;
           if (!type_ok) continue;
@@ -318,7 +318,7 @@ class Matcher {
 
   const RuleSet& rules_;
   const AdvisoryCatalogs& advisories_;
-  const Extraction* extraction_ = nullptr;
+  const std::vector<Fact>* facts_ = nullptr;
   const DataFlowDiagram* diagram_ = nullptr;
   std::vector<nlohmann::ordered_json> views_;
   std::unordered_map<const Rule*, std::optional<std::unordered_set<std::string>>> exempt_files_;
@@ -327,23 +327,14 @@ class Matcher {
 
 }  // namespace
 
-std::vector<Finding> match_fact_rules(const RuleSet& rules, const Extraction& extraction,
+std::vector<Finding> match_fact_rules(const RuleSet& rules, const std::vector<Fact>& facts,
                                       const AdvisoryCatalogs& advisories) {
-  return Matcher(rules, advisories).match_facts(extraction);
+  return Matcher(rules, advisories).match_facts(facts);
 }
 
 std::vector<Finding> match_graph_rules(const RuleSet& rules, const DataFlowDiagram& diagram,
                                        const AdvisoryCatalogs& advisories) {
   return Matcher(rules, advisories).match_graph(diagram);
-}
-
-std::vector<Finding> match_rules(const RuleSet& rules, const Extraction& extraction, const DataFlowDiagram& diagram,
-                                 const AdvisoryCatalogs& advisories) {
-  auto findings = match_fact_rules(rules, extraction, advisories);
-  auto graph_findings = match_graph_rules(rules, diagram, advisories);
-  findings.insert(findings.end(), std::make_move_iterator(graph_findings.begin()),
-                  std::make_move_iterator(graph_findings.end()));
-  return findings;
 }
 
 }  // namespace mlaudit

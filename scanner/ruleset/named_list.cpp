@@ -1,8 +1,8 @@
-#include "engine/named_list.h"
+#include "ruleset/named_list.h"
 
 #include <re2/re2.h>
 
-#include "engine/predicate.h"
+#include "ruleset/predicate.h"
 #include "util/glob.h"
 
 namespace mlaudit {

@@ -1,9 +1,9 @@
-#include "engine/predicate.h"
+#include "ruleset/predicate.h"
 
 #include <re2/re2.h>
 
-#include "engine/advisories.h"
-#include "engine/named_list.h"
+#include "ruleset/advisories.h"
+#include "ruleset/named_list.h"
 #include "util/text.h"
 
 namespace mlaudit {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/predicate.h"
-#include "engine/severity.h"
+#include "ruleset/predicate.h"
+#include "ruleset/severity.h"
 #include "facts/fact.h"
 #include "graph/dfd.h"
 

@@ -1,12 +1,12 @@
-#include "engine/rule_loader.h"
+#include "ruleset/rule_loader.h"
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
-#include "engine/named_list.h"
-#include "engine/schema.h"
-#include "engine/taxonomy_catalog.h"
+#include "ruleset/named_list.h"
+#include "ruleset/schema.h"
+#include "ruleset/taxonomy_catalog.h"
 #include "util/embedded_files.h"
 #include "util/glob.h"
 #include "util/text.h"

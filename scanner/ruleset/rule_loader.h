@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/named_list.h"
-#include "engine/rule.h"
-#include "engine/schema.h"
+#include "ruleset/named_list.h"
+#include "ruleset/rule.h"
+#include "ruleset/schema.h"
 
 namespace mlaudit {
 

@@ -1,4 +1,4 @@
-#include "engine/schema.h"
+#include "ruleset/schema.h"
 
 #include <re2/re2.h>
 

@@ -1,4 +1,4 @@
-#include "engine/severity.h"
+#include "ruleset/severity.h"
 
 namespace mlaudit {
 

@@ -1,4 +1,4 @@
-#include "engine/taxonomy_catalog.h"
+#include "ruleset/taxonomy_catalog.h"
 
 #include <yaml-cpp/yaml.h>
 

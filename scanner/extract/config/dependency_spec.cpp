@@ -6,13 +6,6 @@
 
 namespace mlaudit {
 
-std::string normalise_package_name(std::string_view name) {
-  std::string normalised = to_lower(trim(name));
-  for (auto& c : normalised)
-    if (c == '_' || c == '.') c = '-';
-  return normalised;
-}
-
 std::optional<DependencySpec> parse_pip_requirement(std::string_view line) {
   if (auto hash = line.find(" #"); hash != std::string_view::npos) line = line.substr(0, hash);
   line = trim(line);

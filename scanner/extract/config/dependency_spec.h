@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "facts/package_name.h"
+
 namespace mlaudit {
 
 struct DependencySpec {
@@ -17,8 +19,6 @@ struct DependencySpec {
   bool pinned = false;     // exactly one version allowed (== or ===, or a conda full pin)
   bool url = false;        // a direct URL / VCS reference
 };
-
-std::string normalise_package_name(std::string_view name);
 
 // Parses one pip requirement ("torch==2.0.1 ; python_version>'3.8'"); nullopt for options,
 // blank lines and comments.
