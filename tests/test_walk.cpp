@@ -153,6 +153,22 @@ TEST(Walker, ConfigExcludesAndOwnReports) {
   EXPECT_NE(skipped(result, "generated")->reason.find("exclude"), std::string::npos);
 }
 
+// Config excludes are overrides, as ripgrep's `ignore` crate orders its matchers: when one
+// matches, .gitignore / .mlauditignore have no say.
+TEST(Walker, ConfigExcludesWinOverIgnoreFileReincludes) {
+  TempDir root;
+  root.write("src/a.py", "x = 1\n");
+  root.write("secret_data/people.csv", "name,email\n");
+  root.write("build/keep.py", "z = 1\n");
+  root.write(".gitignore", "!secret_data/\nbuild/\n");
+  WalkOptions options;
+  options.excludes = {"secret_data/", "!build/"};
+  WalkResult result = walk_tree(root.path(), options);
+  EXPECT_EQ(walked(result), (std::vector<std::string>{".gitignore", "build/keep.py", "src/a.py"}));
+  ASSERT_NE(skipped(result, "secret_data"), nullptr);
+  EXPECT_NE(skipped(result, "secret_data")->reason.find("in config"), std::string::npos);
+}
+
 TEST(Walker, SingleFileAndMissingTarget) {
   TempDir root;
   fs::path file = root.write("one.py", "x = 1\n");

@@ -51,7 +51,7 @@ void IgnoreRules::add_pattern(std::string_view text, std::string_view origin) {
   patterns_.push_back(std::move(*pattern));
 }
 
-std::optional<const IgnorePattern*> IgnoreRules::ignored_by(std::string_view path, bool is_directory) const {
+const IgnorePattern* IgnoreRules::last_match(std::string_view path, bool is_directory) const {
   const IgnorePattern* decision = nullptr;
   for (const auto& pattern : patterns_) {
     if (pattern.directory_only && !is_directory) continue;
@@ -70,6 +70,11 @@ std::optional<const IgnorePattern*> IgnoreRules::ignored_by(std::string_view pat
     }
     if (matches) decision = &pattern;
   }
+  return decision;
+}
+
+std::optional<const IgnorePattern*> IgnoreRules::ignored_by(std::string_view path, bool is_directory) const {
+  const IgnorePattern* decision = last_match(path, is_directory);
   if (decision == nullptr || decision->negated) return std::nullopt;
   return decision;
 }

@@ -25,6 +25,9 @@ class IgnoreRules {
   // Adds one pattern (e.g. from the config's exclude list), anchored at the root.
   void add_pattern(std::string_view pattern, std::string_view origin);
 
+  // The last pattern that matches `relative_path` (it decides: a `!` pattern keeps the
+  // path), or null when none does.
+  const IgnorePattern* last_match(std::string_view relative_path, bool is_directory) const;
   // The pattern that decides `relative_path`, if it is ignored; nullopt if it is kept.
   std::optional<const IgnorePattern*> ignored_by(std::string_view relative_path, bool is_directory) const;
 

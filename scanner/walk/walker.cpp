@@ -23,7 +23,7 @@ constexpr uint64_t kIgnoreFileLimit = 1 << 20;
 class Walker {
  public:
   Walker(fs::path root, const WalkOptions& options) : root_(std::move(root)), options_(options) {
-    for (const auto& exclude : options.excludes) rules_.add_pattern(exclude, "exclude `" + exclude + "` in config");
+    for (const auto& exclude : options.excludes) overrides_.add_pattern(exclude, "exclude `" + exclude + "` in config");
   }
 
   WalkResult run() {
@@ -119,8 +119,8 @@ class Walker {
         return;
       }
     }
-    if (auto pattern = rules_.ignored_by(relative, is_directory)) {
-      skip(relative, "ignored by " + (*pattern)->origin + " (`" + (*pattern)->glob + "`)", is_directory);
+    if (const IgnorePattern* pattern = ignored_by(relative, is_directory)) {
+      skip(relative, "ignored by " + pattern->origin + " (`" + pattern->glob + "`)", is_directory);
       return;
     }
     if (is_directory) {
@@ -143,6 +143,14 @@ class Walker {
     result_.files.push_back({entry.path(), relative, size});
   }
 
+  // Config excludes are overrides, as ripgrep's `ignore` crate orders its matchers: when one
+  // of them matches (to exclude, or with `!` to keep), the ignore files have no say.
+  const IgnorePattern* ignored_by(const std::string& relative, bool is_directory) const {
+    const IgnorePattern* decision = overrides_.last_match(relative, is_directory);
+    if (decision == nullptr) decision = rules_.last_match(relative, is_directory);
+    return decision != nullptr && !decision->negated ? decision : nullptr;
+  }
+
   void skip_symlink(const fs::path& path, const std::string& relative) {
     std::error_code error;
     fs::path target = fs::weakly_canonical(path, error);
@@ -156,7 +164,8 @@ class Walker {
 
   fs::path root_;
   const WalkOptions& options_;
-  IgnoreRules rules_;
+  IgnoreRules overrides_;  // the config's excludes
+  IgnoreRules rules_;      // .gitignore and .mlauditignore files, entered and left with their folders
   WalkResult result_;
 };
 
