@@ -116,6 +116,22 @@ TEST(Cli, ReportsInsideTheScannedFolderAreNotScannedNextTime) {
   EXPECT_EQ(report["scan"]["stats"]["files_scanned"], 1);
 }
 
+// `facts` and `graph` see the project as `scan` does: .mlaudit.yml excludes apply.
+TEST(Cli, FactsAndGraphHonourConfigExcludes) {
+  testing::TempDir root;
+  root.write("app.py", "import pandas as pd\ndf = pd.read_csv('data/train.csv')\n");
+  root.write("generated/leak.py", "import pandas as pd\ndf = pd.read_csv('data/excluded_only.csv')\n");
+  root.write(".mlaudit.yml", "exclude: [generated/]\n");
+  auto facts = run_command(mlaudit("facts " + quoted(root.path())));
+  EXPECT_EQ(facts.exit_code, 0) << facts.output;
+  EXPECT_NE(facts.output.find("app.py"), std::string::npos) << facts.output;
+  EXPECT_EQ(facts.output.find("generated/leak.py"), std::string::npos) << facts.output;
+  auto graph = run_command(mlaudit("graph " + quoted(root.path()) + " --format json"));
+  EXPECT_EQ(graph.exit_code, 0) << graph.output;
+  EXPECT_NE(graph.output.find("\"app.py\""), std::string::npos) << graph.output;
+  EXPECT_EQ(graph.output.find("excluded_only.csv"), std::string::npos) << graph.output;
+}
+
 TEST(Cli, RulesExplainGraphFacts) {
   auto rules = run_command(mlaudit("rules"));
   EXPECT_EQ(rules.exit_code, 0);

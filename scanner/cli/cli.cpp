@@ -9,12 +9,10 @@
 #include <iomanip>
 #include <mutex>
 
-#include "derive/passes.h"
-#include "extract/extract_files.h"
-#include "graph/dfd_builder.h"
 #include "pipeline/probe_runner.h"
 #include "pipeline/scan.h"
 #include "pipeline/scan_summary.h"
+#include "pipeline/stages.h"
 #include "reports/dot/dot_report.h"
 #include "reports/json/graph_json.h"
 #include "reports/report_writer.h"
@@ -190,18 +188,8 @@ std::string taxonomy_line(const Rule& rule) {
   return line;
 }
 
-RuleSet load_rules_or_throw(const std::vector<std::string>& folders) {
-  RuleSet rules = load_rules(to_paths(folders));
-  if (!rules.errors.empty()) {
-    std::string message = "rule files have errors:";
-    for (const auto& problem : rules.errors) message += "\n  " + problem.to_string();
-    throw UsageError(message);
-  }
-  return rules;
-}
-
 int rules_command(const std::vector<std::string>& folders, bool as_json, std::ostream& out) {
-  RuleSet rules = load_rules_or_throw(folders);
+  RuleSet rules = load_rule_packs(to_paths(folders));
   if (as_json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& rule : rules.rules)
@@ -219,7 +207,7 @@ int rules_command(const std::vector<std::string>& folders, bool as_json, std::os
 }
 
 int explain_command(const std::string& id, const std::vector<std::string>& folders, std::ostream& out, std::ostream& err) {
-  RuleSet rules = load_rules_or_throw(folders);
+  RuleSet rules = load_rule_packs(to_paths(folders));
   const Rule* rule = rules.find(id);
   if (!rule) {
     err << "mlaudit: no rule '" << id << "'; `mlaudit rules` lists them\n";
@@ -239,30 +227,16 @@ int explain_command(const std::string& id, const std::vector<std::string>& folde
   return kExitClean;
 }
 
-Extraction extract_only(const std::string& path, unsigned jobs) {
-  std::error_code error;
-  if (!fs::exists(path, error)) throw UsageError(path + ": no such file or folder");
-  WalkResult walk = walk_tree(path, {});
-  ExtractionOptions options;
-  options.jobs = jobs;
-  Extraction extraction = extract_files(walk, options);
-  ProjectConfig config;
-  fs::path config_file = walk.root / ".mlaudit.yml";
-  if (fs::exists(config_file, error)) {
-    try {
-      config = load_project_config(config_file);
-    } catch (const ConfigError& problem) {
-      throw UsageError(problem.what());
-    }
-  }
-  run_derive_passes(derive_inputs(walk.root, config, {}), extraction.facts, nullptr, extraction.diagnostics);
-  return extraction;
+// What `facts` and `graph` look at: the scan's own walk, extraction and derive stages.
+Extraction project_facts(const std::string& path) {
+  ScanOptions options;
+  options.target = path;
+  return collect_facts(options).extraction;
 }
 
 int graph_command(const std::string& path, const std::string& format, const std::string& output, std::ostream& out,
                   std::ostream& err) {
-  Extraction extraction = extract_only(path, 0);
-  DataFlowDiagram diagram = build_data_flow_diagram(extraction.facts, extraction.file_index());
+  DataFlowDiagram diagram = build_diagram(project_facts(path));
   std::string text = format == "json" ? graph_json(diagram).dump(2) + "\n" : to_dot(diagram, {{}, SIZE_MAX}).text;
   if (output.empty() || output == "-") {
     out << text;
@@ -285,7 +259,7 @@ int facts_command(const std::string& path, const std::string& type, std::ostream
       return kExitUsage;
     }
   }
-  Extraction extraction = extract_only(path, 0);
+  Extraction extraction = project_facts(path);
   for (const auto& fact : extraction.facts) {
     if (only && fact.type != *only) continue;
     out << nlohmann::ordered_json{{"type", std::string(to_string(fact.type))},
@@ -335,7 +309,8 @@ void print_probe_summary(const nlohmann::ordered_json& report, std::ostream& out
 }
 
 int probe_command(const ProbeRequest& request, bool json, std::ostream& out, std::ostream& err) {
-  ProbeOutcome outcome = run_probe(request);
+  ProbeOutcome outcome = run_probe(request, request.allow_unsafe_model ? std::vector<std::string>{}
+                                                                     : static_model_objections(request.model));
   if (!outcome.ran) {
     err << "mlaudit: " << outcome.problem << "\n";
     if (json)

@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "crypto/sha256.h"
-#include "pipeline/scan.h"
 #include "sandbox/child_process.h"
 
 namespace mlaudit {
@@ -21,18 +20,6 @@ fs::path probe_executable() {
   for (const fs::path& folder : {self.parent_path(), self.parent_path().parent_path()})
     if (fs::exists(folder / "mlaudit-probe")) return folder / "mlaudit-probe";
   return self.parent_path() / "mlaudit-probe";
-}
-
-std::vector<std::string> static_model_objections(const fs::path& model) {
-  ScanOptions options;
-  options.target = model;
-  options.enable = {"model.*"};
-  options.run_probes = false;  // the folder's own .mlaudit.yml may declare probes: never recurse
-  ScanResult result = run_scan(options);
-  std::vector<std::string> objections;
-  for (const auto& finding : result.findings)
-    if (!finding.suppression && finding.severity >= Severity::high) objections.push_back(finding.rule->id + ": " + finding.message);
-  return objections;
 }
 
 namespace {
@@ -84,7 +71,7 @@ std::vector<std::string> probe_arguments(const ProbeRequest& request) {
 
 }  // namespace
 
-ProbeOutcome run_probe(const ProbeRequest& request) {
+ProbeOutcome run_probe(const ProbeRequest& request, const std::vector<std::string>& objections) {
   ProbeOutcome outcome;
   if (!fs::is_regular_file(request.model)) {
     outcome.refused = true;
@@ -92,7 +79,6 @@ ProbeOutcome run_probe(const ProbeRequest& request) {
     return outcome;
   }
   if (!request.allow_unsafe_model) {
-    auto objections = static_model_objections(request.model);
     if (!objections.empty()) {
       outcome.refused = true;
       std::string first = objections.front();

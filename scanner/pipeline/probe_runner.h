@@ -1,6 +1,6 @@
 #pragma once
 // Runs mlaudit-probe (the LibTorch executable) on one model, confined (sandbox/), after the
-// static model scan found nothing that runs code in the file: what `mlaudit probe` and the
+// static model check found nothing that runs code in the file: what `mlaudit probe` and the
 // probes declared in .mlaudit.yml use. The result is the probe's JSON document, completed
 // with the model's SHA-256 and every top-level key present (null when not run).
 #include <filesystem>
@@ -33,10 +33,8 @@ struct ProbeRequest {
 // Where mlaudit-probe is: $MLAUDIT_PROBE, else beside the running executable.
 std::filesystem::path probe_executable();
 
-// Findings of high or critical severity the static model rules raise on `model`, as
-// one-line messages (empty: safe to load).
-std::vector<std::string> static_model_objections(const std::filesystem::path& model);
-
-ProbeOutcome run_probe(const ProbeRequest& request);
+// `objections`: what the static model check found in the file that runs code (see
+// pipeline/stages.h); unless the request allows an unsafe model, any refuses the load.
+ProbeOutcome run_probe(const ProbeRequest& request, const std::vector<std::string>& objections);
 
 }  // namespace mlaudit

@@ -3,22 +3,20 @@
 #include <algorithm>
 #include <ctime>
 #include <future>
+#include <optional>
+#include <span>
 #include <thread>
 
-#include "derive/passes.h"
 #include "extract/extractor.h"
 #include "findings/finalize.h"
-#include "graph/dfd_builder.h"
-#include "pipeline/probe_runner.h"
 #include "ruleset/matcher.h"
 
 namespace mlaudit {
-namespace fs = std::filesystem;
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::string now_utc() {
   std::time_t now = std::time(nullptr);
@@ -27,25 +25,68 @@ std::string now_utc() {
   return buffer;
 }
 
-std::vector<ProbeRun> run_declared_probes(const fs::path& root, const ProjectConfig& config) {
-  std::vector<ProbeRun> runs;
-  for (const auto& declaration : config.probes)
-    runs.push_back({declaration.request.model.lexically_relative(root).generic_string(), declaration.thresholds,
-                    run_probe(declaration.request)});
-  return runs;
+template <typename T>
+void append(std::vector<T>& to, std::vector<T>&& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+// Derives facts before the diagram. The declared probes run first, after the static model
+// check, which reads the fact rules' findings on the extracted facts: those findings are
+// returned, with how many facts they cover, so the rest are matched later.
+std::vector<Finding> derive_before_diagram(ScanResult& result, const Project& project, const ScanOptions& options,
+                                           std::vector<ProbeRun>& probes, size_t& facts_matched) {
+  std::vector<Fact>& facts = result.extraction.facts;
+  std::vector<Finding> findings;
+  facts_matched = 0;
+  if (options.run_probes && !result.config.probes.empty()) {
+    findings = match_fact_rules(result.rules, facts, result.advisories);
+    facts_matched = facts.size();
+    probes = run_declared_probes(project, result.extraction, findings);
+  }
+  run_derive_passes(derive_inputs(result.root, result.config, probes), facts, nullptr, result.extraction.diagnostics);
+  return findings;
+}
+
+// After the diagram: the DPIA screening (its fact is matched on its own), then graph rules
+// on a diagram whose stores know the fact findings on their files, then findings are finalized
+// and the inventory and privacy record computed.
+FinalizeReport judge(ScanResult& result, const std::vector<ProbeRun>& probes, std::vector<Finding> from_facts,
+                     std::optional<Baseline> baseline) {
+  std::vector<Fact>& facts = result.extraction.facts;
+  size_t screened = run_derive_passes(derive_inputs(result.root, result.config, probes), facts, &result.diagram,
+                                      result.extraction.diagnostics);
+  append(from_facts, match_fact_rules(result.rules, std::span(facts).last(screened), result.advisories));
+  annotate_stores_with_findings(result.diagram, from_facts);
+  result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
+  append(result.findings, std::move(from_facts));
+  FinalizeOptions options{result.config.severity_overrides, std::move(baseline)};
+  FinalizeReport report = finalize_findings(result.findings, result.root, facts, result.extraction.file_index(), options);
+  result.superseded = report.superseded;
+  result.in_baseline = report.in_baseline;
+  result.inventory = build_inventory(facts, result.diagram, result.findings);
+  result.privacy = build_privacy_record(facts, result.diagram);
+  return report;
+}
+
+void count_files(ScanResult& result) {
+  ScanStats& stats = result.stats;
+  stats.files_walked = result.walk.files.size();
+  for (const auto& file : result.extraction.files) {
+    if (!file.scanned()) {
+      ++stats.files_skipped;
+      continue;
+    }
+    ++stats.files_scanned;
+    stats.bytes_scanned += file.size;
+    stats.lines_scanned += file.lines;
+  }
+  stats.facts = result.extraction.facts.size();
 }
 
 }  // namespace
 
-DeriveInputs derive_inputs(const fs::path& root, const ProjectConfig& config, std::span<const ProbeRun> probes) {
-  std::string source = config.source.empty() ? std::string(".mlaudit.yml")
-                                             : fs::path(config.source).lexically_relative(root).generic_string();
-  if (source.empty() || source.starts_with("..")) source = fs::path(config.source).filename().string();
-  return {root, source, config.privacy, probes};
-}
-
 ScanResult run_scan(const ScanOptions& options) {
-  auto start = std::chrono::steady_clock::now();
+  auto start = Clock::now();
   // The extractors' tables compile while the configuration and rules load.
   std::thread preparation(prepare_extractors);
   struct Join {
@@ -54,120 +95,46 @@ ScanResult run_scan(const ScanOptions& options) {
   } join_preparation{preparation};
   ScanResult result;
   result.started_at = now_utc();
-  std::error_code error;
-  if (!fs::exists(options.target, error)) throw UsageError(options.target.string() + ": no such file or folder");
-  fs::path root = fs::is_directory(options.target) ? fs::canonical(options.target)
-                                                    : fs::canonical(options.target).parent_path();
-  result.target_name = fs::canonical(options.target).filename().string();
-
-  fs::path config_file = options.config_file.value_or(root / ".mlaudit.yml");
-  if (options.config_file || fs::exists(config_file, error)) {
-    try {
-      result.config = load_project_config(config_file);
-    } catch (const ConfigError& problem) {
-      throw UsageError(problem.what());
-    }
-  }
-  const ProjectConfig& config = result.config;
-
-  // Rules first: a broken rule pack should fail fast, before any scanning.
-  std::vector<fs::path> folders = config.rule_folders;
-  folders.insert(folders.end(), options.rule_folders.begin(), options.rule_folders.end());
-  result.rules = load_rules(folders);
-  if (!result.rules.errors.empty()) {
-    std::string message = "rule files have errors:";
-    for (const auto& problem : result.rules.errors) message += "\n  " + problem.to_string();
-    throw UsageError(message);
-  }
-  for (const auto& [id, severity] : config.severity_overrides)
-    if (!result.rules.find(id))
-      result.diagnostics.push_back({DiagnosticLevel::warning, "unknown-rule", Location{config.source},
-                                    "severity override names unknown rule '" + id + "'"});
-  std::vector<std::string> enable = config.enable, disable = config.disable;
-  enable.insert(enable.end(), options.enable.begin(), options.enable.end());
-  disable.insert(disable.end(), options.disable.begin(), options.disable.end());
-  filter_rules(result.rules, enable, disable);
-  std::optional<Baseline> baseline;
-  if (options.baseline) {
-    try {
-      baseline = read_baseline(*options.baseline);
-      result.baseline_used = true;
-    } catch (const std::runtime_error& problem) {
-      throw UsageError(problem.what());
-    }
-  }
-  result.advisories = AdvisoryCatalogs::load_embedded();
-
+  Project project = open_project(options);
+  ScanRules loaded = load_scan_rules(options, project.config);  // a broken rule pack fails before any file is read
+  result.target_name = project.target_name;
+  result.config = project.config;
+  result.rules = std::move(loaded.rules);
+  result.advisories = std::move(loaded.advisories);
+  result.baseline_used = loaded.baseline.has_value();
+  result.diagnostics = std::move(loaded.diagnostics);
   preparation.join();
-  auto phase = std::chrono::steady_clock::now();
-  WalkOptions walk_options;
-  walk_options.excludes = config.excludes;
-  walk_options.skip_paths = options.skip_paths;
-  result.walk = walk_tree(options.target, walk_options);
+
+  auto phase = Clock::now();
+  result.walk = walk_project(options, result.config);
   result.root = result.walk.root;
   result.stats.walk_seconds = seconds_since(phase);
 
-  phase = std::chrono::steady_clock::now();
-  ExtractionOptions extraction_options;
-  extraction_options.jobs = options.jobs;
-  extraction_options.progress = options.progress;
-  if (auto limit = options.max_file_bytes ? options.max_file_bytes : config.max_file_bytes)
-    extraction_options.max_text_bytes = *limit;
-  if (auto rows = options.data_sample_rows ? options.data_sample_rows : config.data_sample_rows)
-    extraction_options.settings.data_sample_rows = *rows;
-  result.extraction = extract_files(result.walk, extraction_options);
+  phase = Clock::now();
+  result.extraction = extract_project(result.walk, options, result.config);
   std::vector<ProbeRun> probes;
-  if (options.run_probes) probes = run_declared_probes(result.root, config);
-  DeriveInputs derived_from = derive_inputs(result.root, config, probes);
-  run_derive_passes(derived_from, result.extraction.facts, nullptr, result.extraction.diagnostics);
-  FileIndex files = result.extraction.file_index();
+  size_t facts_matched = 0;
+  std::vector<Finding> from_facts = derive_before_diagram(result, project, options, probes, facts_matched);
   result.stats.extract_seconds = seconds_since(phase);
 
-  // Call and fact rules need no diagram: they run while it is built.
-  phase = std::chrono::steady_clock::now();
-  auto fact_findings = std::async(std::launch::async, [&result] {
-    return match_fact_rules(result.rules, result.extraction.facts, result.advisories);
+  // Fact rules need no diagram: they run while it is built.
+  phase = Clock::now();
+  auto more_from_facts = std::async(std::launch::async, [&result, facts_matched] {
+    return match_fact_rules(result.rules, std::span(result.extraction.facts).subspan(facts_matched), result.advisories);
   });
-  result.diagram = build_data_flow_diagram(result.extraction.facts, files);
+  result.diagram = build_diagram(result.extraction);
   result.stats.graph_seconds = seconds_since(phase);
 
-  phase = std::chrono::steady_clock::now();
-  auto from_facts = fact_findings.get();
-  // The DPIA screening reads the finished diagram; its fact is matched on its own.
-  std::vector<Fact>& facts = result.extraction.facts;
-  size_t screened = run_derive_passes(derived_from, facts, &result.diagram, result.extraction.diagnostics);
-  std::vector<Fact> screening(facts.end() - screened, facts.end());
-  for (auto& finding : match_fact_rules(result.rules, screening, result.advisories)) from_facts.push_back(std::move(finding));
-  annotate_stores_with_findings(result.diagram, from_facts);
-  result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
-  result.findings.insert(result.findings.end(), std::make_move_iterator(from_facts.begin()),
-                         std::make_move_iterator(from_facts.end()));
-  FinalizeOptions finalize_options{config.severity_overrides, std::move(baseline)};
-  FinalizeReport report = finalize_findings(result.findings, result.root, facts, files, finalize_options);
-  result.superseded = report.superseded;
-  result.in_baseline = report.in_baseline;
-  result.inventory = build_inventory(facts, result.diagram, result.findings);
-  result.privacy = build_privacy_record(result.extraction.facts, result.diagram);
+  phase = Clock::now();
+  append(from_facts, more_from_facts.get());
+  FinalizeReport report = judge(result, probes, std::move(from_facts), std::move(loaded.baseline));
   result.stats.rules_seconds = seconds_since(phase);
 
-  result.diagnostics.insert(result.diagnostics.end(), result.walk.errors.begin(), result.walk.errors.end());
-  result.diagnostics.insert(result.diagnostics.end(), result.extraction.diagnostics.begin(),
-                            result.extraction.diagnostics.end());
-  result.diagnostics.insert(result.diagnostics.end(), report.diagnostics.begin(), report.diagnostics.end());
-
-  ScanStats& stats = result.stats;
-  stats.files_walked = result.walk.files.size();
-  for (const auto& file : result.extraction.files) {
-    if (file.scanned()) {
-      ++stats.files_scanned;
-      stats.bytes_scanned += file.size;
-      stats.lines_scanned += file.lines;
-    } else {
-      ++stats.files_skipped;
-    }
-  }
-  stats.facts = result.extraction.facts.size();
-  stats.total_seconds = seconds_since(start);
+  append(result.diagnostics, std::vector<Diagnostic>(result.walk.errors));
+  append(result.diagnostics, std::vector<Diagnostic>(result.extraction.diagnostics));
+  append(result.diagnostics, std::move(report.diagnostics));
+  count_files(result);
+  result.stats.total_seconds = seconds_since(start);
   return result;
 }
 

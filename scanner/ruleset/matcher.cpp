@@ -1,6 +1,7 @@
 #include "ruleset/matcher.h"
 
 #include <algorithm>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -62,8 +63,8 @@ class Matcher {
  public:
   Matcher(const RuleSet& rules, const AdvisoryCatalogs& advisories) : rules_(rules), advisories_(advisories) {}
 
-  std::vector<Finding> match_facts(const std::vector<Fact>& facts) {
-    facts_ = &facts;
+  std::vector<Finding> match_facts(std::span<const Fact> facts) {
+    facts_ = facts;
     std::unordered_map<std::string, std::vector<const Rule*>> exact_callees;
     std::vector<std::pair<CalleePattern, const Rule*>> callee_globs;
     std::unordered_map<FactType, std::vector<const Rule*>> fact_rules;
@@ -124,7 +125,7 @@ class Matcher {
     auto& files = exempt_files_[&rule];
     if (!files) {
       files.emplace();
-      for (const auto& fact : *facts_) {
+      for (const auto& fact : facts_) {
         for (const auto& exemption : rule.match.unless_same_file) {
           bool type_ok = exemption.fact_type ? fact.type == *exemption.fact_type : fact.type == FactType::call;
           if (!type_ok) continue;
@@ -318,7 +319,7 @@ class Matcher {
 
   const RuleSet& rules_;
   const AdvisoryCatalogs& advisories_;
-  const std::vector<Fact>* facts_ = nullptr;
+  std::span<const Fact> facts_;
   const DataFlowDiagram* diagram_ = nullptr;
   std::vector<nlohmann::ordered_json> views_;
   std::unordered_map<const Rule*, std::optional<std::unordered_set<std::string>>> exempt_files_;
@@ -327,7 +328,7 @@ class Matcher {
 
 }  // namespace
 
-std::vector<Finding> match_fact_rules(const RuleSet& rules, const std::vector<Fact>& facts,
+std::vector<Finding> match_fact_rules(const RuleSet& rules, std::span<const Fact> facts,
                                       const AdvisoryCatalogs& advisories) {
   return Matcher(rules, advisories).match_facts(facts);
 }

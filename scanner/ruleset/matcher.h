@@ -1,6 +1,7 @@
 #pragma once
 // Applies rules to facts and to the data-flow diagram. Each match becomes a Finding
 // with its message filled in; later stages add snippets, fingerprints and suppressions.
+#include <span>
 #include <vector>
 
 #include "facts/fact.h"
@@ -12,7 +13,7 @@
 namespace mlaudit {
 
 // Call and fact rules need only the facts, so they can run while the diagram is built.
-std::vector<Finding> match_fact_rules(const RuleSet& rules, const std::vector<Fact>& facts,
+std::vector<Finding> match_fact_rules(const RuleSet& rules, std::span<const Fact> facts,
                                       const AdvisoryCatalogs& advisories);
 // Element, flow and path rules.
 std::vector<Finding> match_graph_rules(const RuleSet& rules, const DataFlowDiagram& diagram,
