@@ -1,5 +1,6 @@
 #include "reports/report_writer.h"
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -13,7 +14,18 @@ namespace mlaudit {
 namespace fs = std::filesystem;
 namespace {
 
-std::string extension_of(const std::string& format) { return format == "cyclonedx" ? "cdx.json" : format; }
+constexpr ReportFormat kFormats[] = {
+    {"sarif", "sarif",
+     [](const ScanResult& result, const ReportRequest& request) {
+       return sarif_report(result, {request.include_suppressed}).dump(2) + "\n";
+     }},
+    {"html", "html", [](const ScanResult& result, const ReportRequest&) { return html_report(result); }},
+    {"json", "json", [](const ScanResult& result, const ReportRequest&) { return json_report(result).dump(2) + "\n"; }},
+    {"cyclonedx", "cdx.json",
+     [](const ScanResult& result, const ReportRequest&) { return cyclonedx_report(result).dump(2) + "\n"; }},
+    {"dot", "dot",
+     [](const ScanResult& result, const ReportRequest&) { return to_dot(result.diagram, {{}, SIZE_MAX}).text; }},
+};
 
 void write_text(const fs::path& path, const std::string& text) {
   fs::path partial = path;
@@ -29,9 +41,11 @@ void write_text(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
-std::vector<std::string> report_file_names(const std::vector<std::string>& formats) {
+std::span<const ReportFormat> report_formats() { return kFormats; }
+
+std::vector<std::string> report_format_names() {
   std::vector<std::string> names;
-  for (const auto& format : formats) names.push_back("mlaudit." + extension_of(format));
+  for (const auto& format : kFormats) names.emplace_back(format.name);
   return names;
 }
 
@@ -40,14 +54,12 @@ std::vector<fs::path> write_reports(const ScanResult& result, const ReportReques
   fs::create_directories(request.folder, error);
   if (error) throw std::runtime_error(request.folder.string() + ": cannot create output folder: " + error.message());
   std::vector<fs::path> written;
-  for (const auto& format : request.formats) {
-    fs::path path = request.folder / ("mlaudit." + extension_of(format));
-    if (format == "sarif") write_text(path, sarif_report(result, {request.include_suppressed}).dump(2) + "\n");
-    else if (format == "json") write_text(path, json_report(result).dump(2) + "\n");
-    else if (format == "html") write_text(path, html_report(result));
-    else if (format == "cyclonedx") write_text(path, cyclonedx_report(result).dump(2) + "\n");
-    else if (format == "dot") write_text(path, to_dot(result.diagram, {{}, SIZE_MAX}).text);
-    else throw std::runtime_error("unknown report format '" + format + "'");
+  for (const auto& name : request.formats) {
+    auto format = std::find_if(std::begin(kFormats), std::end(kFormats),
+                               [&](const ReportFormat& candidate) { return candidate.name == name; });
+    if (format == std::end(kFormats)) throw std::runtime_error("unknown report format '" + name + "'");
+    fs::path path = request.folder / format->file_name();
+    write_text(path, format->write(result, request));
     written.push_back(path);
   }
   return written;

@@ -33,6 +33,18 @@ TEST(Cli, BadOptionsAreUsageErrors) {
   EXPECT_NE(result.output.find("--fail-on must be one of"), std::string::npos) << result.output;
 }
 
+// Every option is checked before any work: no scan, no output folder.
+TEST(Cli, BadGateFailsBeforeAnyWork) {
+  testing::TempDir root, out;
+  root.write("a.py", "x = 1\n");
+  fs::path reports = out.path() / "reports";
+  auto result = run_command(mlaudit("scan " + quoted(root.path()) + " -o " + quoted(reports) + " --fail-on hihg"));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("--fail-on must be one of"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("analysed"), std::string::npos) << result.output;
+  EXPECT_FALSE(fs::exists(reports));
+}
+
 TEST(Cli, BadConfigNamesFileLineAndColumn) {
   testing::TempDir root, out;
   root.write("a.py", "x = 1\n");
@@ -114,6 +126,17 @@ TEST(Cli, ReportsInsideTheScannedFolderAreNotScannedNextTime) {
   ASSERT_EQ(run_command(scan).exit_code, 0);
   auto report = nlohmann::ordered_json::parse(testing::read_text(root.path() / "reports/mlaudit.json"));
   EXPECT_EQ(report["scan"]["stats"]["files_scanned"], 1);
+}
+
+TEST(Cli, EveryReportFormatInsideTheScannedFolderIsLeftOutNextTime) {
+  testing::TempDir root;
+  root.write("app.py", "import pickle\npickle.loads(blob)\n");
+  std::string scan = mlaudit("scan " + quoted(root.path()) + " --format sarif,html,json,cyclonedx,dot -q -o " +
+                             quoted(root.path()));
+  ASSERT_EQ(run_command(scan).exit_code, 0);
+  ASSERT_EQ(run_command(scan).exit_code, 0);
+  auto report = nlohmann::ordered_json::parse(testing::read_text(root.path() / "mlaudit.json"));
+  EXPECT_EQ(report["scan"]["stats"]["files_scanned"], 1) << report["files"].dump();
 }
 
 // `facts` and `graph` see the project as `scan` does: .mlaudit.yml excludes apply.

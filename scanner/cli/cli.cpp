@@ -71,18 +71,18 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
-// Report files that land inside the scanned folder must not be scanned next time.
+// Report files that land inside the scanned folder must not be scanned next time: every
+// format's file, whichever were asked for this time. Creates nothing.
 std::vector<std::string> own_report_paths(const ScanArguments& arguments) {
   std::vector<std::string> paths;
   std::error_code error;
   fs::path root = fs::weakly_canonical(arguments.path, error);
   if (!fs::is_directory(root, error)) return paths;
-  fs::create_directories(arguments.output, error);
   fs::path output = fs::weakly_canonical(arguments.output, error);
   auto relative = output.lexically_relative(root);
   if (relative.empty() || relative.native().starts_with("..")) return paths;
-  for (const auto& name : {"mlaudit.sarif", "mlaudit.html", "mlaudit.json", "mlaudit.dot"}) {
-    fs::path file = relative == "." ? fs::path(name) : relative / name;
+  for (const auto& format : report_formats()) {
+    fs::path file = relative == "." ? fs::path(format.file_name()) : relative / format.file_name();
     paths.push_back(file.generic_string());
   }
   return paths;
@@ -126,18 +126,20 @@ void print_summary(const ScanResult& result, const std::vector<fs::path>& writte
   for (const auto& path : written) out << "wrote " << path.string() << "\n";
 }
 
-int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream& err) {
+// The gate: --fail-on, else fail_on in .mlaudit.yml. No threshold for "none"; not valid
+// when the text is not a severity.
+struct Gate {
+  bool valid = true;
   std::optional<Severity> threshold;
-  auto parse_gate = [&](const std::string& text) -> bool {
-    if (text == "none") {
-      threshold.reset();
-      return true;
-    }
-    auto severity = parse_severity(text);
-    if (!severity) return false;
-    threshold = severity;
-    return true;
-  };
+};
+
+Gate parse_gate(const std::string& text) {
+  if (text == "none") return {};
+  auto severity = parse_severity(text);
+  return {severity.has_value(), severity};
+}
+
+ScanOptions scan_options(const ScanArguments& arguments) {
   ScanOptions options;
   options.target = arguments.path;
   if (!arguments.config.empty()) options.config_file = arguments.config;
@@ -151,16 +153,24 @@ int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream
   if (arguments.full_data_scan) options.data_sample_rows = 0;
   options.run_probes = !arguments.no_probes;
   options.skip_paths = own_report_paths(arguments);
-  ProgressLine progress(!arguments.quiet);
-  options.progress = progress.callback();
+  return options;
+}
 
-  ScanResult result = run_scan(options);
-  progress.finish();
-  std::string gate = !arguments.fail_on.empty() ? arguments.fail_on : result.config.fail_on.value_or("none");
-  if (!parse_gate(gate)) {
-    err << "mlaudit: --fail-on must be one of critical, high, medium, low, info, none (got '" << gate << "')\n";
+int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream& err) {
+  // Every option is checked before any work: a typo costs no scan (and no probe run).
+  Gate gate = parse_gate(arguments.fail_on.empty() ? "none" : arguments.fail_on);
+  if (!gate.valid) {
+    err << "mlaudit: --fail-on must be one of critical, high, medium, low, info, none (got '" << arguments.fail_on
+        << "')\n";
     return kExitUsage;
   }
+  ScanOptions options = scan_options(arguments);
+  ProgressLine progress(!arguments.quiet);
+  options.progress = progress.callback();
+  ScanResult result = run_scan(options);
+  progress.finish();
+  // .mlaudit.yml's fail_on was checked against its schema when the configuration loaded.
+  if (arguments.fail_on.empty()) gate = parse_gate(result.config.fail_on.value_or("none"));
   ReportRequest request{arguments.formats, arguments.output, !arguments.no_suppressed};
   std::vector<fs::path> written;
   try {
@@ -170,11 +180,12 @@ int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream
     return kExitUsage;
   }
   if (!arguments.quiet) print_summary(result, written, out);
-  if (!threshold) return kExitClean;
-  size_t failing = count_failing(result, *threshold);
+  if (!gate.threshold) return kExitClean;
+  Severity threshold = *gate.threshold;
+  size_t failing = count_failing(result, threshold);
   if (!arguments.quiet)
-    out << "gate --fail-on " << to_string(*threshold) << ": " << (failing ? "FAILED" : "passed") << " (" << failing
-        << " finding(s) at or above " << to_string(*threshold) << ")\n";
+    out << "gate --fail-on " << to_string(threshold) << ": " << (failing ? "FAILED" : "passed") << " (" << failing
+        << " finding(s) at or above " << to_string(threshold) << ")\n";
   return failing ? kExitFindings : kExitClean;
 }
 
@@ -336,9 +347,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   ScanArguments scan;
   auto* scan_app = app.add_subcommand("scan", "Scan a project and write SARIF / HTML / JSON reports");
   scan_app->add_option("path", scan.path, "Project folder or file to scan")->capture_default_str();
-  scan_app->add_option("--format,-f", scan.formats, "Report formats: sarif, html, json, cyclonedx, dot (comma separated)")
+  scan_app->add_option("--format,-f", scan.formats, "Report formats: " + join(report_format_names(), ", ") + " (comma separated)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"sarif", "html", "json", "cyclonedx", "dot"}))
+      ->check(CLI::IsMember(report_format_names()))
       ->capture_default_str();
   scan_app->add_option("--output,-o", scan.output, "Folder for the reports")->capture_default_str();
   scan_app->add_option("--fail-on", scan.fail_on,
