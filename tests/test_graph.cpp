@@ -93,7 +93,7 @@ TEST_F(VulnerableServiceGraph, ExportsAsDotAndJson) {
   EXPECT_NE(dot.text.find("shape=cylinder"), std::string::npos);
   std::string svg = render_svg(dot.text);
   EXPECT_TRUE(svg.starts_with("<svg")) << svg.substr(0, 80);
-  nlohmann::ordered_json json = graph_json(*diagram_);
+  nlohmann::ordered_json json = graph_json(*diagram_, dataset_lineage(*diagram_));
   EXPECT_EQ(json["elements"].size(), diagram_->element_count());
   EXPECT_EQ(json["flows"].size(), diagram_->flow_count());
   EXPECT_FALSE(json["lineage"].empty());

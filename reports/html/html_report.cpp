@@ -341,11 +341,7 @@ void add_probe_data(const ScanResult& result, mu::data& data) {
   data.set("probes", probes);
 }
 
-}  // namespace
-
-std::string html_report(const ScanResult& result) {
-  ScanSummary summary = summarize(result);
-  mu::data data;
+void add_overview(const ScanResult& result, const ScanSummary& summary, mu::data& data) {
   data.set("version", MLAUDIT_VERSION);
   data.set("project", result.target_name);
   data.set("root", result.root.string());
@@ -357,7 +353,6 @@ std::string html_report(const ScanResult& result) {
   std::string verdict_class;
   data.set("verdict", verdict_of(summary, verdict_class));
   data.set("verdict_class", verdict_class);
-
   mu::data cards{mu::data::type::list};
   for (Severity severity : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
     auto found = summary.by_severity.find(severity);
@@ -366,7 +361,6 @@ std::string html_report(const ScanResult& result) {
                                {"count", std::to_string(found == summary.by_severity.end() ? 0 : found->second)}});
   }
   data.set("severity_cards", cards);
-
   mu::data stride_rows{mu::data::type::list};
   for (const auto& entry : TaxonomyCatalogs::embedded().catalog("stride")->entries) {
     auto found = summary.by_stride.find(entry.id);
@@ -374,8 +368,10 @@ std::string html_report(const ScanResult& result) {
                                      {"count", std::to_string(found == summary.by_stride.end() ? 0 : found->second)}});
   }
   data.set("stride_rows", stride_rows);
+}
 
-  // Articles and framework items that unsuppressed findings cite.
+// Articles and framework items that unsuppressed findings cite.
+void add_regulations(const ScanResult& result, mu::data& data) {
   std::map<std::pair<std::string, std::string>, size_t> cited;
   for (const auto& finding : result.findings) {
     if (finding.suppression) continue;
@@ -395,8 +391,11 @@ std::string html_report(const ScanResult& result) {
   }
   data.set("has_regulation_rows", mu::data(!cited.empty()));
   data.set("regulation_rows", regulation_rows);
+}
 
-  // Diagram, with elements that findings name outlined by their worst severity.
+// The diagram, with elements that findings name outlined by their worst severity, and the
+// lineage of the datasets.
+void add_diagram(const ScanResult& result, mu::data& data) {
   DotOptions dot_options;
   for (const auto& finding : result.findings) {
     if (finding.suppression) continue;
@@ -413,14 +412,16 @@ std::string html_report(const ScanResult& result) {
                                  std::to_string(dot.shown) + " involved in findings and their neighbours. `mlaudit graph` exports all of it.");
   const auto& graph = result.diagram.graph();
   mu::data lineage{mu::data::type::list};
-  for (const auto& path : dataset_lineage(result.diagram)) {
+  for (const auto& path : result.lineage) {
     std::string steps = graph[path.source].name;
     for (auto edge : path.flows) steps += " → " + graph[boost::target(edge, graph)].name;
     lineage.push_back(mu::object{{"steps", steps}});
   }
   data.set("has_lineage", mu::data(!lineage.is_empty_list()));
   data.set("lineage", lineage);
+}
 
+void add_findings(const ScanResult& result, ScanSummary& summary, mu::data& data) {
   std::map<Severity, mu::data> groups;
   mu::data suppressed{mu::data::type::list};
   for (const auto& finding : result.findings) {
@@ -445,7 +446,9 @@ std::string html_report(const ScanResult& result) {
   data.set("suppressed_count", std::to_string(summary.suppressed));
   data.set("suppressed", suppressed);
   if (result.in_baseline > 0) data.set("in_baseline", std::to_string(result.in_baseline));
+}
 
+void add_inventory(const ScanResult& result, mu::data& data) {
   mu::data inventory{mu::data::type::list};
   for (const auto& item : result.inventory) {
     std::string verdict(to_string(item.verdict));
@@ -464,9 +467,10 @@ std::string html_report(const ScanResult& result) {
                                    {"sha256", item.sha256.empty() ? "unreadable" : item.sha256}});
   }
   data.set("inventory", inventory);
-  add_privacy_data(result.privacy, data);
-  add_probe_data(result, data);
+}
 
+// Files not analysed and why, the scan's problems, and the rules that ran.
+void add_scan_notes(const ScanResult& result, mu::data& data) {
   mu::data skipped{mu::data::type::list};
   for (const auto& file : result.extraction.files)
     if (!file.scanned()) skipped.push_back(mu::object{{"path", file.path}, {"reason", file.skip_reason}});
@@ -479,13 +483,26 @@ std::string html_report(const ScanResult& result) {
                                      {"location", where(diagnostic.location)}, {"message", diagnostic.message}});
   data.set("has_diagnostics", mu::data(!result.diagnostics.empty()));
   data.set("diagnostics", diagnostics);
-
   mu::data rules{mu::data::type::list};
   for (const auto& rule : result.rules.rules)
     rules.push_back(mu::object{{"id", rule->id}, {"title", rule->title}, {"severity", std::string(to_string(rule->severity))},
                                {"stride", rule->taxonomy.stride}});
   data.set("rules", rules);
+}
 
+}  // namespace
+
+std::string html_report(const ScanResult& result) {
+  ScanSummary summary = summarize(result);
+  mu::data data;
+  add_overview(result, summary, data);
+  add_regulations(result, data);
+  add_diagram(result, data);
+  add_findings(result, summary, data);
+  add_inventory(result, data);
+  add_privacy_data(result.privacy, data);
+  add_probe_data(result, data);
+  add_scan_notes(result, data);
   mu::mustache page(embedded_text("reports/html/report.mustache"));
   if (!page.is_valid()) throw std::logic_error("report template: " + page.error_message());
   return page.render(data);

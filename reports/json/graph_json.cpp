@@ -14,7 +14,7 @@ nlohmann::ordered_json location_json(const Location& location) {
   return json;
 }
 
-nlohmann::ordered_json graph_json(const DataFlowDiagram& diagram) {
+nlohmann::ordered_json graph_json(const DataFlowDiagram& diagram, const std::vector<LineagePath>& lineage_paths) {
   const auto& graph = diagram.graph();
   nlohmann::ordered_json zones = nlohmann::ordered_json::array(), elements = nlohmann::ordered_json::array(), flows = nlohmann::ordered_json::array();
   for (const auto& zone : diagram.zones())
@@ -41,7 +41,7 @@ nlohmann::ordered_json graph_json(const DataFlowDiagram& diagram) {
                      {"props", flow.props}});
   }
   nlohmann::ordered_json lineage = nlohmann::ordered_json::array();
-  for (const auto& path : dataset_lineage(diagram)) {
+  for (const auto& path : lineage_paths) {
     nlohmann::ordered_json steps = nlohmann::ordered_json::array({graph[path.source].id});
     for (auto edge : path.flows) steps.push_back(graph[boost::target(edge, graph)].id);
     lineage.push_back({{"from", graph[path.source].id}, {"to", graph[path.sink].id}, {"path", steps}});

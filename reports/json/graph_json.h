@@ -1,5 +1,7 @@
 #pragma once
 // The data-flow diagram as JSON: zones, elements, flows and dataset lineage paths.
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "graph/dfd.h"
@@ -7,6 +9,7 @@
 namespace mlaudit {
 
 nlohmann::ordered_json location_json(const Location& location);
-nlohmann::ordered_json graph_json(const DataFlowDiagram& diagram);
+// `lineage`: the dataset lineage paths the pipeline traced (dataset_lineage).
+nlohmann::ordered_json graph_json(const DataFlowDiagram& diagram, const std::vector<LineagePath>& lineage);
 
 }  // namespace mlaudit

@@ -109,7 +109,7 @@ nlohmann::ordered_json json_report(const ScanResult& result) {
           {"privacy", privacy_json(result.privacy)},
           {"skipped", skipped},
           {"diagnostics", diagnostics},
-          {"graph", graph_json(result.diagram)}};
+          {"graph", graph_json(result.diagram, result.lineage)}};
 }
 
 }  // namespace mlaudit

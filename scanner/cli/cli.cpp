@@ -248,7 +248,8 @@ Extraction project_facts(const std::string& path) {
 int graph_command(const std::string& path, const std::string& format, const std::string& output, std::ostream& out,
                   std::ostream& err) {
   DataFlowDiagram diagram = build_diagram(project_facts(path));
-  std::string text = format == "json" ? graph_json(diagram).dump(2) + "\n" : to_dot(diagram, {{}, SIZE_MAX}).text;
+  std::string text = format == "json" ? graph_json(diagram, dataset_lineage(diagram)).dump(2) + "\n"
+                                      : to_dot(diagram, {{}, SIZE_MAX}).text;
   if (output.empty() || output == "-") {
     out << text;
     return kExitClean;

@@ -70,6 +70,7 @@ void annotate_stores_with_findings(DataFlowDiagram& diagram, const std::vector<F
 }
 
 std::vector<InventoryItem> build_inventory(const std::vector<Fact>& facts, const DataFlowDiagram& diagram,
+                                           const std::vector<LineagePath>& lineage_paths,
                                            const std::vector<Finding>& all_findings) {
   std::map<std::string, std::vector<const Finding*>> findings_by_file;
   for (const auto& finding : all_findings)
@@ -85,7 +86,7 @@ std::vector<InventoryItem> build_inventory(const std::vector<Fact>& facts, const
     if (graph[*it].kind == ElementKind::data_store && graph[*it].props.contains("path"))
       stores[graph[*it].props.value("path", "")] = *it;
   std::map<std::string, std::set<std::string>> trained_on;
-  for (const auto& lineage : dataset_lineage(diagram)) {
+  for (const auto& lineage : lineage_paths) {
     const Element& sink = graph[lineage.sink];
     if (sink.kind == ElementKind::data_store && sink.type == "model")
       trained_on[sink.props.value("path", "")].insert(graph[lineage.source].props.value("path", graph[lineage.source].name));

@@ -36,7 +36,7 @@ struct InventoryItem {
 };
 
 std::vector<InventoryItem> build_inventory(const std::vector<Fact>& facts, const DataFlowDiagram& diagram,
-                                           const std::vector<Finding>& findings);
+                                           const std::vector<LineagePath>& lineage, const std::vector<Finding>& findings);
 
 // Before graph rules run: each model or dataset store in the diagram learns which fact
 // rules fired on its file and the worst severity among them (`file_findings`,

@@ -63,7 +63,8 @@ FinalizeReport judge(ScanResult& result, const std::vector<ProbeRun>& probes, st
   FinalizeReport report = finalize_findings(result.findings, result.root, facts, result.extraction.file_index(), options);
   result.superseded = report.superseded;
   result.in_baseline = report.in_baseline;
-  result.inventory = build_inventory(facts, result.diagram, result.findings);
+  result.lineage = dataset_lineage(result.diagram);
+  result.inventory = build_inventory(facts, result.diagram, result.lineage, result.findings);
   result.privacy = build_privacy_record(facts, result.diagram);
   return report;
 }

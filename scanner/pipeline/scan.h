@@ -34,6 +34,7 @@ struct ScanResult {
   WalkResult walk;
   Extraction extraction;                              // extracted and derived facts
   DataFlowDiagram diagram;
+  std::vector<LineagePath> lineage;                   // each dataset's paths to models, endpoints, outside parties
   RuleSet rules;
   AdvisoryCatalogs advisories;
   std::vector<Finding> findings;                      // suppressed ones included, marked
