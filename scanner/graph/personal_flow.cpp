@@ -50,19 +50,29 @@ bool in_eea(std::string_view region_text) {
   return eea.contains(to_lower(region_text));
 }
 
-void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& facts) {
-  auto& graph = diagram.graph();
-  using Vertex = DataFlowDiagram::Vertex;
-  const auto& catalog = personal::CategoryCatalog::get();
+namespace {
 
-  std::map<std::string, Categories> dataset_categories, file_fields;        // path -> categories
-  std::map<std::string, Categories> endpoint_fields;                        // "file#path" -> categories
+using Vertex = DataFlowDiagram::Vertex;
+
+// What the facts say about personal data, indexed for the diagram's elements.
+struct PersonalFacts {
+  std::map<std::string, Categories> dataset_categories, file_fields;       // path -> categories
+  std::map<std::string, Categories> endpoint_fields;                       // "file#path" -> categories
   std::map<std::string, const Fact*> dataset_declarations, recipient_declarations;
   const Fact* processing = nullptr;
-  std::map<std::string, std::vector<std::string>> personal_columns;        // dataset path -> personal columns
-  std::set<std::string> named_columns;                                      // column names the code uses anywhere
+  std::map<std::string, std::vector<std::string>> personal_columns;       // dataset path -> personal columns
+  std::set<std::string> named_columns;                                     // column names the code uses anywhere
   std::map<std::pair<std::string, uint32_t>, std::set<std::string>> read_columns;  // usecols= at a read call
-  for (const auto& fact : facts) {
+
+  explicit PersonalFacts(const std::vector<Fact>& facts) {
+    for (const auto& fact : facts) {
+      add_columns(fact);
+      add(fact);
+    }
+  }
+
+ private:
+  void add_columns(const Fact& fact) {
     const auto& props = fact.props;
     if (fact.type == FactType::column_ref || fact.type == FactType::feature_list)
       for (const auto& column : props.value("columns", nlohmann::ordered_json::array()))
@@ -76,6 +86,10 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
       std::string column = props.value("column", "");
       if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
     }
+  }
+
+  void add(const Fact& fact) {
+    const auto& props = fact.props;
     switch (fact.type) {
       case FactType::dataset:
         for (const auto& category : props.value("personal_categories", nlohmann::ordered_json::array()))
@@ -98,132 +112,95 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
         break;
     }
   }
+};
 
-  // Starting points.
-  std::vector<Categories> categories(boost::num_vertices(graph));
-  std::vector<Categories> sources(boost::num_vertices(graph));  // datasets (and requests) the data comes from
-  for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
-    const Element& element = graph[*it];
-    std::string path = element.props.value("path", "");
-    if (element.kind == ElementKind::data_store) {
-      if (auto found = dataset_categories.find(path); found != dataset_categories.end()) {
-        categories[*it] = found->second;
-        sources[*it].insert(path);
+class PersonalFlow {
+ public:
+  PersonalFlow(DataFlowDiagram& diagram, const std::vector<Fact>& facts)
+      : graph_(diagram.graph()),
+        known_(facts),
+        categories_(boost::num_vertices(graph_)),
+        sources_(boost::num_vertices(graph_)) {}
+
+  void run() {
+    seed();
+    const std::vector<Categories> request_categories = categories_;  // what each endpoint's requests carry
+    spread();
+    for (auto [it, end] = boost::vertices(graph_); it != end; ++it) annotate(*it);
+    annotate_flows(request_categories);
+  }
+
+ private:
+  // Starting points: datasets with the categories of their columns, endpoints with those
+  // their requests carry, scripts with those they name.
+  void seed() {
+    for (auto [it, end] = boost::vertices(graph_); it != end; ++it) {
+      const Element& element = graph_[*it];
+      std::string path = element.props.value("path", "");
+      if (element.kind == ElementKind::data_store) {
+        if (auto found = known_.dataset_categories.find(path); found != known_.dataset_categories.end()) {
+          categories_[*it] = found->second;
+          sources_[*it].insert(path);
+        }
+      } else if (element.type == "endpoint") {
+        std::string key = element.props.value("file", "") + "#" + element.props.value("path", "");
+        if (auto found = known_.endpoint_fields.find(key); found != known_.endpoint_fields.end()) {
+          categories_[*it] = found->second;
+          sources_[*it].insert("requests to " + element.name);
+        }
+      } else if (element.type == "script" || element.type == "notebook") {
+        if (auto found = known_.file_fields.find(path); found != known_.file_fields.end()) categories_[*it] = found->second;
       }
-    } else if (element.type == "endpoint") {
-      std::string key = element.props.value("file", "") + "#" + element.props.value("path", "");
-      if (auto found = endpoint_fields.find(key); found != endpoint_fields.end()) {
-        categories[*it] = found->second;
-        sources[*it].insert("requests to " + element.name);
-      }
-    } else if (element.type == "script" || element.type == "notebook") {
-      if (auto found = file_fields.find(path); found != file_fields.end()) categories[*it] = found->second;
     }
   }
 
-  // Along reads, writes, in-process calls, requests and responses, until nothing changes.
-  auto carries_data = [](const Flow& flow) {
+  static bool carries_data(const Flow& flow) {
     std::string kind = flow.props.value("kind", "");
     std::string format = flow.props.value("format", "");
     if (format == "metrics" || format == "params") return false;  // experiment tracking of numbers, not records
     return kind == "read" || kind == "write" || kind == "in_process" || kind == "request" || kind == "response" ||
            kind == "send";
-  };
-  auto propagates = [&](DataFlowDiagram::Edge edge) {
-    if (!carries_data(graph[edge])) return false;
+  }
+
+  bool propagates(DataFlowDiagram::Edge edge) const {
+    if (!carries_data(graph_[edge])) return false;
     // Callers receive answers but what they send is known from the request fields: data
     // never flows from one endpoint's response to another's request through them.
-    if (graph[boost::source(edge, graph)].type == "client") return false;
+    if (graph_[boost::source(edge, graph_)].type == "client") return false;
     // A script's data reaches the endpoints that use its model, not every route it defines.
-    return graph[edge].props.value("kind", "") != "in_process" ||
-           graph[boost::target(edge, graph)].props.value("decision", false);
-  };
-  const std::vector<Categories> request_categories = categories;  // what each endpoint's requests carry
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (auto [it, end] = boost::edges(graph); it != end; ++it) {
-      if (!propagates(*it)) continue;
-      Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
-      for (const auto& category : categories[from]) changed |= categories[to].insert(category).second;
-      for (const auto& source : sources[from]) changed |= sources[to].insert(source).second;
+    return graph_[edge].props.value("kind", "") != "in_process" ||
+           graph_[boost::target(edge, graph_)].props.value("decision", false);
+  }
+
+  // Along reads, writes, in-process calls, requests and responses, until nothing changes.
+  void spread() {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+        if (!propagates(*it)) continue;
+        Vertex from = boost::source(*it, graph_), to = boost::target(*it, graph_);
+        for (const auto& category : categories_[from]) changed |= categories_[to].insert(category).second;
+        for (const auto& source : sources_[from]) changed |= sources_[to].insert(source).second;
+      }
     }
   }
 
-  // Regions of recipients, and declarations.
-  for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
-    Element& element = graph[*it];
+  void annotate(Vertex vertex) {
+    Element& element = graph_[vertex];
+    const auto& catalog = personal::CategoryCatalog::get();
     Categories special;
-    for (const auto& id : categories[*it])
+    for (const auto& id : categories_[vertex])
       if (const auto* category = catalog.find(id); category && !category->article.empty()) special.insert(id);
-    element.props["personal_categories"] = to_array(categories[*it]);
+    element.props["personal_categories"] = to_array(categories_[vertex]);
     element.props["special_categories"] = to_array(special);
-    element.props["personal_sources"] = to_array(sources[*it]);
-    bool personal = !categories[*it].empty();
-
+    element.props["personal_sources"] = to_array(sources_[vertex]);
+    bool personal = !categories_[vertex].empty();
     bool recipient = element.kind == ElementKind::external_entity || element.zone == "cloud" || element.zone == "third_party";
-    if (recipient && element.type != "client") {
-      std::string host = element.props.value("host", "");
-      if (host.empty()) {
-        std::string uri = element.props.value("uri", "");
-        auto scheme_end = uri.find("://");
-        host = scheme_end == std::string::npos ? uri : uri.substr(scheme_end + 3);
-        host = host.substr(0, host.find_first_of(":/"));
-      }
-      const Fact* declared = nullptr;
-      for (const auto& key : {to_lower(host), to_lower(element.name), to_lower(element.id)})
-        if (auto found = recipient_declarations.find(key); !key.empty() && found != recipient_declarations.end()) declared = found->second;
-      std::string region = declared ? declared->props.value("region", "") : region_of_host(host);
-      element.props["region"] = region.empty() ? "unknown" : region;
-      element.props["region_declared"] = declared != nullptr && declared->props.contains("region");
-      element.props["outside_eea"] = region.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(!in_eea(region));
-      element.props["transfer_mechanism"] = declared ? declared->props.value("transfer_mechanism", "") : "";
-      element.props["receives_personal_data"] = personal;
-    }
-    if (element.kind == ElementKind::data_store) {
-      const Fact* declared = nullptr;
-      if (auto found = dataset_declarations.find(element.props.value("path", "")); found != dataset_declarations.end())
-        declared = found->second;
-      for (const char* key : {"lawful_basis", "purpose", "retention", "special_category_condition", "residency"})
-        element.props[key] = declared ? declared->props.value(key, "") : "";
-      element.props["pseudonymised"] = declared ? declared->props.value("pseudonymised", false) : false;
-      element.props["declared"] = declared != nullptr;
-      // Art. 5(1)(c): personal columns the code never names, in a dataset whose other columns
-      // it selects by name (so it could leave these out). Whole-frame use cannot be told apart
-      // and counts as no selection.
-      element.props["unused_personal_columns"] = [&] {
-        nlohmann::ordered_json unused = nlohmann::ordered_json::array();
-        auto found = personal_columns.find(element.props.value("path", ""));
-        // What the readers load: every column, unless each read names its columns (usecols=).
-        bool read = false, everything = false;
-        std::set<std::string> loaded;
-        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
-          const Flow& flow = graph[*out];
-          // Reads by code (a call: `via`); a pipeline's declared dependency loads nothing itself.
-          if (flow.props.value("kind", "") != "read" || !flow.props.contains("via")) continue;
-          read = true;
-          auto selected = read_columns.find({flow.location.file, flow.location.line});
-          if (selected == read_columns.end()) everything = true;
-          else loaded.insert(selected->second.begin(), selected->second.end());
-        }
-        if (found == personal_columns.end() || !read) return unused;
-        bool selects = false;
-        for (const auto& column : element.props.value("columns", nlohmann::ordered_json::array()))
-          selects = selects || (column.is_string() && named_columns.contains(column.get<std::string>()));
-        if (!selects) return unused;
-        for (const auto& column : found->second)
-          if ((everything || loaded.contains(column)) && !named_columns.contains(column)) unused.push_back(column);
-        return unused;
-      }();
-      element.props["direct_identifiers"] = [&] {
-        nlohmann::ordered_json direct = nlohmann::ordered_json::array();
-        for (const auto& id : categories[*it])
-          if (const auto* category = catalog.find(id); category && category->identifier == "direct") direct.push_back(id);
-        return direct;
-      }();
-    }
+    if (recipient && element.type != "client") annotate_recipient(element, personal);
+    if (element.kind == ElementKind::data_store) annotate_store(vertex);
+    const Fact* processing = known_.processing;
     if (element.kind == ElementKind::data_store && element.type == "model") {
-      std::string examination = processing ? processing->props.value("bias_examination", "") : "";
-      element.props["bias_examination"] = examination;
+      element.props["bias_examination"] = processing ? processing->props.value("bias_examination", "") : "";
       element.props["trained_on_personal_data"] = personal;
     }
     if (element.type == "endpoint") {
@@ -231,14 +208,99 @@ void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& 
       element.props["human_review_declared"] = processing && processing->props.contains("human_review");
     }
   }
-  for (auto [it, end] = boost::edges(graph); it != end; ++it) {
-    Flow& flow = graph[*it];
-    Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
-    bool request = graph[from].type == "client" && flow.props.value("kind", "") == "request";
-    const Categories& carried = request ? request_categories[to] : propagates(*it) ? categories[from] : Categories{};
-    flow.props["personal_categories"] = to_array(carried);
-    flow.props["personal"] = !carried.empty();
+
+  // Where a recipient processes the data (declared, else guessed from its host) and how it
+  // gets there.
+  void annotate_recipient(Element& element, bool personal) {
+    std::string host = element.props.value("host", "");
+    if (host.empty()) {
+      std::string uri = element.props.value("uri", "");
+      auto scheme_end = uri.find("://");
+      host = scheme_end == std::string::npos ? uri : uri.substr(scheme_end + 3);
+      host = host.substr(0, host.find_first_of(":/"));
+    }
+    const Fact* declared = nullptr;
+    for (const auto& key : {to_lower(host), to_lower(element.name), to_lower(element.id)})
+      if (auto found = known_.recipient_declarations.find(key); !key.empty() && found != known_.recipient_declarations.end())
+        declared = found->second;
+    std::string region = declared ? declared->props.value("region", "") : region_of_host(host);
+    element.props["region"] = region.empty() ? "unknown" : region;
+    element.props["region_declared"] = declared != nullptr && declared->props.contains("region");
+    element.props["outside_eea"] = region.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(!in_eea(region));
+    element.props["transfer_mechanism"] = declared ? declared->props.value("transfer_mechanism", "") : "";
+    element.props["receives_personal_data"] = personal;
   }
+
+  // A store's declarations (lawful basis, purpose, retention, ...), its personal columns the
+  // code could leave out, and its direct identifiers.
+  void annotate_store(Vertex vertex) {
+    Element& element = graph_[vertex];
+    const Fact* declared = nullptr;
+    if (auto found = known_.dataset_declarations.find(element.props.value("path", ""));
+        found != known_.dataset_declarations.end())
+      declared = found->second;
+    for (const char* key : {"lawful_basis", "purpose", "retention", "special_category_condition", "residency"})
+      element.props[key] = declared ? declared->props.value(key, "") : "";
+    element.props["pseudonymised"] = declared ? declared->props.value("pseudonymised", false) : false;
+    element.props["declared"] = declared != nullptr;
+    element.props["unused_personal_columns"] = unused_personal_columns(vertex);
+    nlohmann::ordered_json direct = nlohmann::ordered_json::array();
+    for (const auto& id : categories_[vertex])
+      if (const auto* category = personal::CategoryCatalog::get().find(id); category && category->identifier == "direct")
+        direct.push_back(id);
+    element.props["direct_identifiers"] = direct;
+  }
+
+  // Art. 5(1)(c): personal columns the code never names, in a dataset whose other columns it
+  // selects by name (so it could leave these out). Whole-frame use cannot be told apart and
+  // counts as no selection.
+  nlohmann::ordered_json unused_personal_columns(Vertex vertex) const {
+    const Element& element = graph_[vertex];
+    nlohmann::ordered_json unused = nlohmann::ordered_json::array();
+    auto found = known_.personal_columns.find(element.props.value("path", ""));
+    // What the readers load: every column, unless each read names its columns (usecols=).
+    bool read = false, everything = false;
+    std::set<std::string> loaded;
+    for (auto [out, out_end] = boost::out_edges(vertex, graph_); out != out_end; ++out) {
+      const Flow& flow = graph_[*out];
+      // Reads by code (a call: `via`); a pipeline's declared dependency loads nothing itself.
+      if (flow.props.value("kind", "") != "read" || !flow.props.contains("via")) continue;
+      read = true;
+      auto selected = known_.read_columns.find({flow.location.file, flow.location.line});
+      if (selected == known_.read_columns.end()) everything = true;
+      else loaded.insert(selected->second.begin(), selected->second.end());
+    }
+    if (found == known_.personal_columns.end() || !read) return unused;
+    bool selects = false;
+    for (const auto& column : element.props.value("columns", nlohmann::ordered_json::array()))
+      selects = selects || (column.is_string() && known_.named_columns.contains(column.get<std::string>()));
+    if (!selects) return unused;
+    for (const auto& column : found->second)
+      if ((everything || loaded.contains(column)) && !known_.named_columns.contains(column)) unused.push_back(column);
+    return unused;
+  }
+
+  void annotate_flows(const std::vector<Categories>& request_categories) {
+    for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+      Flow& flow = graph_[*it];
+      Vertex from = boost::source(*it, graph_), to = boost::target(*it, graph_);
+      bool request = graph_[from].type == "client" && flow.props.value("kind", "") == "request";
+      const Categories& carried = request ? request_categories[to] : propagates(*it) ? categories_[from] : Categories{};
+      flow.props["personal_categories"] = to_array(carried);
+      flow.props["personal"] = !carried.empty();
+    }
+  }
+
+  DataFlowDiagram::Graph& graph_;
+  PersonalFacts known_;
+  std::vector<Categories> categories_;
+  std::vector<Categories> sources_;  // datasets (and requests) the data comes from
+};
+
+}  // namespace
+
+void propagate_personal_data(DataFlowDiagram& diagram, const std::vector<Fact>& facts) {
+  PersonalFlow(diagram, facts).run();
 }
 
 }  // namespace mlaudit
