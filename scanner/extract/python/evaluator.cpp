@@ -1,0 +1,425 @@
+#include "extract/python/evaluator.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+
+#include "util/text.h"
+
+namespace mlaudit::python {
+namespace {
+
+constexpr int kMaxEvalDepth = 48;
+
+bool is_builtin(std::string_view name) {
+  static constexpr std::array builtins = {"open", "eval", "exec", "compile", "__import__", "print", "input",
+                                          "getattr", "setattr", "globals", "locals", "vars", "breakpoint",
+                                          "exit", "str", "repr", "format"};
+  return std::find(builtins.begin(), builtins.end(), name) != builtins.end();
+}
+
+// Decodes the common Python escapes; anything else is kept as written.
+std::string decode_escapes(std::string_view raw, bool fstring) {
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (fstring && (c == '{' || c == '}') && i + 1 < raw.size() && raw[i + 1] == c) {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c != '\\' || i + 1 >= raw.size()) {
+      out += c;
+      continue;
+    }
+    char next = raw[++i];
+    switch (next) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case '0': out += '\0'; break;
+      case '\\': out += '\\'; break;
+      case '\'': out += '\''; break;
+      case '"': out += '"'; break;
+      case '\n': break;  // line continuation
+      case 'x':
+        if (i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+          out += static_cast<char>(std::strtol(std::string(raw.substr(i + 1, 2)).c_str(), nullptr, 16));
+          i += 2;
+        } else {
+          out += "\\x";
+        }
+        break;
+      default:
+        out += '\\';
+        out += next;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string last_component(std::string_view qualified) {
+  auto dot = qualified.rfind('.');
+  return std::string(dot == std::string_view::npos ? qualified : qualified.substr(dot + 1));
+}
+
+std::string compact(std::string_view text, size_t limit) {
+  std::string out;
+  for (char c : text)
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') out += c;
+  return truncate_utf8(out, limit);
+}
+
+Evaluator::Evaluator(std::string_view source, std::string file, const LineMap& lines)
+    : source_(source), file_(std::move(file)), lines_(lines), g_(Grammar::get()) {
+  scopes_.emplace_back();
+}
+
+// ------------------------------------------------------------------------ scopes
+
+Value Evaluator::lookup(std::string_view name) const {
+  std::string key(name);
+  if (scopes_.size() > 1) {
+    if (auto found = scopes_.back().find(key); found != scopes_.back().end()) return found->second;
+  }
+  if (auto found = scopes_.front().find(key); found != scopes_.front().end()) return found->second;
+  if (auto imported = imports_.find(key); imported != imports_.end()) return Value::module(imported->second);
+  return Value::unknown(key);
+}
+
+void Evaluator::bind(std::string_view name, Value value) { scopes_.back()[std::string(name)] = std::move(value); }
+
+void Evaluator::import(const std::string& local, const std::string& qualified) {
+  imports_[local] = qualified;
+  scopes_.back().erase(local);
+}
+
+// -------------------------------------------------------------------- evaluation
+
+Value Evaluator::eval(TSNode node, int depth) {
+  if (ts_node_is_null(node) || depth > kMaxEvalDepth) return Value::unknown();
+  TSSymbol symbol = ts_node_symbol(node);
+  if (symbol == g_.string) return eval_string(node, depth);
+  if (symbol == g_.concatenated_string) {
+    Value joined = Value::string("");
+    uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      Value part = eval_string(ts_node_named_child(node, i), depth + 1);
+      joined.text += part.text;
+      joined.partial = joined.partial || part.partial;
+    }
+    return joined;
+  }
+  if (symbol == g_.integer || symbol == g_.float_) return {Value::Kind::number, std::string(node_text(node, source_))};
+  if (symbol == g_.true_) return {Value::Kind::boolean, "true"};
+  if (symbol == g_.false_) return {Value::Kind::boolean, "false"};
+  if (symbol == g_.none) return {Value::Kind::none, "None"};
+  if (symbol == g_.identifier) return lookup(node_text(node, source_));
+  if (symbol == g_.attribute) {
+    Value base = eval(field(node, g_.f_object), depth + 1);
+    std::string attribute(node_text(field(node, g_.f_attribute), source_));
+    if (base.kind == Value::Kind::module) return Value::module(base.text + "." + attribute);
+    if (base.kind == Value::Kind::object) {
+      Value object = Value::object(base.text + "." + attribute, base.items);
+      object.unresolved = base.unresolved;
+      return object;
+    }
+    return Value::unknown(std::string(node_text(node, source_)));
+  }
+  if (symbol == g_.call) return eval_call(node, depth);
+  if (symbol == g_.list || symbol == g_.tuple) {
+    Value list{Value::Kind::string_list};
+    uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      Value item = eval(ts_node_named_child(node, i), depth + 1);
+      if (!item.is_string() || item.partial) return Value::unknown("list");
+      list.items.push_back(item.text);
+    }
+    return list;
+  }
+  if (symbol == g_.parenthesized_expression || symbol == g_.await_) {
+    if (ts_node_named_child_count(node) == 0) return Value::unknown();
+    return eval(ts_node_named_child(node, 0), depth + 1);
+  }
+  if (symbol == g_.binary_operator) return eval_binary(node, depth);
+  return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
+}
+
+Value Evaluator::eval_string(TSNode node, int depth) {
+  if (ts_node_symbol(node) != g_.string) return eval(node, depth);
+  std::string prefix;
+  bool fstring = false, raw = false;
+  uint32_t count = ts_node_child_count(node);
+  Value value = Value::string("");
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_child(node, i);
+    TSSymbol symbol = ts_node_symbol(child);
+    if (symbol == g_.string_start) {
+      prefix = to_lower(node_text(child, source_));
+      fstring = prefix.find('f') != std::string::npos;
+      raw = prefix.find('r') != std::string::npos;
+    } else if (symbol == g_.string_content) {
+      auto text = node_text(child, source_);
+      value.text += raw ? std::string(text) : decode_escapes(text, fstring);
+    } else if (symbol == g_.interpolation) {
+      TSNode expression = field(child, g_.f_expression);
+      Value part = eval(expression, depth + 1);
+      if ((part.is_string() && !part.partial) || part.kind == Value::Kind::number) {
+        value.text += part.text;
+      } else {
+        value.partial = true;
+        value.text += "{" + std::string(node_text(expression, source_).substr(0, 40)) + "}";
+      }
+    }
+  }
+  return value;
+}
+
+Value Evaluator::eval_binary(TSNode node, int depth) {
+  std::string_view op = node_text(field(node, g_.f_operator), source_);
+  TSNode left_node = field(node, g_.f_left), right_node = field(node, g_.f_right);
+  Value left = eval(left_node, depth + 1), right = eval(right_node, depth + 1);
+  auto piece = [&](const Value& value, TSNode side, bool& partial) {
+    if (value.is_string()) {
+      partial = partial || value.partial;
+      return value.text;
+    }
+    if (value.kind == Value::Kind::number) return value.text;
+    partial = true;
+    return "{" + std::string(node_text(side, source_).substr(0, 40)) + "}";
+  };
+  if (op == "+" && (left.is_string() || right.is_string())) {
+    bool partial = false;
+    std::string text = piece(left, left_node, partial);
+    text += piece(right, right_node, partial);
+    return Value::string(text, partial);
+  }
+  if (op == "+" && left.kind == Value::Kind::string_list && right.kind == Value::Kind::string_list) {
+    left.items.insert(left.items.end(), right.items.begin(), right.items.end());
+    return left;
+  }
+  if (op == "%" && left.is_string()) return Value::string(left.text, true);
+  if (op == "/" && left.is_string()) {  // pathlib.Path / "file"
+    bool partial = left.partial;
+    return Value::string(left.text + "/" + piece(right, right_node, partial), partial);
+  }
+  return Value::unknown();
+}
+
+Value Evaluator::eval_call(TSNode node, int depth) {
+  Callee callee = resolve_callee(field(node, g_.f_function), depth + 1);
+  Arguments arguments = arguments_of(node);
+  const std::string& name = callee.name;
+  auto argument_value = [&](int position, std::vector<std::string> keywords) {
+    return eval(argument(arguments, position, keywords), depth + 1);
+  };
+  if (name == "os.path.join" || name == "posixpath.join") {
+    bool partial = false;
+    std::string joined;
+    for (TSNode part : arguments.positional) {
+      Value value = eval(part, depth + 1);
+      std::string piece = value.is_string() ? value.text : "{" + std::string(node_text(part, source_).substr(0, 40)) + "}";
+      partial = partial || !value.is_string() || value.partial;
+      if (!joined.empty() && !joined.ends_with("/")) joined += "/";
+      joined += piece;
+    }
+    return Value::string(joined, partial);
+  }
+  if (name == "pathlib.Path" || name == "pathlib.PurePath" || name == "pathlib.PosixPath" || name == "os.fspath" ||
+      name == "builtins.str" || name == "os.path.abspath" || name == "os.path.normpath" ||
+      name == "os.path.expanduser" || name == "os.path.realpath") {
+    if (arguments.positional.empty()) return Value::unknown();
+    Value first = eval(arguments.positional[0], depth + 1);
+    for (size_t i = 1; i < arguments.positional.size() && first.is_string(); ++i) {
+      Value next = eval(arguments.positional[i], depth + 1);
+      first.text += "/" + (next.is_string() ? next.text : "{?}");
+      first.partial = first.partial || !next.is_string() || next.partial;
+    }
+    return first;
+  }
+  if (name == "os.getenv" || name == "os.environ.get") {
+    Value fallback = argument_value(1, {"default"});
+    if (fallback.is_string()) return Value::string(fallback.text, true);  // the value depends on the environment
+    return Value::unknown("env");
+  }
+  if (callee.method == "format" && callee.receiver.is_string()) return Value::string(callee.receiver.text, true);
+  if (name == "builtins.open" || name == "io.open" || name == "codecs.open" ||
+      (callee.method == "open" && callee.receiver.is_string())) {
+    bool method_form = callee.method == "open" && callee.receiver.is_string();
+    Value path = method_form ? callee.receiver : argument_value(0, {"file"});
+    Value mode = argument_value(method_form ? 0 : 1, {"mode"});
+    Value handle{Value::Kind::file_handle, path.is_string() ? path.text : std::string()};
+    handle.partial = !path.is_string() || path.partial;
+    handle.mode = mode.is_string() ? mode.text : "r";
+    return handle;
+  }
+  std::vector<std::string> literals = callee.receiver.kind == Value::Kind::object ? callee.receiver.items
+                                                                                   : std::vector<std::string>{};
+  if (!arguments.positional.empty()) {
+    Value first = eval(arguments.positional[0], depth + 1);
+    if (first.is_string() && !first.partial) literals.push_back(first.text);
+    // Wrappers keep what they wrap: io.BytesIO(requests.get(url).content) still holds url's bytes.
+    else if (first.kind == Value::Kind::object) literals.insert(literals.end(), first.items.begin(), first.items.end());
+  }
+  Value object = Value::object(name + "()", std::move(literals));
+  object.unresolved = !callee.resolved;
+  return object;
+}
+
+Callee Evaluator::resolve_callee(TSNode function, int depth) {
+  Callee callee;
+  if (ts_node_is_null(function)) return callee;
+  TSSymbol symbol = ts_node_symbol(function);
+  if (symbol == g_.identifier) {
+    std::string name(node_text(function, source_));
+    Value value = lookup(name);
+    callee.method = name;
+    callee.receiver = value;
+    switch (value.kind) {
+      case Value::Kind::module:
+        callee.name = value.text;
+        callee.resolved = true;
+        callee.method = last_component(value.text);
+        return callee;
+      case Value::Kind::object:
+        callee.name = value.text;
+        callee.resolved = !value.unresolved;
+        callee.method.clear();
+        return callee;
+      case Value::Kind::function:
+        callee.name = name;
+        callee.resolved = true;
+        return callee;
+      default:
+        if (is_builtin(name)) {
+          callee.name = "builtins." + name;
+          callee.resolved = true;
+        } else {
+          callee.name = name;
+        }
+        return callee;
+    }
+  }
+  if (symbol == g_.attribute) {
+    TSNode object = field(function, g_.f_object);
+    std::string attribute(node_text(field(function, g_.f_attribute), source_));
+    Value base = eval(object, depth + 1);
+    callee.method = attribute;
+    callee.receiver = base;
+    if (base.kind == Value::Kind::module || base.kind == Value::Kind::object) {
+      callee.name = base.text + "." + attribute;
+      callee.resolved = !base.unresolved;
+    } else if (base.is_string()) {
+      callee.name = "str." + attribute;
+      callee.resolved = true;
+    } else {
+      callee.name = compact(node_text(object, source_), 80) + "." + attribute;
+    }
+    return callee;
+  }
+  Value value = eval(function, depth + 1);
+  callee.receiver = value;
+  if (value.kind == Value::Kind::object) {
+    callee.name = value.text;
+    callee.resolved = !value.unresolved;
+  } else {
+    callee.name = compact(node_text(function, source_), 80);
+  }
+  return callee;
+}
+
+Arguments Evaluator::arguments_of(TSNode call) const {
+  Arguments arguments;
+  TSNode list = field(call, g_.f_arguments);
+  if (ts_node_is_null(list)) return arguments;
+  if (ts_node_symbol(list) == g_.generator_expression) {
+    arguments.positional.push_back(list);
+    return arguments;
+  }
+  uint32_t count = ts_node_named_child_count(list);
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(list, i);
+    TSSymbol symbol = ts_node_symbol(child);
+    if (symbol == g_.keyword_argument) {
+      arguments.keywords.emplace_back(std::string(node_text(field(child, g_.f_name), source_)),
+                                      field(child, g_.f_value));
+    } else if (symbol != g_.comment && symbol != g_.list_splat && symbol != g_.dictionary_splat) {
+      arguments.positional.push_back(child);
+    }
+  }
+  return arguments;
+}
+
+TSNode argument(const Arguments& arguments, int position, const std::vector<std::string>& keywords) {
+  for (const auto& [name, value] : arguments.keywords)
+    for (const auto& keyword : keywords)
+      if (name == keyword) return value;
+  if (position >= 0 && static_cast<size_t>(position) < arguments.positional.size())
+    return arguments.positional[static_cast<size_t>(position)];
+  return TSNode{};
+}
+
+// -------------------------------------------------------------------- the source
+
+Location Evaluator::location_of(TSNode node) const {
+  TSPoint start = ts_node_start_point(node), end = ts_node_end_point(node);
+  Location location{file_};
+  location.line = lines_.line(start.row);
+  location.column = lines_.column(start.row, start.column);
+  location.end_line = lines_.line(end.row);
+  location.end_column = lines_.column(end.row, end.column);
+  return location;
+}
+
+std::string Evaluator::text_of(TSNode node, size_t limit) const {
+  return truncate_utf8(node_text(node, source_), limit);
+}
+
+nlohmann::ordered_json Evaluator::describe(TSNode node) {
+  nlohmann::ordered_json description(nlohmann::ordered_json::value_t::object);
+  description.get_ref<nlohmann::ordered_json::object_t&>().reserve(4);
+  description["text"] = text_of(node, 80);
+  auto set = [&description](const char* kind, nlohmann::ordered_json value, bool literal) {
+    description["kind"] = kind;
+    description["value"] = std::move(value);
+    description["literal"] = literal;
+  };
+  Value value = eval(node);
+  TSSymbol symbol = ts_node_symbol(node);
+  switch (value.kind) {
+    case Value::Kind::string: {
+      bool fstring = symbol == g_.string && to_lower(node_text(node, source_).substr(0, 3)).find('f') != std::string::npos;
+      set(value.partial ? (fstring ? "fstring" : "formatted") : "string", truncate_utf8(value.text, 300), !value.partial);
+      break;
+    }
+    case Value::Kind::number: set("number", value.text, true); break;
+    case Value::Kind::boolean: set("bool", value.text == "true", true); break;
+    case Value::Kind::none: set("none", nullptr, true); break;
+    case Value::Kind::string_list: set("list", value.items, true); break;
+    case Value::Kind::module: set("name", value.text, false); break;
+    case Value::Kind::object: set("object", value.text, false); break;
+    case Value::Kind::file_handle: set("file", value.text, false); break;
+    case Value::Kind::function: set("function", value.text, false); break;
+    case Value::Kind::unknown: {
+      const char* kind = symbol == g_.identifier     ? "name"
+                         : symbol == g_.attribute    ? "attribute"
+                         : symbol == g_.call         ? "call"
+                         : symbol == g_.dictionary   ? "dict"
+                         : symbol == g_.list         ? "list"
+                         : symbol == g_.lambda       ? "lambda"
+                         : symbol == g_.subscript    ? "subscript"
+                                                     : "expression";
+      description["kind"] = kind;  // no value: the text says all that is known
+      description["literal"] = false;
+      break;
+    }
+  }
+  return description;
+}
+
+}  // namespace mlaudit::python

@@ -1,0 +1,196 @@
+#include "extract/python/io_facts.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "util/text.h"
+
+namespace mlaudit::python {
+namespace {
+
+std::string kind_of_target(std::string_view target) {
+  std::string scheme = scheme_of(target);
+  if (scheme.empty() || scheme == "file") return "file";
+  if (scheme == "http" || scheme == "https" || scheme == "ftp" || scheme == "ftps") return "url";
+  if (scheme == "s3" || scheme == "s3a" || scheme == "gs" || scheme == "gcs" || scheme == "az" || scheme == "abfs" ||
+      scheme == "abfss" || scheme == "wasb" || scheme == "wasbs" || scheme == "hdfs" || scheme == "oss")
+    return "bucket";
+  if (scheme == "models") return "registry";
+  if (scheme == "runs") return "tracking";
+  if (scheme == "hf") return "hub";
+  if (scheme.find("sql") != std::string::npos || scheme.starts_with("postgres") || scheme.starts_with("mongodb") ||
+      scheme == "redis" || scheme == "mysql" || scheme == "mssql" || scheme == "oracle")
+    return "database";
+  return "url";
+}
+
+std::string format_of_path(std::string_view path) {
+  auto dot = path.rfind('.');
+  if (dot == std::string_view::npos) return "file";
+  std::string extension = to_lower(path.substr(dot + 1));
+  static const std::unordered_map<std::string, std::string> formats = {
+      {"csv", "csv"}, {"tsv", "csv"}, {"json", "json"}, {"jsonl", "json"}, {"parquet", "parquet"},
+      {"pkl", "pickle"}, {"pickle", "pickle"}, {"joblib", "joblib"}, {"pt", "torch"}, {"pth", "torch"},
+      {"bin", "binary"}, {"h5", "hdf5"}, {"keras", "keras"}, {"onnx", "onnx"}, {"safetensors", "safetensors"},
+      {"npy", "numpy"}, {"npz", "numpy"}, {"log", "log"}, {"txt", "text"}, {"yaml", "yaml"}, {"yml", "yaml"},
+      {"xlsx", "excel"}, {"db", "sqlite"}, {"sqlite", "sqlite"}};
+  auto found = formats.find(extension);
+  return found == formats.end() ? "file" : found->second;
+}
+
+std::string artifact_of_format(std::string_view format) {
+  if (format == "pickle" || format == "joblib" || format == "torch" || format == "keras" || format == "onnx" ||
+      format == "safetensors" || format == "hdf5")
+    return "model";
+  if (format == "csv" || format == "parquet" || format == "json" || format == "excel" || format == "numpy" ||
+      format == "sqlite")
+    return "dataset";
+  if (format == "log") return "log";
+  return "file";
+}
+
+}  // namespace
+
+std::string scheme_of(std::string_view text) {
+  static const RE2 pattern(R"(^([A-Za-z][A-Za-z0-9+.\-]*)://)");
+  std::string scheme;
+  if (RE2::PartialMatch(text, pattern, &scheme)) return to_lower(scheme);
+  if (text.starts_with("models:/")) return "models";
+  if (text.starts_with("runs:/")) return "runs";
+  return {};
+}
+
+std::optional<std::string> IoFacts::resolve_target(const ArgumentSpec& spec, const Arguments& arguments,
+                                                   const Callee& callee, bool& partial) {
+  if (!spec.fixed.empty()) return spec.fixed;
+  if (spec.receiver_literal >= 0) {
+    const auto& literals = callee.receiver.items;
+    if (callee.receiver.kind == Value::Kind::object && static_cast<size_t>(spec.receiver_literal) < literals.size())
+      return literals[static_cast<size_t>(spec.receiver_literal)];
+    return std::nullopt;
+  }
+  TSNode node = argument(arguments, spec.position, spec.keywords);
+  if (ts_node_is_null(node)) return std::nullopt;
+  Value value = evaluator_.eval(node);
+  if (spec.downloaded) {
+    // pickle.loads(requests.get(URL).content): the bytes come from the URL the download was given.
+    if (value.kind == Value::Kind::object && !value.items.empty() && !scheme_of(value.items.front()).empty() &&
+        (value.text.starts_with("requests.") || value.text.starts_with("urllib.") || value.text.starts_with("httpx.") ||
+         value.text.starts_with("io.BytesIO(") || value.text.starts_with("boto3.") || value.text.starts_with("aiohttp.")))
+      return value.items.front();
+    return std::nullopt;
+  }
+  if (value.kind == Value::Kind::file_handle && !value.text.empty()) {
+    partial = partial || value.partial;
+    // pickle.load(open(p, "rb")): the load describes the read; the open() is not a second one.
+    if (ts_node_symbol(node) == evaluator_.grammar().call) consumed_opens_.insert(ts_node_start_byte(node));
+    return value.text;
+  }
+  if (spec.handle) return std::nullopt;
+  if (value.is_string()) {
+    partial = partial || value.partial;
+    return value.text;
+  }
+  return std::nullopt;
+}
+
+bool IoFacts::condition_holds(const KeywordCondition& condition, const Arguments& arguments) {
+  TSNode node = argument(arguments, condition.position, {condition.keyword});
+  if (ts_node_is_null(node)) return false;
+  Value value = evaluator_.eval(node);
+  if (condition.equals.is_boolean())
+    return value.kind == Value::Kind::boolean && (value.text == "true") == condition.equals.get<bool>();
+  return value.is_string() && condition.equals.is_string() && value.text == condition.equals.get<std::string>();
+}
+
+void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments, const std::string& function) {
+  if (callee.name == "builtins.open" || callee.name == "io.open" || callee.name == "codecs.open") {
+    if (!consumed_opens_.contains(ts_node_start_byte(node))) emit_open(node, arguments, function);
+    return;
+  }
+  if (callee.name == "mlflow.set_tracking_uri") {
+    Value uri = evaluator_.eval(argument(arguments, 0, {"uri"}));
+    if (uri.is_string() && !scheme_of(uri.text).empty())
+      sink_.add(FactType::tracking_uri, evaluator_.location_of(node),
+                {{"uri", truncate_utf8(uri.text, 300)}, {"scheme", scheme_of(uri.text)}, {"source", "code"},
+                 {"partial", uri.partial}});
+  }
+  for (const IoSignature* signature : IoCatalog::get().lookup(callee.name, callee.method)) {
+    if (!signature->method.empty() && callee.method != signature->method) continue;
+    bool partial = false;
+    std::optional<std::string> target;
+    if (signature->bucket.present()) {
+      auto bucket = resolve_target(signature->bucket, arguments, callee, partial);
+      auto key = resolve_target(signature->key, arguments, callee, partial);
+      if (bucket) target = signature->scheme + *bucket + "/" + key.value_or("{key}");
+      partial = partial || !key;
+    } else if (signature->target.present()) {
+      target = resolve_target(signature->target, arguments, callee, partial);
+    }
+    if (!signature->extensions.empty()) {
+      if (!target) continue;
+      std::string lowered = to_lower(*target);
+      bool listed = std::any_of(signature->extensions.begin(), signature->extensions.end(),
+                                [&](const std::string& extension) { return lowered.ends_with(extension); });
+      if (!listed) continue;
+    }
+    std::string deserializes = signature->deserializes;
+    if (signature->safe_when && condition_holds(*signature->safe_when, arguments)) deserializes.clear();
+    if (signature->only_when && !condition_holds(*signature->only_when, arguments)) deserializes.clear();
+    std::string kind = !signature->kind.empty() ? signature->kind : target ? kind_of_target(*target) : "file";
+    if (kind == "hub" && target && (target->starts_with("/") || target->starts_with("./") || target->starts_with("../")))
+      kind = "file";  // from_pretrained("./local_dir") reads the local disk
+    std::string format = signature->format.empty() && target ? format_of_path(*target) : signature->format;
+    std::string artifact = signature->artifact.empty() ? artifact_of_format(format) : signature->artifact;
+    nlohmann::ordered_json props = {{"direction", signature->direction},
+                            {"target_kind", kind},
+                            {"target", target ? nlohmann::ordered_json(truncate_utf8(*target, 300)) : nlohmann::ordered_json()},
+                            {"target_partial", partial},
+                            {"format", format},
+                            {"artifact", artifact},
+                            {"deserializes", deserializes.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(deserializes)},
+                            {"via", callee.name},
+                            {"function", function}};
+    if (kind == "hub") {
+      // A hub model is pinned only by an immutable commit hash, not a branch or tag.
+      static const RE2 commit(R"(^[0-9a-f]{7,40}$)");
+      Value revision = evaluator_.eval(argument(arguments, -1, {"revision", "commit_hash"}));
+      props["revision_pinned"] = revision.is_string() && !revision.partial && RE2::FullMatch(revision.text, commit);
+    }
+    if (signature->target.downloaded) props["downloaded"] = true;  // transport is the earlier download call's
+    if (kind == "url" && !signature->target.downloaded) {
+      Value verify = evaluator_.eval(argument(arguments, -1, {"verify"}));
+      props["tls_verified"] = !(verify.kind == Value::Kind::boolean && verify.text == "false");
+      props["has_timeout"] = !ts_node_is_null(argument(arguments, -1, {"timeout"}));
+    }
+    sink_.add(FactType::io, evaluator_.location_of(node), std::move(props));
+  }
+}
+
+void IoFacts::emit_open(TSNode node, const Arguments& arguments, const std::string& function) {
+  Value path = evaluator_.eval(argument(arguments, 0, {"file"}));
+  if (!path.is_string()) return;
+  Value mode_value = evaluator_.eval(argument(arguments, 1, {"mode"}));
+  std::string mode = mode_value.is_string() ? mode_value.text : "r";
+  bool writes = mode.find_first_of("wax") != std::string::npos;
+  bool reads = !writes || mode.find('+') != std::string::npos;
+  std::string format = format_of_path(path.text);
+  for (const char* direction : {"read", "write"}) {
+    if ((std::strcmp(direction, "read") == 0 && !reads) || (std::strcmp(direction, "write") == 0 && !writes)) continue;
+    sink_.add(FactType::io, evaluator_.location_of(node),
+              {{"direction", direction},
+               {"target_kind", kind_of_target(path.text)},
+               {"target", truncate_utf8(path.text, 300)},
+               {"target_partial", path.partial},
+               {"format", format},
+               {"artifact", artifact_of_format(format)},
+               {"deserializes", nullptr},
+               {"via", "builtins.open"},
+               {"function", function}});
+  }
+}
+
+}  // namespace mlaudit::python
