@@ -84,18 +84,12 @@ std::string severity_label(Severity severity) {
 mu::data tags_of(const Rule& rule) {
   mu::data tags{mu::data::type::list};
   const auto& catalogs = TaxonomyCatalogs::embedded();
-  auto add = [&](const std::string& key, const std::string& id, const std::string& label) {
-    const TaxonomyCatalog* catalog = catalogs.catalog(key);
+  for_each_taxon(rule.taxonomy, [&](const TaxonFamily& family, const std::string& id) {
+    const TaxonomyCatalog* catalog = catalogs.catalog(std::string(family.key));
     const TaxonomyEntry* entry = catalog ? catalog->find(id) : nullptr;
-    mu::object tag{{"label", label + (entry ? " " + entry->name : std::string())}, {"url", entry ? entry->url : ""}};
-    tags.push_back(tag);
-  };
-  for (int cwe : rule.taxonomy.cwe) add("cwe", std::to_string(cwe), "CWE-" + std::to_string(cwe));
-  add("stride", rule.taxonomy.stride, "STRIDE:");
-  for (const auto& id : rule.taxonomy.gdpr) add("gdpr", id, "GDPR");
-  for (const auto& id : rule.taxonomy.ai_act) add("ai_act", id, "AI Act");
-  for (const auto& id : rule.taxonomy.atlas) add("atlas", id, "ATLAS " + id);
-  for (const auto& id : rule.taxonomy.owasp_ml) add("owasp_ml", id, "OWASP " + id);
+    tags.push_back(mu::object{{"label", family.label_of(id) + (entry ? " " + entry->name : std::string())},
+                              {"url", entry ? entry->url : ""}});
+  });
   return tags;
 }
 
@@ -372,21 +366,21 @@ void add_overview(const ScanResult& result, const ScanSummary& summary, mu::data
 
 // Articles and framework items that unsuppressed findings cite.
 void add_regulations(const ScanResult& result, mu::data& data) {
-  std::map<std::pair<std::string, std::string>, size_t> cited;
+  std::map<std::pair<const TaxonFamily*, std::string>, size_t> cited;
   for (const auto& finding : result.findings) {
     if (finding.suppression) continue;
-    const Taxonomy& taxonomy = finding.rule->taxonomy;
-    for (const auto& id : taxonomy.gdpr) ++cited[{"gdpr", id}];
-    for (const auto& id : taxonomy.ai_act) ++cited[{"ai_act", id}];
-    for (const auto& id : taxonomy.owasp_ml) ++cited[{"owasp_ml", id}];
-    for (const auto& id : taxonomy.atlas) ++cited[{"atlas", id}];
+    for_each_taxon(finding.rule->taxonomy, [&](const TaxonFamily& family, const std::string& id) {
+      if (family.framework) ++cited[{&family, id}];
+    });
   }
   mu::data regulation_rows{mu::data::type::list};
   for (const auto& [key, count] : cited) {
-    const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(key.first);
-    const TaxonomyEntry* entry = catalog ? catalog->find(key.second) : nullptr;
+    const auto& [family, id] = key;
+    const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(std::string(family->key));
+    const TaxonomyEntry* entry = catalog ? catalog->find(id) : nullptr;
     if (!entry) continue;
-    regulation_rows.push_back(mu::object{{"framework", catalog->name}, {"name", (key.first == "atlas" || key.first == "owasp_ml" ? key.second + " " : "") + entry->name},
+    regulation_rows.push_back(mu::object{{"framework", catalog->name},
+                                         {"name", (family->label_shows_id ? id + " " : "") + entry->name},
                                          {"url", entry->url}, {"count", std::to_string(count)}});
   }
   data.set("has_regulation_rows", mu::data(!cited.empty()));

@@ -72,12 +72,8 @@ std::string precision_of(Confidence confidence) {
 // GitHub shows tags; these make results filterable by CWE, STRIDE and regulation.
 nlohmann::ordered_json tags_of(const Rule& rule) {
   nlohmann::ordered_json tags = nlohmann::ordered_json::array({"security", "mlaudit/" + rule.pack});
-  for (int cwe : rule.taxonomy.cwe) tags.push_back("external/cwe/cwe-" + std::to_string(cwe));
-  tags.push_back("stride/" + rule.taxonomy.stride);
-  for (const auto& article : rule.taxonomy.gdpr) tags.push_back("gdpr/" + article);
-  for (const auto& article : rule.taxonomy.ai_act) tags.push_back("ai-act/" + article);
-  for (const auto& technique : rule.taxonomy.atlas) tags.push_back("atlas/" + technique);
-  for (const auto& id : rule.taxonomy.owasp_ml) tags.push_back("owasp-ml/" + id);
+  for_each_taxon(rule.taxonomy,
+                 [&](const TaxonFamily& family, const std::string& id) { tags.push_back(std::string(family.sarif_tag) + id); });
   return tags;
 }
 
@@ -85,21 +81,12 @@ std::string help_markdown(const Rule& rule) {
   std::string markdown = "## " + rule.title + "\n\n" + rule.description + "\n\n### Remediation\n\n" + rule.remediation;
   const auto& catalogs = TaxonomyCatalogs::embedded();
   std::string classification;
-  auto add = [&](const std::string& key, const std::vector<std::string>& ids) {
-    const TaxonomyCatalog* catalog = catalogs.catalog(key);
-    for (const auto& id : ids)
-      if (const TaxonomyEntry* entry = catalog ? catalog->find(id) : nullptr)
-        classification += "- " + catalog->name + ": [" + (key == "cwe" ? "CWE-" + id : id) + " " + entry->name + "](" +
-                          entry->url + ")\n";
-  };
-  std::vector<std::string> cwe;
-  for (int id : rule.taxonomy.cwe) cwe.push_back(std::to_string(id));
-  add("cwe", cwe);
-  add("stride", {rule.taxonomy.stride});
-  add("gdpr", rule.taxonomy.gdpr);
-  add("ai_act", rule.taxonomy.ai_act);
-  add("atlas", rule.taxonomy.atlas);
-  add("owasp_ml", rule.taxonomy.owasp_ml);
+  for_each_taxon(rule.taxonomy, [&](const TaxonFamily& family, const std::string& id) {
+    const TaxonomyCatalog* catalog = catalogs.catalog(std::string(family.key));
+    if (const TaxonomyEntry* entry = catalog ? catalog->find(id) : nullptr)
+      classification += "- " + catalog->name + ": [" + (family.key == "cwe" ? "CWE-" + id : id) + " " + entry->name +
+                        "](" + entry->url + ")\n";
+  });
   if (!classification.empty()) markdown += "\n\n### Classification\n\n" + classification;
   if (!rule.references.empty()) {
     markdown += "\n### References\n\n";
@@ -110,18 +97,12 @@ std::string help_markdown(const Rule& rule) {
 
 nlohmann::ordered_json relationships_of(const Rule& rule) {
   nlohmann::ordered_json relationships = nlohmann::ordered_json::array();
-  auto add = [&](const std::string& key, const std::string& id) {
-    const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(key);
+  for_each_taxon(rule.taxonomy, [&](const TaxonFamily& family, const std::string& id) {
+    const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(std::string(family.key));
     if (!catalog) return;
     relationships.push_back({{"target", {{"id", id}, {"toolComponent", {{"name", catalog->name}}}}},
                              {"kinds", nlohmann::ordered_json::array({"superset"})}});
-  };
-  for (int cwe : rule.taxonomy.cwe) add("cwe", std::to_string(cwe));
-  add("stride", rule.taxonomy.stride);
-  for (const auto& id : rule.taxonomy.gdpr) add("gdpr", id);
-  for (const auto& id : rule.taxonomy.ai_act) add("ai_act", id);
-  for (const auto& id : rule.taxonomy.atlas) add("atlas", id);
-  for (const auto& id : rule.taxonomy.owasp_ml) add("owasp_ml", id);
+  });
   return relationships;
 }
 
@@ -147,14 +128,9 @@ nlohmann::ordered_json rule_descriptor(const Rule& rule) {
 // Only the taxa rules actually cite, to keep the file small.
 nlohmann::ordered_json taxonomies(const ScanResult& result) {
   std::map<std::string, std::set<std::string>> cited;
-  for (const auto& rule : result.rules.rules) {
-    for (int cwe : rule->taxonomy.cwe) cited["cwe"].insert(std::to_string(cwe));
-    cited["stride"].insert(rule->taxonomy.stride);
-    for (const auto& id : rule->taxonomy.gdpr) cited["gdpr"].insert(id);
-    for (const auto& id : rule->taxonomy.ai_act) cited["ai_act"].insert(id);
-    for (const auto& id : rule->taxonomy.atlas) cited["atlas"].insert(id);
-    for (const auto& id : rule->taxonomy.owasp_ml) cited["owasp_ml"].insert(id);
-  }
+  for (const auto& rule : result.rules.rules)
+    for_each_taxon(rule->taxonomy,
+                   [&](const TaxonFamily& family, const std::string& id) { cited[std::string(family.key)].insert(id); });
   nlohmann::ordered_json components = nlohmann::ordered_json::array();
   for (const auto& catalog : TaxonomyCatalogs::embedded().all()) {
     if (!cited.contains(catalog.key)) continue;

@@ -190,13 +190,11 @@ int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream
 }
 
 std::string taxonomy_line(const Rule& rule) {
-  std::string line = "STRIDE " + rule.taxonomy.stride;
-  for (int cwe : rule.taxonomy.cwe) line += ", CWE-" + std::to_string(cwe);
-  for (const auto& id : rule.taxonomy.gdpr) line += ", GDPR " + id;
-  for (const auto& id : rule.taxonomy.ai_act) line += ", AI Act " + id;
-  for (const auto& id : rule.taxonomy.atlas) line += ", " + id;
-  for (const auto& id : rule.taxonomy.owasp_ml) line += ", OWASP " + id;
-  return line;
+  std::vector<std::string> labels;
+  for_each_taxon(rule.taxonomy, [&](const TaxonFamily& family, const std::string& id) {
+    labels.push_back(family.label_shows_id ? family.label_of(id) : family.label_of(id) + " " + id);
+  });
+  return join(labels, ", ");
 }
 
 int rules_command(const std::vector<std::string>& folders, bool as_json, std::ostream& out) {

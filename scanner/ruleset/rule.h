@@ -7,18 +7,11 @@
 
 #include "ruleset/predicate.h"
 #include "ruleset/severity.h"
+#include "ruleset/taxonomy.h"
 #include "facts/fact.h"
 #include "graph/dfd.h"
 
 namespace mlaudit {
-
-struct Taxonomy {
-  std::vector<int> cwe;
-  std::string stride;          // spoofing, tampering, repudiation, information-disclosure,
-                               // denial-of-service, elevation-of-privilege
-  std::string stride_element;  // external_entity, process, data_store, data_flow
-  std::vector<std::string> gdpr, ai_act, atlas, owasp_ml;
-};
 
 enum class MatchKind { call, fact, element, flow, path };
 

@@ -38,12 +38,10 @@ ElementSelector parse_selector(const YAML::Node& node, const ListCatalog* lists)
   return selector;
 }
 
-void check_taxonomy(const YAML::Node& node, const std::string& key, const std::vector<std::string>& ids) {
+void check_taxonomy(const YAML::Node& node, const std::string& key, const std::string& id) {
   const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(key);
-  for (const auto& id : ids) {
-    if (catalog && !catalog->find(id))
-      throw RuleError(node, key + " id '" + id + "' is not in threat-models/" + key + ".yml; add it there first");
-  }
+  if (catalog && !catalog->find(id))
+    throw RuleError(node, key + " id '" + id + "' is not in threat-models/" + key + ".yml; add it there first");
 }
 
 void add_rule_text(RuleSet& set, const std::string& text, const std::string& source, const std::string& pack,
@@ -139,22 +137,14 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
   rule->pack = pack;
 
   const YAML::Node& taxonomy = document["taxonomy"];
-  if (auto cwe = taxonomy["cwe"]) {
-    for (const auto& id : cwe) rule->taxonomy.cwe.push_back(id.as<int>());
-    std::vector<std::string> ids;
-    for (int id : rule->taxonomy.cwe) ids.push_back(std::to_string(id));
-    check_taxonomy(cwe, "cwe", ids);
-  }
+  for (const auto& id : taxonomy["cwe"]) rule->taxonomy.cwe.push_back(id.as<int>());
   rule->taxonomy.stride = string_of(taxonomy["stride"]);
   rule->taxonomy.stride_element = string_of(taxonomy["stride_element"]);
-  rule->taxonomy.gdpr = strings_of(taxonomy["gdpr"]);
-  rule->taxonomy.ai_act = strings_of(taxonomy["ai_act"]);
-  rule->taxonomy.atlas = strings_of(taxonomy["atlas"]);
-  rule->taxonomy.owasp_ml = strings_of(taxonomy["owasp_ml"]);
-  check_taxonomy(taxonomy["gdpr"], "gdpr", rule->taxonomy.gdpr);
-  check_taxonomy(taxonomy["ai_act"], "ai_act", rule->taxonomy.ai_act);
-  check_taxonomy(taxonomy["atlas"], "atlas", rule->taxonomy.atlas);
-  check_taxonomy(taxonomy["owasp_ml"], "owasp_ml", rule->taxonomy.owasp_ml);
+  for (const TaxonFamily& family : taxon_families())
+    if (family.ids) rule->taxonomy.*family.ids = strings_of(taxonomy[std::string(family.key)]);
+  for_each_taxon(rule->taxonomy, [&](const TaxonFamily& family, const std::string& id) {
+    check_taxonomy(taxonomy[std::string(family.key)], std::string(family.key), id);
+  });
 
   const YAML::Node& match = document["match"];
   int kinds = 0;

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "ruleset/taxonomy.h"
 #include "util/embedded_files.h"
 
 namespace mlaudit {
@@ -17,8 +18,9 @@ const TaxonomyEntry* TaxonomyCatalog::find(const std::string& id) const {
 const TaxonomyCatalogs& TaxonomyCatalogs::embedded() {
   static const TaxonomyCatalogs catalogs = [] {
     TaxonomyCatalogs loaded;
-    for (const char* key : {"cwe", "stride", "gdpr", "ai_act", "atlas", "owasp_ml"}) {
-      std::string path = std::string("threat-models/") + key + ".yml";
+    for (const TaxonFamily& family : taxon_families()) {
+      std::string key(family.key);
+      std::string path = "threat-models/" + key + ".yml";
       auto text = embedded_file(path);
       if (!text) throw std::logic_error("taxonomy catalog not embedded: " + path);
       YAML::Node root = YAML::Load(std::string(*text));
