@@ -1,10 +1,13 @@
-// engine/: rule schema validation, conditions, advisories, rule selection.
+// ruleset/: rule schema validation, conditions, keys checked against fact types, advisories, rule selection.
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "ruleset/advisories.h"
 #include "ruleset/predicate.h"
 #include "ruleset/rule_loader.h"
 #include "ruleset/schema.h"
+#include "pipeline/stages.h"
 #include "test_support.h"
 #include "util/embedded_files.h"
 
@@ -29,16 +32,48 @@ TEST(RuleEngine, EmbeddedRulesLoadCleanly) {
   }
 }
 
-// Built-in rules skip schema validation at run time, so the suite checks them here.
-TEST(RuleEngine, EmbeddedRulesMatchTheSchema) {
-  size_t checked = 0;
-  for (const EmbeddedFile* file : embedded_files_under("rules/")) {
-    if (std::count(file->path.begin(), file->path.end(), '/') != 2) continue;
-    for (const auto& problem : validate_rule_document(YAML::Load(std::string(file->content))))
-      ADD_FAILURE() << problem.to_string(std::string(file->path));
-    ++checked;
-  }
-  EXPECT_EQ(checked, load_rules({}).rules.size());
+// A condition's key is checked against the properties its fact type declares when the
+// rule loads: a typo is an error naming the place, not a rule that never fires.
+TEST(RuleEngine, KeyTyposFailWhenRulesLoad) {
+  auto rule = [](const std::string& id, const std::string& match) {
+    return "id: " + id + "\ntitle: A team rule\nseverity: low\nconfidence: high\nmessage: x\ndescription: x\n"
+           "remediation: x\ntaxonomy: {stride: tampering}\nmatch:\n" + match;
+  };
+  testing::TempDir folder;
+  folder.write("team.io-typo.yml", rule("team.io-typo", R"(  fact:
+    type: io
+    where: {all: [{key: directon, equals: read}, {key: target_kind, equals: url}]}
+)"));
+  folder.write("team.call-typo.yml", rule("team.call-typo", R"(  call:
+    callee: [subprocess.run]
+    where: {key: kwarg.shell.value, equals: true}
+)"));
+  folder.write("team.fine.yml", rule("team.fine", R"(  call:
+    callee: [subprocess.run]
+    where: {any: [{key: kwargs.shell.value, equals: true}, {key: $file, matches: 'x'}]}
+)"));
+  RuleSet rules = load_rules({folder.path()});
+  std::string messages;
+  for (const auto& error : rules.errors) messages += error.to_string() + "\n";
+  ASSERT_EQ(rules.errors.size(), 2u) << messages;
+  EXPECT_NE(messages.find("team.io-typo.yml:12:"), std::string::npos) << messages;
+  EXPECT_NE(messages.find("io facts have no property 'directon'"), std::string::npos) << messages;
+  EXPECT_NE(messages.find("team.call-typo.yml:12:"), std::string::npos) << messages;
+  EXPECT_NE(messages.find("call facts have no property 'kwarg'"), std::string::npos) << messages;
+  EXPECT_NE(rules.find("team.fine"), nullptr);
+}
+
+// The other half of that contract: facts carry only the properties their type declares.
+TEST(RuleEngine, FactsCarryOnlyDeclaredProperties) {
+  ScanOptions options;
+  options.target = testing::fixture("");
+  ProjectFacts collected = collect_facts(options);
+  std::set<std::string> undeclared;
+  for (const auto& fact : collected.extraction.facts)
+    for (const auto& [key, value] : fact.props.items())
+      if (!declares_property(fact.type, key)) undeclared.insert(std::string(to_string(fact.type)) + "." + key);
+  EXPECT_GT(collected.extraction.facts.size(), 1000u);
+  EXPECT_TRUE(undeclared.empty()) << ::testing::PrintToString(undeclared);
 }
 
 TEST(RuleEngine, SchemaErrorsNameFileLineAndColumn) {

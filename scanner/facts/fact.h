@@ -1,6 +1,6 @@
 #pragma once
 // Facts are the only thing extractors hand to the rest of the pipeline: typed records
-// with free-form properties and the place they were found.
+// with properties (declared per type in fact.cpp) and the place they were found.
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -57,12 +57,16 @@ enum class FactType {
   dpia_screening,    // the project's WP248 screening: criteria[], met, dpia
   output_personal_data, // personal values in a notebook's saved outputs: category, label, count, example (masked)
   schema_class,      // a data model class (pydantic, dataclass, TypedDict, ORM): name, kind, fields[]
-  probe_result,      // a declared probe's measures on a model (engine/probe_facts.cpp) and its whole report
+  probe_result,      // a declared probe's measures on a model (derive/probe_results.cpp) and its whole report
 };
 
 std::string_view to_string(FactType type);
 std::optional<FactType> parse_fact_type(std::string_view name);
-const std::vector<FactType>& all_fact_types();
+
+// The properties facts of `type` carry (fact.cpp lists them): what rule conditions may name.
+std::vector<std::string_view> declared_properties(FactType type);
+// Also true for "$file" and "$type", which every fact has.
+bool declares_property(FactType type, std::string_view property);
 
 struct Fact {
   FactType type;

@@ -38,6 +38,29 @@ ElementSelector parse_selector(const YAML::Node& node, const ListCatalog* lists)
   return selector;
 }
 
+// Every `key:` in a condition on facts of `type` must name a property facts of that type
+// carry (facts/fact.cpp), so a typo fails when the rule loads instead of never matching.
+void check_keys(const YAML::Node& condition, FactType type) {
+  if (condition.IsSequence()) {
+    for (const auto& item : condition) check_keys(item, type);
+    return;
+  }
+  if (!condition.IsMap()) return;
+  for (const auto& entry : condition) {
+    if (entry.first.as<std::string>() != "key") {
+      check_keys(entry.second, type);
+      continue;
+    }
+    std::string key = entry.second.as<std::string>();
+    std::string property = key.substr(0, key.find('.'));
+    if (declares_property(type, property)) continue;
+    std::vector<std::string> known;
+    for (auto name : declared_properties(type)) known.emplace_back(name);
+    throw RuleError(entry.second, "key '" + key + "': " + std::string(to_string(type)) + " facts have no property '" +
+                                      property + "' (they have " + join(known, ", ") + ", $file, $type)");
+  }
+}
+
 void check_taxonomy(const YAML::Node& node, const std::string& key, const std::string& id) {
   const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(key);
   if (catalog && !catalog->find(id))
@@ -45,7 +68,7 @@ void check_taxonomy(const YAML::Node& node, const std::string& key, const std::s
 }
 
 void add_rule_text(RuleSet& set, const std::string& text, const std::string& source, const std::string& pack,
-                   const std::string& stem, bool validate) {
+                   const std::string& stem) {
   YAML::Node document;
   try {
     document = YAML::Load(text);
@@ -53,12 +76,10 @@ void add_rule_text(RuleSet& set, const std::string& text, const std::string& sou
     set.errors.push_back({source, error.mark.line + 1, error.mark.column + 1, "invalid YAML: " + error.msg});
     return;
   }
-  if (validate) {
-    auto problems = validate_rule_document(document);
-    for (const auto& problem : problems)
-      set.errors.push_back({source, problem.line, problem.column, problem.path + ": " + problem.message});
-    if (!problems.empty()) return;
-  }
+  auto problems = validate_rule_document(document);
+  for (const auto& problem : problems)
+    set.errors.push_back({source, problem.line, problem.column, problem.path + ": " + problem.message});
+  if (!problems.empty()) return;
   try {
     auto rule = parse_rule(document, source, pack, &set.lists);
     if (rule->id != stem)
@@ -153,7 +174,10 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
     ++kinds;
     spec.kind = MatchKind::call;
     spec.callees = strings_of(call["callee"]);
-    if (call["where"]) spec.where = parse_predicate(call["where"], lists);
+    if (call["where"]) {
+      check_keys(call["where"], FactType::call);
+      spec.where = parse_predicate(call["where"], lists);
+    }
   }
   if (auto fact = match["fact"]) {
     ++kinds;
@@ -161,7 +185,10 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
     auto type = parse_fact_type(fact["type"].as<std::string>());
     if (!type) throw RuleError(fact["type"], "unknown fact type '" + fact["type"].as<std::string>() + "'");
     spec.fact_type = *type;
-    if (fact["where"]) spec.where = parse_predicate(fact["where"], lists);
+    if (fact["where"]) {
+      check_keys(fact["where"], *type);
+      spec.where = parse_predicate(fact["where"], lists);
+    }
   }
   if (auto element = match["element"]) {
     ++kinds;
@@ -192,7 +219,10 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
         if (!type) throw RuleError(item["fact"], "unknown fact type '" + item["fact"].as<std::string>() + "'");
         exemption.fact_type = type;
       }
-      if (item["where"]) exemption.where = parse_predicate(item["where"], lists);
+      if (item["where"]) {
+        check_keys(item["where"], exemption.fact_type.value_or(FactType::call));
+        exemption.where = parse_predicate(item["where"], lists);
+      }
       spec.unless_same_file.push_back(std::move(exemption));
     }
   }
@@ -201,9 +231,8 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
 
 RuleSet load_rules(const std::vector<fs::path>& user_folders) {
   RuleSet set;
-  // Lists first (rules refer to them), then rules. Embedded rules were validated against the
-  // schema by the test suite before they were built in (RuleEngine.EmbeddedRulesMatchTheSchema);
-  // user rules are validated here.
+  // Lists first (rules refer to them), then rules; built-in and user packs alike are
+  // validated against rules/rule.schema.yml.
   auto embedded = embedded_files_under("rules/");
   for (const EmbeddedFile* file : embedded) {
     auto parts = split(file->path, '/');
@@ -233,11 +262,11 @@ RuleSet load_rules(const std::vector<fs::path>& user_folders) {
     auto parts = split(file->path, '/');
     if (parts.size() != 3 || !file->path.ends_with(".yml")) continue;  // rules/<pack>/<id>.yml
     std::string stem(parts[2].substr(0, parts[2].size() - 4));
-    add_rule_text(set, std::string(file->content), std::string(file->path), std::string(parts[1]), stem, false);
+    add_rule_text(set, std::string(file->content), std::string(file->path), std::string(parts[1]), stem);
   }
   for (const auto& [folder, path] : user_files) {
     std::string pack = path.parent_path() == folder ? "user" : path.parent_path().filename().string();
-    add_rule_text(set, read_text_file(path), path.string(), pack, path.stem().string(), true);
+    add_rule_text(set, read_text_file(path), path.string(), pack, path.stem().string());
   }
   return set;
 }
