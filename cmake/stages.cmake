@@ -76,4 +76,29 @@ function(mlaudit_stage name)
   target_link_libraries(${target} ${public} ${STAGE_PUBLIC_LIBS})
   target_link_libraries(${target} ${private} ${STAGE_PRIVATE_LIBS})
   set_property(GLOBAL APPEND PROPERTY MLAUDIT_STAGES ${name})
+  set_property(GLOBAL PROPERTY MLAUDIT_STAGE_${name}_DEPENDENCIES ${STAGE_PUBLIC_STAGES} ${STAGE_PRIVATE_STAGES})
+endfunction()
+
+# A test that a source of `stage` including `header` builds (EXPECT builds) or fails
+# because the header is not there (EXPECT missing): it compiles one generated file that
+# sees exactly what the stage's own sources see.
+function(mlaudit_layer_test stage header expect)
+  string(MAKE_C_IDENTIFIER "${header}" header_id)
+  set(id ${stage}_${header_id})
+  set(test "Layers.${stage}_includes_${header_id}")
+  set(source ${CMAKE_BINARY_DIR}/layer-tests/${id}.cpp)
+  file(WRITE ${source} "#include \"${header}\"\n")
+  add_library(layer_test_${id} OBJECT EXCLUDE_FROM_ALL ${source})
+  get_property(dependencies GLOBAL PROPERTY MLAUDIT_STAGE_${stage}_DEPENDENCIES)
+  list(TRANSFORM dependencies PREPEND mlaudit_)
+  target_link_libraries(layer_test_${id} PRIVATE mlaudit_${stage} ${dependencies})
+  add_test(NAME ${test} COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target layer_test_${id})
+  # one build tool at a time in the build folder
+  set_tests_properties(${test} PROPERTIES RESOURCE_LOCK mlaudit_build_folder)
+  if(expect STREQUAL "missing")
+    set_tests_properties(${test} PROPERTIES
+      PASS_REGULAR_EXPRESSION "${header}: No such file or directory")
+  else()
+    set_tests_properties(${test} PROPERTIES FAIL_REGULAR_EXPRESSION "error:")
+  endif()
 endfunction()

@@ -1,4 +1,4 @@
-// engine/: fingerprints, suppressions, baselines, supersedes, redaction.
+// findings/: fingerprints, suppressions, baselines, supersedes, redaction.
 #include <gtest/gtest.h>
 
 #include <fstream>

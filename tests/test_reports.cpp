@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -86,28 +87,35 @@ match:
   EXPECT_TRUE(found);
 }
 
-// Runs ../shared/tools/validate-sarif (JSON schema + GitHub's ingestion rules).
-TEST(Sarif, FixtureProjectsPassGitHubValidation) {
+// Runs ../shared/tools/validate-sarif (JSON schema + GitHub's ingestion rules), one test per
+// project so they run side by side: each validation starts node and .NET (~15 s).
+class SarifValidation : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SarifValidation, PassesGitHubValidation) {
   fs::path validator = fs::path(MLAUDIT_SHARED_DIR) / "tools" / "validate-sarif";
   if (!fs::exists(validator))
     GTEST_SKIP() << "skipping: " << validator << " is not present (it ships in the workspace's shared/ folder, "
                  << "not with mlaudit); SARIF structure is still checked by the other Sarif tests";
+  std::string name = GetParam();
   testing::TempDir out;
-  for (const char* name : {"vulnerable-service", "clean-service"}) {
-    fs::path file = out.path() / (std::string(name) + ".sarif");
-    std::ofstream(file) << sarif_report(project(name)).dump(2);
-    auto result = testing::run_command(validator.string() + " " + file.string());
-    EXPECT_EQ(result.exit_code, 0) << result.output;
-    EXPECT_NE(result.output.find("schema: ok"), std::string::npos) << result.output;
-    EXPECT_NE(result.output.find("github rules: ok"), std::string::npos) << result.output;
-  }
-  // Findings in binary model files: whole-file and byte-offset regions.
-  fs::path models = out.path() / "models.sarif";
-  std::ofstream(models) << sarif_report(testing::scan(testing::fixture("models"))).dump(2);
-  auto checked = testing::run_command(validator.string() + " " + models.string());
-  EXPECT_EQ(checked.exit_code, 0) << checked.output;
-  EXPECT_NE(checked.output.find("github rules: ok (0 warnings)"), std::string::npos) << checked.output;
+  fs::path file = out.path() / (name + ".sarif");
+  // The model fixtures have findings in binary files: whole-file and byte-offset regions.
+  ScanResult models;
+  if (name == "models") models = testing::scan(testing::fixture("models"));
+  std::ofstream(file) << sarif_report(name == "models" ? models : project(name)).dump(2);
+  auto result = testing::run_command(validator.string() + " " + file.string());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("schema: ok"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("github rules: ok"), std::string::npos) << result.output;
+  if (name == "models") EXPECT_NE(result.output.find("github rules: ok (0 warnings)"), std::string::npos) << result.output;
 }
+
+INSTANTIATE_TEST_SUITE_P(Sarif, SarifValidation, ::testing::Values("vulnerable-service", "clean-service", "models"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(Html, SelfContainedAndComplete) {
   const ScanResult& result = project("vulnerable-service");
