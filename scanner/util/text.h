@@ -22,9 +22,6 @@ uint32_t count_lines(std::string_view text);
 // Shortens to at most `limit` bytes on a UTF-8 boundary, adding "…" when cut.
 std::string truncate_utf8(std::string_view text, size_t limit);
 
-// Replaces bytes that are not valid UTF-8 with U+FFFD so JSON output never fails.
-std::string sanitize_utf8(std::string_view text);
-
 // Shannon entropy in bits per character.
 double shannon_entropy(std::string_view text);
 
