@@ -2,6 +2,7 @@
 #include "extract/config/config_extractors.h"
 #include "extract/data/dataset_extractor.h"
 #include "extract/extractor.h"
+#include "extract/model/chat_template_extractor.h"
 #include "extract/model/model_artifact_extractor.h"
 #include "extract/notebook/notebook_extractor.h"
 #include "extract/python/io_signatures.h"
@@ -24,6 +25,7 @@ std::vector<std::unique_ptr<Extractor>> make_extractors() {
   extractors.push_back(std::make_unique<EnvFileExtractor>());
   extractors.push_back(std::make_unique<DatasetExtractor>());
   extractors.push_back(std::make_unique<ModelArtifactExtractor>());
+  extractors.push_back(std::make_unique<ChatTemplateExtractor>());
   extractors.push_back(std::make_unique<XmlExtractor>());
   extractors.push_back(std::make_unique<SecretsExtractor>());
   return extractors;

@@ -37,6 +37,10 @@ std::string_view to_string(FileKind kind) {
     case FileKind::gguf: return "gguf";
     case FileKind::tflite: return "tflite";
     case FileKind::lfs_pointer: return "git-lfs-pointer";
+    case FileKind::tf_saved_model: return "tensorflow-saved-model";
+    case FileKind::jinja_template: return "jinja-template";
+    case FileKind::sevenzip: return "7z";
+    case FileKind::rar: return "rar";
     case FileKind::zip: return "zip";
     case FileKind::gzip: return "gzip";
     case FileKind::tar: return "tar";
@@ -67,12 +71,12 @@ FileFamily family_of(FileKind kind) {
     case FileKind::pickle: case FileKind::compressed_pickle: case FileKind::torch_legacy:
     case FileKind::pytorch_zip: case FileKind::torchscript: case FileKind::keras_v3: case FileKind::npy:
     case FileKind::npz: case FileKind::hdf5: case FileKind::onnx: case FileKind::safetensors:
-    case FileKind::gguf: case FileKind::tflite: case FileKind::lfs_pointer:
+    case FileKind::gguf: case FileKind::tflite: case FileKind::lfs_pointer: case FileKind::tf_saved_model:
       return FileFamily::model;
     case FileKind::zip: case FileKind::gzip: case FileKind::tar: case FileKind::bzip2: case FileKind::xz:
-    case FileKind::zstd:
+    case FileKind::zstd: case FileKind::sevenzip: case FileKind::rar:
       return FileFamily::archive;
-    case FileKind::shell: case FileKind::markdown: case FileKind::text:
+    case FileKind::shell: case FileKind::markdown: case FileKind::text: case FileKind::jinja_template:
       return FileFamily::document;
     default:
       return FileFamily::other;
@@ -84,7 +88,7 @@ bool is_text_kind(FileKind kind) {
     case FileKind::python: case FileKind::notebook: case FileKind::yaml: case FileKind::json:
     case FileKind::toml: case FileKind::ini: case FileKind::dockerfile: case FileKind::requirements:
     case FileKind::env_file: case FileKind::xml: case FileKind::shell: case FileKind::markdown:
-    case FileKind::text:
+    case FileKind::text: case FileKind::jinja_template:
       return true;
     default:
       return false;

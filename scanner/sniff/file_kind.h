@@ -13,9 +13,9 @@ enum class FileKind {
   csv, tsv, jsonl, json_records, parquet, sqlite,
   // models and serialized objects
   pickle, compressed_pickle, torch_legacy, pytorch_zip, torchscript, keras_v3, npy, npz, hdf5,
-  onnx, safetensors, gguf, tflite, lfs_pointer,
+  onnx, safetensors, gguf, tflite, lfs_pointer, tf_saved_model, jinja_template,
   // other binaries
-  zip, gzip, tar, bzip2, xz, zstd, image, pdf, executable, binary, empty,
+  zip, gzip, tar, bzip2, xz, zstd, sevenzip, rar, image, pdf, executable, binary, empty,
 };
 
 std::string_view to_string(FileKind kind);

@@ -11,6 +11,9 @@
 #include <regex>
 #include <vector>
 
+#include <zlib.h>
+
+#include "sniff/pickle_opcodes.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -56,11 +59,39 @@ bool looks_like_text_pickle(std::string_view head, char last) {
   return false;
 }
 
-// A zlib stream header: CM=8 and the 16-bit check value divisible by 31.
+// A zlib stream: CM=8, the 16-bit check value divisible by 31, and data that inflates.
+// The header check alone also passes for "(S'" (0x28 0x53), how protocol-0 pickles open.
 bool looks_like_zlib(std::string_view head) {
   if (head.size() < 2) return false;
   auto cmf = static_cast<unsigned char>(head[0]), flg = static_cast<unsigned char>(head[1]);
-  return (cmf & 0x0F) == 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
+  if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0) return false;
+  z_stream stream{};
+  if (inflateInit(&stream) != Z_OK) return false;
+  unsigned char out[4096];
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(head.data()));
+  stream.avail_in = static_cast<uInt>(std::min<size_t>(head.size(), 4096));
+  stream.next_out = out;
+  stream.avail_out = sizeof out;
+  int status = inflate(&stream, Z_SYNC_FLUSH);
+  inflateEnd(&stream);
+  return status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR;
+}
+
+// Names under which pickles are shipped: such a file, and any binary no format claims, is
+// tried as an opcode stream.
+bool model_like_extension(std::string_view extension) {
+  static constexpr std::array names = {"pkl", "pickle", "joblib", "pt", "pth", "bin", "ckpt", "dat", "data", "model",
+                                       "sav", "p", "pck", "pcl", "pkl3", "dill", "cloudpickle", "mar", "tar", "npy"};
+  return std::find(names.begin(), names.end(), extension) != names.end();
+}
+
+// A stream of pickle opcodes that reaches STOP (or, for a model-like name, fills the whole
+// head without a byte that is no opcode).
+bool looks_like_opcode_stream(std::string_view head, bool model_like_name) {
+  PickleStreamProbe probe = probe_pickle_stream(head, 100000);
+  if (probe.invalid || probe.opcodes < 2) return false;
+  if (probe.reached_stop) return true;
+  return model_like_name && probe.end >= head.size() && head.size() >= kSniffHeadBytes;
 }
 
 std::vector<std::string> zip_member_names(zip_t* archive) {
@@ -141,6 +172,8 @@ std::optional<SniffResult> sniff_binary(const fs::path* path, std::string_view h
   if (starts_with_bytes(head, "BZh")) return SniffResult{FileKind::bzip2, "bzip2 stream"};
   if (starts_with_bytes(head, std::string_view("\xfd" "7zXZ\0", 6))) return SniffResult{FileKind::xz, "xz stream"};
   if (starts_with_bytes(head, "\x28\xb5\x2f\xfd")) return SniffResult{FileKind::zstd, "zstd stream"};
+  if (starts_with_bytes(head, "7z\xbc\xaf\x27\x1c")) return SniffResult{FileKind::sevenzip, "7z archive"};
+  if (starts_with_bytes(head, "Rar!\x1a\x07")) return SniffResult{FileKind::rar, "RAR archive"};
   if (starts_with_bytes(head, "\x89PNG") || starts_with_bytes(head, "\xff\xd8\xff") || starts_with_bytes(head, "GIF8") ||
       (starts_with_bytes(head, "RIFF") && head.size() > 12 && head.substr(8, 4) == "WEBP"))
     return SniffResult{FileKind::image, "image"};
@@ -233,9 +266,12 @@ SniffResult sniff_text(std::string_view relative, std::string_view head) {
   if (extension == "xml" || extension == "pmml") return {FileKind::xml, "XML document"};
   if (extension == "sh" || extension == "bash") return {FileKind::shell, "shell script"};
   if (extension == "md" || extension == "rst") return {FileKind::markdown, "documentation"};
+  if (extension == "jinja" || extension == "jinja2" || extension == "j2") return {FileKind::jinja_template, "Jinja2 template"};
 
   // Nothing in the name: look at the content.
   auto text = trim(head);
+  if (text.starts_with("{%") || text.starts_with("{{") || text.starts_with("{#"))
+    return {FileKind::jinja_template, "Jinja2 template (by content)"};
   if (first_instruction_is_from(head)) return {FileKind::dockerfile, "Dockerfile (by content)"};
   if (text.starts_with("<?xml") || text.starts_with("<PMML")) return {FileKind::xml, "XML document (by content)"};
   if (text.starts_with("{") || text.starts_with("[")) return classify_json(head);
@@ -252,6 +288,11 @@ SniffResult sniff_content(const fs::path* path, std::string_view relative, std::
   if (looks_like_zlib(head) && (extension == "joblib" || extension == "pkl" || extension == "pickle" || extension == "z"))
     return {FileKind::compressed_pickle, "zlib-compressed pickle (joblib)"};
   if (looks_like_text_pickle(head, last)) return {FileKind::pickle, "pickle protocol 0/1"};
+  std::string name = base_name(relative);
+  if ((name.ends_with("saved_model.pb") || name.ends_with("keras_metadata.pb")) && head.size() >= 2)
+    return {FileKind::tf_saved_model, name.ends_with("saved_model.pb") ? "TensorFlow SavedModel" : "Keras SavedModel metadata"};
+  if ((model_like_extension(extension) || has_nul(head)) && looks_like_opcode_stream(head, model_like_extension(extension)))
+    return {FileKind::pickle, "pickle (recognised by its opcode stream)"};
   if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
     // UTF-16 text (Excel's "Unicode text" exports): judged by its ASCII characters.
     bool little = head[0] == '\xFF';

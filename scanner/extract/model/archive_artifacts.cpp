@@ -94,10 +94,16 @@ void ArtifactAnalyzer::analyze_archive(std::string_view bytes, const SniffResult
       }
     }
     if (over_limit) {
+      // What was inflated before the cut is analysed; the rest of the stream is not.
       issue("archive-limit",
             "member `" + name + "` expands beyond " + std::to_string(archive_limits_.max_member_bytes >> 20) + " MiB or " +
-                std::to_string(archive_limits_.max_ratio) + "x the archive's size (a decompression bomb?): analysis stopped",
+                std::to_string(archive_limits_.max_ratio) + "x the archive's size (a decompression bomb?): its first " +
+                std::to_string(content.size()) + " bytes were analysed, the rest of the archive was not",
             member);
+      if (!sniffed_head) member_kind = sniff_bytes(content, raw ? without_last_extension(member.empty() ? file_ : member) : name);
+      FileFamily family = family_of(member_kind.kind);
+      if ((family == FileFamily::model || family == FileFamily::archive) && take_budget(content.size(), path))
+        analyze(content, member_kind, path + " (first " + std::to_string(content.size() >> 20) + " MiB)", depth + 1);
       return;  // a bomb cannot be skipped without inflating it
     }
     if (got < 0) {
@@ -107,7 +113,15 @@ void ArtifactAnalyzer::analyze_archive(std::string_view bytes, const SniffResult
     if (!sniffed_head)
       member_kind = sniff_bytes(content, raw ? without_last_extension(member.empty() ? file_ : member) : name);
     FileFamily family = family_of(member_kind.kind);
-    if (family != FileFamily::model && family != FileFamily::archive) continue;
+    if (family != FileFamily::model && family != FileFamily::archive) {
+      if (raw)  // a lone compressed stream: say what it held, since nothing else will
+        sink_.diagnose(DiagnosticLevel::note, "compressed-content", location(member, -1),
+                       "the " + std::string(to_string(sniffed.kind)) + " stream" +
+                           (member.empty() ? std::string() : " " + member) + " holds " + member_kind.detail +
+                           ", not a model: its first " + std::to_string(content.size()) +
+                           " bytes were inflated and the rest was not analysed");
+      continue;
+    }
     if (!take_budget(content.size(), path)) return;
     analyze(content, member_kind, path, depth + 1);
   }

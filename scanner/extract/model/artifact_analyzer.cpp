@@ -21,6 +21,11 @@ Location ArtifactAnalyzer::location(const std::string& member, int64_t offset) c
 }
 
 void ArtifactAnalyzer::issue(std::string_view kind, std::string message, const std::string& member, int64_t offset) {
+  issue_with(kind, std::move(message), member, offset, nlohmann::ordered_json::object());
+}
+
+void ArtifactAnalyzer::issue_with(std::string_view kind, std::string message, const std::string& member, int64_t offset,
+                                  nlohmann::ordered_json extra) {
   nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
   props["kind"] = kind;
   props["message"] = std::move(message);
@@ -28,6 +33,7 @@ void ArtifactAnalyzer::issue(std::string_view kind, std::string message, const s
   props["offset"] = offset;
   props["where"] = member.empty() ? (offset >= 0 ? "byte " + std::to_string(offset) : std::string("the file"))
                                   : member + (offset >= 0 ? " (byte " + std::to_string(offset) + ")" : std::string());
+  for (auto& [key, value] : extra.items()) props[key] = std::move(value);
   sink_.add(FactType::model_issue, location(member, offset), std::move(props));
 }
 
@@ -58,9 +64,12 @@ namespace {
 size_t appended_zip_start(std::string_view bytes) {
   static constexpr std::string_view end_record("PK\x05\x06", 4);
   if (bytes.size() < 22) return std::string_view::npos;
+  // The record is the last 22 bytes plus a comment of at most 64 KiB: only that tail is searched.
   size_t search_from = bytes.size() > 65557 ? bytes.size() - 65557 : 0;
-  size_t at = bytes.rfind(end_record);
-  if (at == std::string_view::npos || at < search_from || at + 22 > bytes.size()) return std::string_view::npos;
+  size_t found = bytes.substr(search_from).rfind(end_record);
+  if (found == std::string_view::npos) return std::string_view::npos;
+  size_t at = search_from + found;
+  if (at + 22 > bytes.size()) return std::string_view::npos;
   auto le32 = [&](size_t offset) {
     uint32_t value = 0;
     for (int i = 0; i < 4; ++i) value |= uint32_t(static_cast<unsigned char>(bytes[offset + i])) << (8 * i);
@@ -112,8 +121,10 @@ void ArtifactAnalyzer::analyze(std::string_view bytes, const SniffResult& sniffe
     case FileKind::safetensors: return analyze_safetensors(bytes, member);
     case FileKind::lfs_pointer: return analyze_lfs_pointer(bytes, member);
     case FileKind::gzip: case FileKind::tar: case FileKind::bzip2: case FileKind::xz:
-    case FileKind::zstd:
+    case FileKind::zstd: case FileKind::sevenzip: case FileKind::rar:
       return analyze_archive(bytes, sniffed, member, depth);
+    case FileKind::gguf: return analyze_gguf(bytes, member);
+    case FileKind::tf_saved_model: return analyze_saved_model(bytes, member, member.empty() ? file_ : member);
     default:
       return;  // GGUF, TFLite and other formats hold no code: identified and hashed only
   }

@@ -5,7 +5,11 @@
 // other under size, ratio and depth caps. Nothing is loaded or executed. Findings become
 // facts (pickle_global, model_issue, keras_layer, onnx_*); the file's summary becomes
 // its model_artifact fact.
+#include <zip.h>
+
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,16 +50,29 @@ class ArtifactAnalyzer {
   void analyze_pickle(std::string_view bytes, const std::string& member, std::string_view format, uint64_t base = 0);
   void analyze_compressed_pickle(std::string_view bytes, const std::string& member);
   void analyze_zip(std::string_view bytes, const SniffResult& sniffed, const std::string& member, int depth);
+  std::optional<std::string> read_zip_member(zip_t* archive, zip_uint64_t index, const zip_stat_t& stat, uint64_t limit,
+                                             const std::string& member);
+  void analyze_zip_member(const std::string& content, const SniffResult& member_kind, const SniffResult& sniffed,
+                          const std::string& name, const std::string& member, int depth);
+  void analyze_zip_local_entries(std::string_view bytes, const std::string& member, int depth,
+                                 const std::set<std::pair<std::string, uint64_t>>& listed,
+                                 const std::set<size_t>& listed_contents);
   void analyze_npy(std::string_view bytes, const std::string& member);
   void analyze_keras_config(std::string_view json, const std::string& member);
   void analyze_hdf5(std::string_view bytes, const std::string& member);
   void analyze_onnx(std::string_view bytes, const std::string& member);
   void analyze_safetensors(std::string_view bytes, const std::string& member);
   void analyze_lfs_pointer(std::string_view bytes, const std::string& member);
+  void analyze_metadata_strings(const std::vector<std::pair<std::string, std::string>>& entries, const std::string& member,
+                                std::string_view container);
+  void analyze_gguf(std::string_view bytes, const std::string& member);
+  void analyze_saved_model(std::string_view bytes, const std::string& member, std::string_view name);
   void analyze_archive(std::string_view bytes, const SniffResult& sniffed, const std::string& member, int depth);
 
   // A problem with the file itself; `offset` is a byte offset in the member (-1 = none).
   void issue(std::string_view kind, std::string message, const std::string& member, int64_t offset = -1);
+  void issue_with(std::string_view kind, std::string message, const std::string& member, int64_t offset,
+                  nlohmann::ordered_json extra);
   Location location(const std::string& member, int64_t offset) const;
   void note_global(const std::string& qualified);
   bool take_budget(uint64_t bytes, const std::string& member);

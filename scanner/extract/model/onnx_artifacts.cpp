@@ -3,6 +3,8 @@
 // domains need a native library registered by the loader, and tensors stored as external
 // data name a file that the loader opens (a path that escapes the model's folder reads
 // arbitrary files: CVE-2022-25882).
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
 #include <onnx/onnx_pb.h>
 
 #include <climits>
@@ -65,11 +67,54 @@ struct OnnxWalk {
   }
 };
 
+// Counts NodeProto messages in the serialized model without building it (ModelProto.graph = 7,
+// ModelProto.functions = 25, GraphProto.node = 1, FunctionProto.node = 7, NodeProto.attribute
+// = 5, AttributeProto.g = 6 / graphs = 11): a parsed node costs about 100 bytes of memory
+// against 2 in the file, so the count decides whether parsing fits the budget.
+enum class Message { model, graph, function, node, attribute };
+bool count_nodes(std::string_view bytes, Message message, int depth, uint64_t& nodes, uint64_t limit) {
+  using google::protobuf::internal::WireFormatLite;
+  if (depth > 32) return true;
+  google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+  input.SetTotalBytesLimit(INT_MAX);
+  while (uint32_t tag = input.ReadTag()) {
+    int field = static_cast<int>(WireFormatLite::GetTagFieldNumber(tag));
+    if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      if (!WireFormatLite::SkipField(&input, tag)) return false;
+      continue;
+    }
+    uint32_t length;
+    if (!input.ReadVarint32(&length) || length > bytes.size()) return false;
+    int offset = input.CurrentPosition();
+    if (static_cast<size_t>(offset) + length > bytes.size()) return false;
+    std::string_view inner = bytes.substr(static_cast<size_t>(offset), length);
+    std::optional<Message> child;
+    if (message == Message::model && field == 7) child = Message::graph;
+    else if (message == Message::model && field == 25) child = Message::function;
+    else if ((message == Message::graph && field == 1) || (message == Message::function && field == 7)) child = Message::node;
+    else if (message == Message::node && field == 5) child = Message::attribute;
+    else if (message == Message::attribute && (field == 6 || field == 11)) child = Message::graph;
+    if (child == Message::node && ++nodes > limit) return true;
+    if (child && !count_nodes(inner, *child, depth + 1, nodes, limit)) return false;
+    if (nodes > limit) return true;
+    if (!input.Skip(static_cast<int>(length))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void ArtifactAnalyzer::analyze_onnx(std::string_view bytes, const std::string& member) {
   if (bytes.size() > static_cast<size_t>(INT_MAX))
     return issue("onnx-malformed", "the file is over 2 GiB, beyond what one protobuf message can hold", member);
+  constexpr uint64_t kMaxNodes = 2'000'000;
+  uint64_t nodes = 0;
+  count_nodes(bytes, Message::model, 0, nodes, kMaxNodes);
+  if (nodes > kMaxNodes)
+    return issue("archive-limit",
+                 "the graph holds more than " + std::to_string(kMaxNodes) +
+                     " nodes (about 100 bytes of memory each once parsed): it was not parsed",
+                 member);
   onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return issue("onnx-malformed", "the file is not a valid ONNX protobuf", member);

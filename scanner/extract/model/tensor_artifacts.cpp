@@ -23,7 +23,32 @@ size_t safetensors_dtype_bytes(const std::string& dtype) {
   return found == sizes.end() ? 0 : found->second;
 }
 
+// What a free-text metadata value holds that a loader or a model page might act on:
+// Python or shell code, an HTML script, or a URL. Empty when it is plain text.
+std::string_view metadata_content(std::string_view value) {
+  static constexpr std::string_view code[] = {"__import__(", "import os", "import subprocess", "import sys", "import base64",
+                                              "os.system(", "os.popen(", "subprocess.", "exec(", "eval(", "compile(",
+                                              "rm -rf", "wget ", "curl ", "chmod ", "| sh", "| bash", "/bin/sh", "<script"};
+  for (std::string_view needle : code)
+    if (value.find(needle) != std::string_view::npos) return needle == "<script" ? "an HTML script" : "code";
+  if (value.find("http://") != std::string_view::npos || value.find("https://") != std::string_view::npos) return "a URL";
+  return {};
+}
+
 }  // namespace
+
+void ArtifactAnalyzer::analyze_metadata_strings(const std::vector<std::pair<std::string, std::string>>& entries,
+                                                const std::string& member, std::string_view container) {
+  for (const auto& [key, value] : entries) {
+    std::string_view content = metadata_content(value);
+    if (content.empty()) continue;
+    std::string excerpt = value.size() > 80 ? value.substr(0, 77) + "..." : value;
+    bool url = content == "a URL";
+    issue_with(url ? "metadata-url" : "metadata-code",
+               std::string(container) + " entry `" + key + "` holds " + std::string(content) + ": `" + excerpt + "`",
+               member, -1, {{"key", key}});
+  }
+}
 
 void ArtifactAnalyzer::analyze_npy(std::string_view bytes, const std::string& member) {
   // Magic, major/minor version, header length (2 bytes in v1, 4 in v2/v3), a Python dict literal.
@@ -60,8 +85,12 @@ void ArtifactAnalyzer::analyze_safetensors(std::string_view bytes, const std::st
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
       if (!entry.is_object()) return invalid("__metadata__ is not an object");
-      for (const auto& [key, value] : entry.items())
+      std::vector<std::pair<std::string, std::string>> strings;
+      for (const auto& [key, value] : entry.items()) {
         if (!value.is_string()) return invalid("__metadata__ value `" + key + "` is not a string");
+        strings.emplace_back(key, value.get<std::string>());
+      }
+      analyze_metadata_strings(strings, member, "__metadata__");
       continue;
     }
     ++tensors;

@@ -2,8 +2,13 @@
 // pickles), .npz bundles (their arrays), Keras v3 archives (their configuration) and plain
 // zips (every member sniffed and analysed as a file of its own).
 #include <zip.h>
+#include <zlib.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include <memory>
+#include <set>
 
 #include "extract/model/artifact_analyzer.h"
 #include "sniff/sniffer.h"
@@ -29,9 +34,11 @@ ZipHandle open_zip(std::string_view bytes, std::string& error) {
   return ZipHandle(archive);
 }
 
-// Reads up to `limit` bytes of member `index`; nullopt (with `error`) when it cannot be read.
-std::optional<std::string> read_member(zip_t* archive, zip_uint64_t index, uint64_t limit, std::string& error) {
-  zip_file_t* file = zip_fopen_index(archive, index, 0);
+// Reads up to `limit` bytes of member `index` (`flags`: 0, or ZIP_FL_ENCRYPTED for the raw
+// stored bytes); nullopt (with `error`) when it cannot be read.
+std::optional<std::string> read_member(zip_t* archive, zip_uint64_t index, uint64_t limit, std::string& error,
+                                       zip_flags_t flags = 0) {
+  zip_file_t* file = zip_fopen_index(archive, index, flags);
   if (!file) {
     error = zip_strerror(archive);
     return std::nullopt;
@@ -50,6 +57,28 @@ std::optional<std::string> read_member(zip_t* archive, zip_uint64_t index, uint6
   }
   zip_fclose(file);
   return content;
+}
+
+// Raw deflate data inflated up to `limit` bytes, whatever its CRC says; nullopt when damaged
+// before anything came out.
+std::optional<std::string> inflate_raw(std::string_view compressed, uint64_t limit) {
+  z_stream stream{};
+  if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) return std::nullopt;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  stream.avail_in = static_cast<uInt>(std::min<size_t>(compressed.size(), UINT32_MAX));
+  std::string out;
+  char buffer[1 << 16];
+  int status = Z_OK;
+  while (status == Z_OK && out.size() < limit) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    status = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  if (out.size() > limit) out.resize(limit);
+  if (out.empty() && status != Z_STREAM_END) return std::nullopt;
+  return out;
 }
 
 bool is_pickle_start(std::string_view head) {
@@ -76,11 +105,66 @@ bool archive_member_escapes(std::string_view name) {
   return false;
 }
 
+std::optional<std::string> ArtifactAnalyzer::read_zip_member(zip_t* archive, zip_uint64_t index, const zip_stat_t& stat,
+                                                             uint64_t limit, const std::string& member) {
+  std::string name = stat.name;
+  uint64_t size = (stat.valid & ZIP_STAT_SIZE) ? stat.size : 0;
+  uint64_t compressed = (stat.valid & ZIP_STAT_COMP_SIZE) ? stat.comp_size : size;
+  bool encrypted = (stat.valid & ZIP_STAT_ENCRYPTION_METHOD) && stat.encryption_method != ZIP_EM_NONE;
+  bool stored = (stat.valid & ZIP_STAT_COMP_METHOD) && stat.comp_method == ZIP_CM_STORE;
+  std::string error;
+  if (encrypted) {
+    // Encryption adds a 12-byte header (traditional) or salt and MAC (AES): a stored member
+    // as long as its content is plain text behind a flag that makes Python's zipfile refuse it.
+    if (stored && compressed == size) {
+      auto raw = read_member(archive, index, std::min(limit, size), error, ZIP_FL_ENCRYPTED);
+      if (raw && limit >= size)
+        issue("archive-malformed",
+              "member `" + name + "` is flagged as encrypted but stored in plain text: zipfile-based readers and "
+              "scanners skip it, readers that ignore the flag load it; its content was analysed",
+              member);
+      if (raw) return raw;
+    }
+    sink_.diagnose(DiagnosticLevel::note, "encrypted-member", location(member, -1),
+                   "member `" + name + "` of " + (member.empty() ? std::string("the archive") : member) +
+                       " is encrypted: not analysed");
+    return std::nullopt;
+  }
+  uint64_t wanted = std::min<uint64_t>(limit, size < limit ? size + 1 : limit);  // one byte more than claimed
+  auto content = read_member(archive, index, wanted, error);
+  if (content) {
+    if (content->size() > size)
+      issue("archive-malformed",
+            "member `" + name + "` holds more bytes than the " + std::to_string(size) + " its header claims", member);
+    return content;
+  }
+  // A damaged member (wrong CRC, wrong sizes) is still what some loaders read: take its raw
+  // bytes and inflate them ourselves.
+  auto raw = read_member(archive, index, std::min<uint64_t>(compressed, archive_limits_.max_member_bytes), error, ZIP_FL_ENCRYPTED);
+  std::optional<std::string> recovered;
+  if (raw && stored) recovered = std::move(raw);
+  else if (raw && (stat.valid & ZIP_STAT_COMP_METHOD) && stat.comp_method == ZIP_CM_DEFLATE)
+    recovered = inflate_raw(*raw, std::min(limit, archive_limits_.max_member_bytes));
+  issue("archive-malformed",
+        "member `" + name + "` fails zip's checks (" + error + ")" +
+            (recovered ? std::string(": loaders that do not check read it, and its content was analysed")
+                       : std::string(": it cannot be read")),
+        member);
+  return recovered;
+}
+
 void ArtifactAnalyzer::analyze_zip(std::string_view bytes, const SniffResult& sniffed, const std::string& member,
                                    int depth) {
   std::string error;
+  std::set<std::pair<std::string, uint64_t>> listed;  // (name, size) read through the central directory
+  std::set<size_t> listed_contents;                    // hashes of the members analysed through it
   ZipHandle archive = open_zip(bytes, error);
-  if (!archive) return issue("archive-malformed", "the zip cannot be opened: " + error, member);
+  if (!archive) {
+    issue("archive-malformed", "the zip's central directory cannot be read (" + error +
+                                   "): its members were read from their local headers",
+          member);
+    return analyze_zip_local_entries(bytes, member, depth, listed, {});
+  }
   zip_int64_t count = zip_get_num_entries(archive.get(), 0);
   if (count < 0) return issue("archive-malformed", "the zip's central directory is unreadable", member);
   if (static_cast<uint64_t>(count) > archive_limits_.max_members)
@@ -96,12 +180,13 @@ void ArtifactAnalyzer::analyze_zip(std::string_view bytes, const SniffResult& sn
     if (zip_stat_index(archive.get(), static_cast<zip_uint64_t>(i), 0, &stat) != 0 || !stat.name) continue;
     std::string name = stat.name;
     std::string path = member_path(member, name);
+    uint64_t size = (stat.valid & ZIP_STAT_SIZE) ? stat.size : 0;
+    listed.emplace(name, size);
     if (name.ends_with('/')) continue;  // a folder entry
     if (archive_member_escapes(name))
       issue("archive-path-traversal",
             "member `" + name + "` would be extracted outside the target folder (zip-slip) by a naive extractor",
             member);
-    uint64_t size = (stat.valid & ZIP_STAT_SIZE) ? stat.size : 0;
     uint64_t compressed = (stat.valid & ZIP_STAT_COMP_SIZE) ? stat.comp_size : size;
     if (size > archive_limits_.max_member_bytes ||
         (compressed > 0 && size / compressed > archive_limits_.max_ratio && size > (1u << 20))) {
@@ -124,12 +209,8 @@ void ArtifactAnalyzer::analyze_zip(std::string_view bytes, const SniffResult& sn
     } else if (sniffed.kind == FileKind::keras_v3) {
       wanted = name == "config.json";
     }
-    std::string read_error;
-    auto head = read_member(archive.get(), static_cast<zip_uint64_t>(i), kSniffHeadBytes, read_error);
-    if (!head) {
-      issue("archive-malformed", "member `" + name + "` cannot be read: " + read_error, member);
-      continue;
-    }
+    auto head = read_zip_member(archive.get(), static_cast<zip_uint64_t>(i), stat, kSniffHeadBytes, member);
+    if (!head) continue;
     SniffResult member_kind = sniff_bytes(*head, name);
     FileFamily family = family_of(member_kind.kind);
     if (!wanted) {
@@ -151,24 +232,76 @@ void ArtifactAnalyzer::analyze_zip(std::string_view bytes, const SniffResult& sn
     std::string content = std::move(*head);
     if (size > content.size()) {
       if (!take_budget(size, path)) return;
-      auto whole = read_member(archive.get(), static_cast<zip_uint64_t>(i), archive_limits_.max_member_bytes, read_error);
-      if (!whole) {
-        issue("archive-malformed", "member `" + name + "` cannot be read: " + read_error, member);
-        continue;
-      }
+      auto whole = read_zip_member(archive.get(), static_cast<zip_uint64_t>(i), stat, archive_limits_.max_member_bytes, member);
+      if (!whole) continue;
       content = std::move(*whole);
       member_kind = sniff_bytes(content, name);
     }
-    if (sniffed.kind == FileKind::keras_v3 && name == "config.json") {
-      summary_.members.push_back(path);
-      analyze_keras_config(content, path);
-    } else if (checkpoint && name.ends_with(".pkl")) {
-      // Read as a pickle whatever it looks like: a damaged one is reported by the VM.
-      summary_.members.push_back(path);
-      analyze_pickle(content, path, to_string(sniffed.kind));
-    } else {
-      analyze(content, member_kind, path, depth + 1);
+    listed_contents.insert(std::hash<std::string_view>{}(content));
+    analyze_zip_member(content, member_kind, sniffed, name, member, depth);
+  }
+  analyze_zip_local_entries(bytes, member, depth, listed, listed_contents);
+}
+
+void ArtifactAnalyzer::analyze_zip_member(const std::string& content, const SniffResult& member_kind,
+                                          const SniffResult& sniffed, const std::string& name, const std::string& member,
+                                          int depth) {
+  std::string path = member_path(member, name);
+  bool checkpoint = sniffed.kind == FileKind::pytorch_zip || sniffed.kind == FileKind::torchscript;
+  if (sniffed.kind == FileKind::keras_v3 && name == "config.json") {
+    summary_.members.push_back(path);
+    analyze_keras_config(content, path);
+  } else if (checkpoint && name.ends_with(".pkl")) {
+    // Read as a pickle whatever it looks like: a damaged one is reported by the VM.
+    summary_.members.push_back(path);
+    analyze_pickle(content, path, to_string(sniffed.kind));
+  } else {
+    analyze(content, member_kind, path, depth + 1);
+  }
+}
+
+// The members as a streaming reader sees them, from their local headers (libarchive's
+// streamable zip reader): entries the central directory does not list (hidden, duplicated
+// under another name, or all of them when the directory is broken) are analysed too.
+void ArtifactAnalyzer::analyze_zip_local_entries(std::string_view bytes, const std::string& member, int depth,
+                                                 const std::set<std::pair<std::string, uint64_t>>& listed,
+                                                 const std::set<size_t>& listed_contents) {
+  std::unique_ptr<archive, void (*)(archive*)> reader(archive_read_new(), [](archive* a) { archive_read_free(a); });
+  archive_read_support_format_zip_streamable(reader.get());
+  if (archive_read_open_memory(reader.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) return;
+  archive_entry* entry = nullptr;
+  size_t entries = 0;
+  int status;
+  while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK || status == ARCHIVE_WARN) {
+    if (++entries > archive_limits_.max_members) break;
+    const char* entry_name = archive_entry_pathname(entry);
+    std::string name = entry_name ? entry_name : "(unnamed)";
+    uint64_t size = archive_entry_size_is_set(entry) ? static_cast<uint64_t>(archive_entry_size(entry)) : 0;
+    if (archive_entry_filetype(entry) != AE_IFREG || listed.contains({name, size})) continue;
+    if (archive_entry_is_data_encrypted(entry)) {
+      sink_.diagnose(DiagnosticLevel::note, "encrypted-member", location(member, -1),
+                     "member `" + name + "` (local header only) is encrypted: not analysed");
+      continue;
     }
+    std::string content;
+    char buffer[1 << 16];
+    la_ssize_t got;
+    while ((got = archive_read_data(reader.get(), buffer, sizeof buffer)) > 0 &&
+           content.size() < archive_limits_.max_member_bytes)
+      content.append(buffer, static_cast<size_t>(got));
+    if (content.empty()) continue;
+    SniffResult member_kind = sniff_bytes(content, name);
+    FileFamily family = family_of(member_kind.kind);
+    if (family != FileFamily::model && family != FileFamily::archive) continue;
+    if (listed_contents.contains(std::hash<std::string_view>{}(content))) continue;  // the same bytes under another name
+    if (!listed.empty())
+      issue("archive-malformed",
+            "member `" + name + "` has a local header but no entry in the central directory: readers that stream the "
+            "file see it, zipfile does not; it was analysed",
+            member);
+    if (!take_budget(content.size(), member_path(member, name))) return;
+    if (depth + 1 > archive_limits_.max_depth && family == FileFamily::archive) continue;
+    analyze(content, member_kind, member_path(member, name + " (local header)"), depth + 1);
   }
 }
 
