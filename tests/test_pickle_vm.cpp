@@ -155,5 +155,93 @@ TEST(PickleVm, MemoReferencesOutOfRangeAreMalformed) {
   EXPECT_NE(scan.status, PickleStatus::ok);
 }
 
+TEST(PickleVm, ReadsAFrameOverrunAsAFileReaderWould) {
+  // A buffer reader sees one long bytes value; CPython's C unpickler reading a file drops the
+  // rest of the 2-byte frame and runs the GLOBAL/REDUCE that follows it.
+  PickleScan scan = scan_pickle(model_fixture("malicious/frame_overrun.pkl"));
+  ASSERT_FALSE(scan.frame_overruns.empty());
+  const PickleGlobal* system = find_global(scan, "posix.system");
+  ASSERT_NE(system, nullptr);
+  EXPECT_TRUE(system->file_reading);
+  EXPECT_TRUE(system->called);
+  // A well-formed framed pickle has no overrun and a single reading.
+  PickleScan framed = scan_pickle(model_fixture("benign/sklearn_model.pkl"));
+  EXPECT_TRUE(framed.frame_overruns.empty());
+}
+
+TEST(PickleVm, FindsAPickleKeptAsBase64DataAndMarksItStored) {
+  PickleScan scan = scan_pickle(model_fixture("malicious/stored_payload.pkl"));
+  EXPECT_EQ(scan.status, PickleStatus::ok) << scan.problem;
+  EXPECT_EQ(scan.stored_pickles, 1);
+  const PickleGlobal* system = find_global(scan, "posix.system");
+  ASSERT_NE(system, nullptr);
+  EXPECT_TRUE(system->stored);
+  EXPECT_EQ(system->depth, 1);
+  // A payload the load itself unpickles is followed once, as unpickled, not as stored.
+  PickleScan nested = scan_pickle(model_fixture("malicious/nested.pkl"));
+  EXPECT_EQ(nested.stored_pickles, 0);
+  ASSERT_NE(find_global(nested, "posix.system"), nullptr);
+  EXPECT_FALSE(find_global(nested, "posix.system")->stored);
+}
+
+TEST(PickleVm, RecordsTheCallOfACallsResult) {
+  PickleScan scan = scan_pickle(model_fixture("malicious/call_of_call.pkl"));
+  ASSERT_EQ(scan.result_calls.size(), 1u);
+  EXPECT_EQ(scan.result_calls[0].origin, "logging.getLogger");
+  EXPECT_TRUE(scan_pickle(model_fixture("benign/sklearn_model.pkl")).result_calls.empty());
+  // A loader called without a literal payload: what it unpickles cannot be seen.
+  PickleScan unseen = scan_pickle(std::string("\x80\x02" "ctorch.storage\n_load_from_bytes\n)R."));
+  ASSERT_EQ(unseen.result_calls.size(), 1u);
+  EXPECT_TRUE(unseen.result_calls[0].unseen_payload);
+}
+
+TEST(PickleVm, CountsExpansionWithoutBuildingIt) {
+  PickleScan laughs = scan_pickle(model_fixture("malicious/expansion.pkl"));
+  EXPECT_GT(laughs.largest_expansion, 300'000'000u);  // 9^9 elements from a few hundred bytes
+  EXPECT_LT(scan_pickle(model_fixture("benign/model.joblib")).largest_expansion, 100'000u);
+  std::string dups = "\x80\x04]" + std::string(150, '2') + ".";
+  EXPECT_EQ(scan_pickle(dups).dups, 150u);
+}
+
+TEST(PickleVm, ResolvesDottedNamesThroughModuleAttributes) {
+  EXPECT_EQ(resolution_names("pathlib", "os.system"),
+            (std::vector<std::string>{"pathlib.os.system", "pathlib.os", "os.system"}));
+  EXPECT_EQ(resolution_names("builtins", "eval.__call__"),
+            (std::vector<std::string>{"builtins.eval.__call__", "builtins.eval", "eval.__call__"}));
+  EXPECT_EQ(resolution_names("torch.nn.modules.linear", "Linear"),
+            (std::vector<std::string>{"torch.nn.modules.linear.Linear"}));
+}
+
+TEST(PickleVm, DeeplyNestedJoblibObjectArraysEndWithALimitNotACrash) {
+  // A NumpyArrayWrapper of an object array opens a new pickle after its BUILD; 100,000 of
+  // them nested used to recurse until the stack overflowed.
+  std::string wrapper =
+      "\x80\x04\x8c\x13joblib.numpy_pickle\x8c\x11NumpyArrayWrapper\x93)\x81}(\x8c\x05shape\x4b\x01\x85\x8c\x05" "dtype"
+      "\x8c\x05numpy\x8c\x05" "dtype\x93\x8c\x02|O\x85R\x75\x62";
+  std::string data;
+  for (int i = 0; i < 100000; ++i) data += wrapper;
+  PickleScan scan = scan_pickle(data, PickleOptions{.joblib = true});
+  EXPECT_EQ(scan.status, PickleStatus::limit_exceeded) << scan.problem;
+  EXPECT_NE(scan.problem.find("nested deeper"), std::string::npos) << scan.problem;
+}
+
+TEST(PickleVm, GarbageIsFreedSoLongStreamsStayWithinTheWorkingMemoryBudget) {
+  // Three million empty lists, each popped: nothing stays reachable.
+  std::string data = "\x80\x04";
+  for (int i = 0; i < 3'000'000; ++i) data += "]0";
+  data += "N.";
+  PickleOptions tight;
+  tight.limits.max_working_bytes = 32u << 20;
+  PickleScan scan = scan_pickle(data, tight);
+  EXPECT_EQ(scan.status, PickleStatus::ok) << scan.problem;
+  // The same lists kept in the memo are live: the budget stops the analysis instead.
+  std::string kept = "\x80\x04";
+  for (int i = 0; i < 3'000'000; ++i) kept += "]\x94" "0";
+  kept += "N.";
+  PickleScan limited = scan_pickle(kept, tight);
+  EXPECT_EQ(limited.status, PickleStatus::limit_exceeded);
+  EXPECT_NE(limited.problem.find("working memory"), std::string::npos) << limited.problem;
+}
+
 }  // namespace
 }  // namespace mlaudit::model

@@ -38,6 +38,31 @@ TEST(Sniff, PickleIsAPickleWhateverItsName) {
   EXPECT_EQ(sniff_file(root, "weights.pt", legacy_torch).kind, FileKind::torch_legacy);
 }
 
+TEST(Sniff, OpcodeStreamsAreRecognisedWhateverTheyOpenWith) {
+  TempDir root;
+  // UNICODE + PUT first, junk after STOP: no opening the fixed list knows.
+  std::string memo_trick = "Vposix\np0\n0Vsystem\np1\n0g0\ng1\n\x93(Vid\ntR.\n\n\t";
+  EXPECT_EQ(sniff_file(root, "model.pkl", memo_trick).kind, FileKind::pickle);
+  EXPECT_EQ(sniff_file(root, "weights.bin", "S'os'\nS'system'\n\x93S'ls'\n\x85R.").kind, FileKind::pickle);
+  // "(S'" passes zlib's header check but does not inflate: a protocol-0 pickle, not joblib's zlib.
+  EXPECT_EQ(sniff_file(root, "m.pkl", "(S'print(1)'\ni__builtin__\nexec\n.").kind, FileKind::pickle);
+  // Prose is not a pickle, even named like one; a binary reaching no STOP is not either.
+  EXPECT_NE(sniff_file(root, "readme.pkl", "This folder holds the model.\n").kind, FileKind::pickle);
+  EXPECT_NE(sniff_file(root, "blob.dat", std::string("\x00\x01\x02\x03", 4)).kind, FileKind::pickle);
+}
+
+TEST(Sniff, TemplatesArchivesAndSavedModels) {
+  TempDir root;
+  EXPECT_EQ(sniff_file(root, "chat.jinja", "{% for m in messages %}{{ m.content }}{% endfor %}").kind,
+            FileKind::jinja_template);
+  // Opening with "{%" made a template look like JSON, and then like a dataset.
+  EXPECT_EQ(sniff_file(root, "chat.template", "{% for m in messages %}{{ m.content }}{% endfor %}").kind,
+            FileKind::jinja_template);
+  EXPECT_EQ(sniff_file(root, "a.7z", std::string("7z\xbc\xaf\x27\x1c\x00\x04", 8)).kind, FileKind::sevenzip);
+  EXPECT_EQ(sniff_file(root, "a.rar", std::string("Rar!\x1a\x07\x01\x00", 8)).kind, FileKind::rar);
+  EXPECT_EQ(sniff_file(root, "export/saved_model.pb", std::string("\x12\x02\x12\x00", 4)).kind, FileKind::tf_saved_model);
+}
+
 TEST(Sniff, BinaryModelFormats) {
   TempDir root;
   EXPECT_EQ(sniff_file(root, "a.bin", std::string("\x93NUMPY\x01\x00v\x00{'descr': '<f4'}", 25)).kind, FileKind::npy);

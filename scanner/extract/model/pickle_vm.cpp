@@ -61,6 +61,7 @@ struct ScanContext {
   bool file_reading = false;    // the second reading of a stream whose frames are overrun
   bool globals_exhausted = false;
   std::set<const char*> unpickled;   // payload buffers already analysed as unpickled on load
+  std::map<uint64_t, std::pair<std::string, std::string>> extensions;  // copyreg.add_extension calls seen
 };
 
 struct Failure {
@@ -564,6 +565,12 @@ class Machine {
         if (text)
           if (auto bytes = hex_bytes(*text, limit)) return decoded(*text, std::move(*bytes), global);
       }
+      if (name == "copyreg.add_extension" || name == "copy_reg.add_extension") {
+        auto module = first ? text_of(*first) : std::nullopt;
+        auto entry = second ? text_of(*second) : std::nullopt;
+        if (module && entry && arguments->items.size() > 2 && arguments->items[2].kind == Kind::integer)
+          context_.extensions[static_cast<uint64_t>(arguments->items[2].number)] = {std::string(*module), std::string(*entry)};
+      }
       if (name == "builtins.bytes" || name == "builtins.bytearray" || name == "__builtin__.bytes") {
         if (text) return decoded(*text, std::string(*text), global);
       }
@@ -892,8 +899,12 @@ class Machine {
       case Op::ext1: case Op::ext2: case Op::ext4: {
         auto code = little_endian(pos, *known == Op::ext1 ? 1 : *known == Op::ext2 ? 2 : 4, at);
         if (!code) return truncated(at);
-        // copyreg's extension registry is empty unless a program fills it: the name is unknowable.
-        stack_.push_back(push_global("copyreg.extension", std::to_string(*code), at, "EXT"));
+        // copyreg's extension registry is empty unless a program fills it, or the pickle itself
+        // did with copyreg.add_extension: then the code names that global.
+        if (auto found = context_.extensions.find(*code); found != context_.extensions.end())
+          stack_.push_back(push_global(found->second.first, found->second.second, at, "EXT"));
+        else
+          stack_.push_back(push_global("copyreg.extension", std::to_string(*code), at, "EXT"));
         return std::nullopt;
       }
       case Op::reduce: case Op::newobj: {
