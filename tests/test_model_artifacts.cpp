@@ -100,6 +100,10 @@ TEST(ModelArtifacts, EveryMaliciousFileIsFlaggedHighOrCritical) {
       {"chat_template/tokenizer_config.json", "model.chat-template-injection"},
       {"tf_pyfunc/saved_model.pb", "model.tensorflow-unsafe-op"},
       {"metadata_code.safetensors", "model.metadata-code"},
+      {"copyreg_extension.pkl", "model.pickle-code-execution"},  // EXT resolved through copyreg.add_extension
+      {"model.pkl.zst", "model.pickle-code-execution"},
+      {"model.tar.zst", "model.pickle-code-execution"},
+      {"protocol0_in_storage.pt", "model.hidden-pickle"},
       {"lambda_source.h5", "model.keras-lambda-layer"}};
   for (const auto& [file, rule] : causes) EXPECT_TRUE(found[file].contains(rule)) << file << " lacks " << rule;
   EXPECT_TRUE(found["frame_overrun.pkl"].contains("model.file-malformed"));
@@ -125,7 +129,7 @@ TEST(ModelArtifacts, CasesBeyondThePeersAreFlaggedHighOrCritical) {
   }
   std::map<std::string, std::set<std::string>> found = rules_by_file(result);
   for (const char* file : {"typing_eval_type.pkl", "typing_forwardref_evaluate.pkl", "typing_get_type_hints.pkl",
-                           "dataclasses_create_fn.pkl", "warnings_import.pkl", "copyreg_extension.pkl",
+                           "dataclasses_create_fn.pkl", "warnings_import.pkl", "xml_sax_import.pkl",
                            "local_header_only.zip"})
     EXPECT_TRUE(found[file].contains("model.pickle-code-execution")) << file;
 }

@@ -68,7 +68,8 @@ void ArtifactAnalyzer::analyze_archive(std::string_view bytes, const SniffResult
       issue("archive-path-traversal",
             "member `" + name + "` is a link to `" + archive_entry_symlink(entry) + "`, outside the archive's folder",
             member);
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;
+    // 7z archives written without POSIX attributes give no file type: such entries are files.
+    if (archive_entry_filetype(entry) != AE_IFREG && archive_entry_filetype(entry) != 0) continue;
     std::string path = member_path(member, name);
 
     // Unpack, checking the size and the expansion ratio as we go; members that are not
