@@ -5,6 +5,7 @@
 // this code reached; they may only go up.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 
@@ -22,7 +23,8 @@ std::string corpus_of(const nlohmann::json& entry) {
 }
 
 TEST(PeerCorpora, CatchAtLeastWhatThisCodeCaughtAndStayQuietOnBenignFiles) {
-  fs::path corpora = fs::path(MLAUDIT_SHARED_DIR) / "peer-model-corpora";
+  const char* shared = std::getenv("MLAUDIT_SHARED_DIR");  // overrides the folder beside the checkout
+  fs::path corpora = fs::path(shared && *shared ? shared : MLAUDIT_SHARED_DIR) / "peer-model-corpora";
   if (!fs::exists(corpora / "manifest.json"))
     GTEST_SKIP() << "needs " << corpora.string() << " (the shared peer corpora), absent here";
   std::ifstream stream(corpora / "manifest.json");
@@ -45,8 +47,10 @@ TEST(PeerCorpora, CatchAtLeastWhatThisCodeCaughtAndStayQuietOnBenignFiles) {
       benign_flagged.push_back(file);
     }
   }
-  // Floors: what this code catches (issue 11's table; the best peer's count in brackets).
-  const std::map<std::string, int> floors = {{"picklescan", 95}, {"modelscan", 27}, {"fickling", 69},
+  // Floors: what this code catches (best peer on each corpus: picklescan 94, modelscan 27, fickling
+  // 68, ModelAudit non-template 22 (fickling), Jinja2 1). picklescan: its malicious13a/13b unpickle
+  // the literal 12345; fickling calls the same pattern benign (unpickler_allowed_unsafe.pkl).
+  const std::map<std::string, int> floors = {{"picklescan", 93}, {"modelscan", 27}, {"fickling", 69},
                                              {"modelaudit", 29}, {"modelaudit-jinja2", 25}};
   for (const auto& [corpus, floor] : floors)
     EXPECT_GE(caught[corpus], floor) << corpus << ": " << caught[corpus] << " of " << malicious[corpus];

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "extract/model/artifact_analyzer.h"
+#include "sniff/pickle_opcodes.h"
 #include "sniff/sniffer.h"
 
 namespace mlaudit::model {
@@ -81,8 +82,12 @@ std::optional<std::string> inflate_raw(std::string_view compressed, uint64_t lim
   return out;
 }
 
+// Tensor bytes that parse as a pickle opcode stream reaching STOP, any protocol (protocol 0
+// has no 0x80 header to look for).
 bool is_pickle_start(std::string_view head) {
-  return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x80 && head[1] >= 2 && head[1] <= 5;
+  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x80 && head[1] >= 2 && head[1] <= 5) return true;
+  PickleStreamProbe probe = probe_pickle_stream(head, 10000);
+  return probe.reached_stop && !probe.invalid && probe.opcodes >= 3;
 }
 
 }  // namespace
