@@ -7,6 +7,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 
@@ -91,6 +92,46 @@ bool is_pickle_start(std::string_view head) {
 }
 
 }  // namespace
+
+// Whether the members the central directory lists cover the bytes before it, local header
+// to local header (libzip does not expose member offsets, so the directory's fixed-size
+// records are read here): a gap is where a member only a local header shows would sit.
+// ZIP64 records and anything unexpected answer false, and the local headers are then read.
+static bool directory_covers_file(std::string_view bytes) {
+  auto le = [&](size_t at, int width) -> std::optional<uint64_t> {
+    if (at + static_cast<size_t>(width) > bytes.size()) return std::nullopt;
+    uint64_t value = 0;
+    for (int k = width - 1; k >= 0; --k) value = (value << 8) | static_cast<unsigned char>(bytes[at + static_cast<size_t>(k)]);
+    return value;
+  };
+  size_t search_from = bytes.size() > 65557 ? bytes.size() - 65557 : 0;
+  size_t end_record = bytes.substr(search_from).rfind(std::string_view("PK\x05\x06", 4));
+  if (end_record == std::string_view::npos) return false;
+  end_record += search_from;
+  auto entries = le(end_record + 10, 2), directory = le(end_record + 16, 4);
+  if (!entries || !directory || *directory == 0xFFFFFFFF || *directory > end_record) return false;
+  std::vector<std::pair<uint64_t, uint64_t>> spans;  // local header offset, end of its data
+  size_t at = *directory;
+  for (uint64_t k = 0; k < *entries; ++k) {
+    if (!bytes.substr(at).starts_with(std::string_view("PK\x01\x02", 4))) return false;
+    auto flags = le(at + 8, 2), compressed = le(at + 20, 4), name = le(at + 28, 2), extra = le(at + 30, 2),
+         comment = le(at + 32, 2), offset = le(at + 42, 4);
+    if (!flags || !compressed || !name || !extra || !comment || !offset) return false;
+    if (*compressed == 0xFFFFFFFF || *offset == 0xFFFFFFFF) return false;
+    auto local_name = le(*offset + 26, 2), local_extra = le(*offset + 28, 2);
+    if (!local_name || !local_extra) return false;
+    uint64_t data_end = *offset + 30 + *local_name + *local_extra + *compressed + ((*flags & 8) ? 24 : 0);
+    spans.emplace_back(*offset, data_end);
+    at += 46 + *name + *extra + *comment;
+  }
+  std::sort(spans.begin(), spans.end());
+  uint64_t covered = 0;
+  for (const auto& [offset, data_end] : spans) {
+    if (offset > covered + 24) return false;  // bytes no listed member accounts for
+    covered = std::max(covered, data_end);
+  }
+  return covered + 24 >= *directory;
+}
 
 bool archive_member_escapes(std::string_view name) {
   if (name.starts_with('/') || name.starts_with('\\') || (name.size() > 1 && name[1] == ':')) return true;
@@ -245,7 +286,8 @@ void ArtifactAnalyzer::analyze_zip(std::string_view bytes, const SniffResult& sn
     listed_contents.insert(std::hash<std::string_view>{}(content));
     analyze_zip_member(content, member_kind, sniffed, name, member, depth);
   }
-  analyze_zip_local_entries(bytes, member, depth, listed, listed_contents);
+  // Local headers beyond what the directory lists mean members it hides: read them too.
+  if (!directory_covers_file(bytes)) analyze_zip_local_entries(bytes, member, depth, listed, listed_contents);
 }
 
 void ArtifactAnalyzer::analyze_zip_member(const std::string& content, const SniffResult& member_kind,
