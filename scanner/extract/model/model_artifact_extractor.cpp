@@ -1,5 +1,7 @@
 #include "extract/model/model_artifact_extractor.h"
 
+#include <algorithm>
+
 #include "crypto/sha256.h"
 #include "extract/model/artifact_analyzer.h"
 #include "util/mapped_file.h"
@@ -28,7 +30,15 @@ void ModelArtifactExtractor::extract(const FileContext& file, FactSink& sink) co
   props["detail"] = summary.detail.empty() ? file.sniffed.detail : file.sniffed.detail + "; " + summary.detail;
   props["pickle_based"] = summary.pickle_based;
   props["size"] = file.file.size;
-  props["sha256"] = sha256_hex(bytes);
+  // Hashed in windows whose pages are dropped once read: a multi-gigabyte file costs a window
+  // of memory, not its size.
+  DigestStream digest(DigestStream::Algorithm::sha256);
+  constexpr size_t kWindow = 64u << 20;
+  for (size_t offset = 0; offset < bytes.size(); offset += kWindow) {
+    digest.update(bytes.substr(offset, kWindow));
+    mapped->release_before(std::min(bytes.size(), offset + kWindow));
+  }
+  props["sha256"] = digest.hex();
   props["pickles"] = summary.pickles;
   props["pickle_opcodes"] = summary.opcodes;
   props["globals"] = summary.globals;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -423,7 +424,7 @@ class Machine {
   // --------------------------------------------------------- memory bookkeeping
   static constexpr size_t kFirstCollection = 1 << 20;
   uint64_t working_bytes() const {
-    return live_ * sizeof(HeapValue) + items_ * sizeof(Slot) + owned_bytes_ + memo_dense_.capacity() * sizeof(Slot) +
+    return heap_.size() * (sizeof(HeapValue) + 16) + items_ * sizeof(Slot) + owned_bytes_ + memo_dense_.capacity() * sizeof(Slot) +
            memo_sparse_.size() * 48 + stack_.capacity() * sizeof(Slot);
   }
   // Mark and sweep from the stack and the memo; freed values are reused by later opcodes.
@@ -1000,7 +1001,7 @@ class Machine {
   std::vector<Slot> memo_dense_;                  // Kind::mark = never stored
   std::unordered_map<uint64_t, Slot> memo_sparse_;  // indices far beyond the entries stored
   uint64_t memo_count_ = 0;
-  std::vector<HeapValue> heap_;
+  std::deque<HeapValue> heap_;                    // a deque: growing it never copies what it holds
   std::vector<size_t> free_;
   uint64_t live_ = 0, items_ = 0, owned_bytes_ = 0;
   uint64_t next_collection_ = kFirstCollection;
