@@ -35,13 +35,34 @@ class Classifier {
   std::optional<torch::Tensor> penultimate(const torch::Tensor& inputs, int64_t batch = 512);
   bool has_penultimate() const { return penultimate_method_.has_value() || sequential_; }
 
+  // Every intermediate representation after the first layer, named by module path, batched:
+  // the model's modules run in registration order (Sequentials expanded, a flatten before a
+  // Linear that gets more than a vector), used only when that chain reproduces forward().
+  // Falls back to the penultimate activations alone; empty when there are none.
+  std::vector<std::pair<std::string, torch::Tensor>> layer_activations(const torch::Tensor& inputs, int64_t batch = 512);
+
+  // A copy of the model with the same architecture and freshly initialised parameters
+  // (PyTorch's defaults: uniform ±1/sqrt(fan_in) for weights and biases, normalisation
+  // layers reset), for shadow models. `train(...)` fits it with Adam and cross-entropy.
+  Classifier fresh_copy(uint64_t seed) const;
+  struct TrainingSettings {
+    int max_epochs = 100;
+    int64_t batch = 32;
+    double learning_rate = 1e-3;
+    double stop_at_loss = 0;   // stop once the mean training loss falls to this
+  };
+  int train(const torch::Tensor& inputs, const torch::Tensor& labels, const TrainingSettings& settings, torch::Generator& generator);
+
   int64_t classes() const { return classes_; }
   OutputKind output_kind() const { return output_kind_; }
   torch::Device device() const { return device_; }
 
  private:
+  Classifier(torch::jit::Module module, const Classifier& like);
   torch::Tensor normalise(const torch::Tensor& inputs) const;
   torch::Tensor forward(const torch::Tensor& inputs);
+  // The chain of modules layer_activations() runs, checked against forward() once.
+  const std::vector<std::pair<std::string, torch::jit::Module>>& layer_chain(const torch::Tensor& sample);
 
   torch::jit::Module module_;
   torch::Device device_;
@@ -51,6 +72,7 @@ class Classifier {
   int64_t classes_ = 0;
   std::optional<std::string> penultimate_method_;
   bool sequential_ = false;
+  std::optional<std::vector<std::pair<std::string, torch::jit::Module>>> chain_;
 };
 
 }  // namespace mlaudit::probe
