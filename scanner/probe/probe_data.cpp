@@ -1,7 +1,9 @@
 #include "probe/probe_data.h"
 
 #include <torch/serialize.h>
+#if MLAUDIT_PROBE_HAVE_LIBZIP
 #include <zip.h>
+#endif
 
 #include <cstring>
 #include <fstream>
@@ -69,6 +71,9 @@ torch::Tensor parse_npy(const std::vector<char>& bytes, const std::string& name)
 }
 
 std::map<std::string, torch::Tensor> parse_npz(const std::filesystem::path& path) {
+#if !MLAUDIT_PROBE_HAVE_LIBZIP
+  throw DataError(path.string() + ": .npz archives need libzip, which this mlaudit-probe was built without; save .npy files");
+#else
   int error = 0;
   zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &error);
   if (!archive) throw DataError(path.string() + ": not a readable .npz archive");
@@ -90,6 +95,7 @@ std::map<std::string, torch::Tensor> parse_npz(const std::filesystem::path& path
   zip_close(archive);
   if (arrays.empty()) throw DataError(path.string() + ": no arrays in the .npz archive");
   return arrays;
+#endif
 }
 
 torch::Tensor parse_csv(const std::filesystem::path& path) {

@@ -3,7 +3,9 @@
 // run it as a child process with resource limits and no network; it prints one JSON
 // document on stdout (probe/probe_report.h) and never writes files.
 #include <CLI/CLI.hpp>
+#if MLAUDIT_PROBE_HAVE_SECCOMP
 #include <seccomp.h>
+#endif
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -36,10 +38,11 @@ struct Options {
   std::vector<int64_t> input_shape;
   std::vector<double> mean, std;
   std::optional<double> clip_min, clip_max;
-  int steps = 10, nc_steps = 500, nc_restarts = 1, threads = 0, examples = 4;
+  int steps = 10, nc_steps = 200, nc_restarts = 3, threads = 0, examples = 4;
+  int shadows = 8, shadow_epochs = 100, cv_folds = 5, cv_epochs = 20;
   bool random_start = false, targeted = false;
   int64_t target_class = -1, max_samples = 1000;
-  double threshold = 2.0, poison_rate = 0.1;
+  double threshold = 2.0;
   std::string device = "cpu";
   uint64_t seed = 0;
 };
@@ -47,12 +50,14 @@ struct Options {
 // Once LibTorch is loaded nothing here needs to start programs: refuse execve for good.
 // (Network access is refused by the parent's filter, inherited across its exec.)
 void forbid_exec() {
+#if MLAUDIT_PROBE_HAVE_SECCOMP
   scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ALLOW);
   if (!filter) return;
   seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(execve), 0);
   seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(execveat), 0);
   seccomp_load(filter);
   seccomp_release(filter);
+#endif
 }
 
 torch::Tensor first(const torch::Tensor& tensor, int64_t count) {
@@ -165,13 +170,18 @@ json run(const Options& options) {
         note("poisoning", "skipped: the training set has no labels (--train-labels)");
       } else {
         auto start = timer();
-        auto activations = model.penultimate(train.inputs);
-        if (!activations)
-          note("poisoning", "activation clustering and spectral signatures skipped: the model exposes no penultimate "
-                            "layer (a `penultimate`, `features` or `embed` method, or a Sequential model); label noise only");
+        auto layers = model.layer_activations(train.inputs);
+        if (layers.empty())
+          note("poisoning", "activation clustering and spectral signatures skipped: the model's layers cannot be run one by "
+                            "one and it has no `penultimate`, `features` or `embed` method; label noise only");
         PoisoningSettings settings;
-        settings.expected_poison_rate = options.poison_rate;
-        out["poisoning"] = poisoning_json(find_poisoned(activations.value_or(torch::Tensor()), train.inputs, *train.labels, settings));
+        settings.folds = options.cv_folds;
+        settings.epochs = options.cv_epochs;
+        settings.label_noise = options.cv_folds > 1 && options.cv_epochs > 0;
+        settings.seed = options.seed;
+        auto result = find_poisoned(model, layers, train.inputs, *train.labels, settings);
+        if (!result.label_noise_problem.empty()) note("poisoning", "label noise skipped: " + result.label_noise_problem);
+        out["poisoning"] = poisoning_json(result);
         out["poisoning"]["train_samples"] = train.inputs.size(0);
         timings["poisoning"] = seconds(start);
       }
@@ -190,7 +200,12 @@ json run(const Options& options) {
         note("membership", "skipped: members and non-members need labels");
       } else {
         auto start = timer();
-        membership = membership_inference(model, members.inputs, *members.labels, nonmembers.inputs, *nonmembers.labels);
+        MembershipSettings settings;
+        settings.shadows = options.shadows;
+        settings.shadow_max_epochs = options.shadow_epochs;
+        settings.seed = options.seed;
+        membership = membership_inference(model, members.inputs, *members.labels, nonmembers.inputs, *nonmembers.labels, settings);
+        if (!membership->lira_problem.empty()) note("membership", "LiRA skipped: " + membership->lira_problem);
         out["membership"] = membership_json(*membership);
         timings["membership"] = seconds(start);
       }
@@ -246,7 +261,10 @@ int main(int argc, char** argv) {
   app.add_option("--nc-steps", options.nc_steps, "Neural Cleanse steps per class");
   app.add_option("--nc-restarts", options.nc_restarts, "Neural Cleanse starts per class");
   app.add_option("--threshold", options.threshold, "anomaly index threshold");
-  app.add_option("--poison-rate", options.poison_rate, "expected share of poison (spectral signatures)");
+  app.add_option("--shadows", options.shadows, "LiRA shadow models (0: threshold attacks only)");
+  app.add_option("--shadow-epochs", options.shadow_epochs, "most epochs a shadow model trains");
+  app.add_option("--cv-folds", options.cv_folds, "confident learning folds (0: no label-noise check)");
+  app.add_option("--cv-epochs", options.cv_epochs, "epochs each confident-learning model trains");
   app.add_option("--max-samples", options.max_samples, "inputs used from --data");
   app.add_option("--examples", options.examples, "adversarial examples kept per attack");
   app.add_option("--device", options.device)->check(CLI::IsMember({"cpu", "cuda"}));

@@ -25,11 +25,21 @@ json suspects_json(const std::vector<Suspect>& suspects, size_t limit) {
   return out;
 }
 
+json interval_json(const Interval& interval) { return json::array({rounded(interval.low), rounded(interval.high)}); }
+
 json roc_json(const AttackRoc& roc) {
   json curve = json::array();
   for (const auto& point : roc.curve) curve.push_back({rounded(point.fpr), rounded(point.tpr)});
-  return {{"auc", rounded(roc.auc)}, {"tpr_at_1pct_fpr", rounded(roc.tpr_at_1pct_fpr)}, {"curve", curve}};
+  return {{"auc", rounded(roc.auc)},
+          {"auc_ci", interval_json(roc.auc_ci)},
+          {"tpr_at_01pct_fpr", rounded(roc.tpr_at_01pct_fpr)},
+          {"tpr_at_01pct_fpr_ci", interval_json(roc.tpr_at_01pct_fpr_ci)},
+          {"tpr_at_1pct_fpr", rounded(roc.tpr_at_1pct_fpr)},
+          {"tpr_at_1pct_fpr_ci", interval_json(roc.tpr_at_1pct_fpr_ci)},
+          {"curve", curve}};
 }
+
+json finite_or_null(double value) { return std::isfinite(value) ? json(rounded(value)) : json(nullptr); }
 
 }  // namespace
 
@@ -46,16 +56,32 @@ json evasion_json(double clean_accuracy, const std::vector<EvasionResult>& resul
 }
 
 json backdoor_json(const BackdoorResult& result) {
-  json index = json::array(), norms = json::array();
+  json index = json::array(), norms = json::array(), classes = json::array();
   for (const auto& trigger : result.triggers) {
     index.push_back(rounded(trigger.anomaly_index));
     norms.push_back(rounded(trigger.mask_l1));
+    json starts = json::array();
+    for (double l1 : trigger.start_l1) starts.push_back(finite_or_null(l1));
+    classes.push_back({{"class", trigger.target_class}, {"mask_l1", rounded(trigger.mask_l1)}, {"start_l1", starts},
+                       {"reached_success_target", trigger.reached_target}, {"attack_success", rounded(trigger.attack_success)},
+                       {"heldout_attack_success", rounded(trigger.heldout_success)},
+                       {"strip_entropy", rounded(trigger.strip_entropy)}, {"anomaly_index", rounded(trigger.anomaly_index)}});
   }
-  return {{"flagged", result.flagged},
+  const auto& settings = result.settings;
+  return {{"verdict", to_string(result.verdict)},
+          {"reason", result.reason},
+          {"flagged", result.flagged()},
           {"target_class", result.target_class ? json(*result.target_class) : json(nullptr)},
           {"anomaly_index", index},
           {"threshold", result.threshold},
           {"trigger_l1", norms},
+          {"classes", classes},
+          {"clean_strip_entropy_mean", rounded(result.clean_strip_entropy_mean)},
+          {"strip_entropy_threshold", rounded(result.strip_entropy_threshold)},
+          {"settings", {{"steps", settings.steps}, {"restarts", settings.restarts}, {"batch", settings.batch},
+                        {"heldout_success", settings.heldout_success}, {"strip_quantile", settings.strip_quantile},
+                        {"min_spread", settings.min_spread}, {"optimisation_inputs", result.optimisation_inputs},
+                        {"heldout_inputs", result.heldout_inputs}}},
           {"method", "neural-cleanse"}};
 }
 
@@ -74,22 +100,46 @@ json strip_json(const StripResult& result) {
 }
 
 json poisoning_json(const PoisoningResult& result, size_t limit) {
+  json layers = json::array(), classes = json::array();
+  for (const auto& layer : result.layers) layers.push_back({{"layer", layer.layer}, {"separation", rounded(layer.statistic)}});
+  for (const auto& split : result.classes)
+    classes.push_back({{"class", split.label}, {"samples", split.samples}, {"silhouette", rounded(split.silhouette)},
+                       {"spread_index", rounded(split.index)}, {"poison_cluster", split.poison_cluster},
+                       {"source_entropy", {rounded(split.source_entropy[0]), rounded(split.source_entropy[1])}}});
   return {{"suspected_indices",
            {{"activation_clustering", suspects_json(result.activation_clustering, limit)},
             {"spectral_signatures", suspects_json(result.spectral_signatures, limit)},
-            {"label_noise", suspects_json(result.label_noise, limit)}}},
+            {"label_noise", suspects_json(result.label_noise, limit)},
+            {"combined", suspects_json(result.combined, limit)}}},
           {"counts",
            {{"activation_clustering", result.activation_clustering.size()},
             {"spectral_signatures", result.spectral_signatures.size()},
-            {"label_noise", result.label_noise.size()}}}};
+            {"label_noise", result.label_noise.size()},
+            {"combined", result.combined.size()}}},
+          {"layer", result.layer.empty() ? json(nullptr) : json(result.layer)},
+          {"layers", layers},
+          {"classes", classes},
+          {"label_noise_ran", result.label_noise_ran}};
 }
 
 json membership_json(const MembershipResult& result) {
-  return {{"auc", rounded(result.auc)},
-          {"tpr_at_1pct_fpr", rounded(result.tpr_at_1pct_fpr)},
+  const AttackRoc& strongest = result.strongest_attack();
+  json attacks = json::object();
+  for (const auto& attack : result.attacks) attacks[attack.name] = roc_json(attack);
+  json epochs = json::array();
+  for (int count : result.shadow_epochs) epochs.push_back(count);
+  return {{"strongest_attack", strongest.name},
+          {"auc", rounded(strongest.auc)},
+          {"auc_ci", interval_json(strongest.auc_ci)},
+          {"tpr_at_01pct_fpr", rounded(strongest.tpr_at_01pct_fpr)},
+          {"tpr_at_1pct_fpr", rounded(strongest.tpr_at_1pct_fpr)},
+          {"tpr_at_1pct_fpr_ci", interval_json(strongest.tpr_at_1pct_fpr_ci)},
           {"member_accuracy", rounded(result.member_accuracy)},
           {"nonmember_accuracy", rounded(result.nonmember_accuracy)},
-          {"attacks", {{"loss", roc_json(result.loss)}, {"confidence", roc_json(result.confidence)}}}};
+          {"member_loss", rounded(result.member_loss)},
+          {"shadows", result.shadows},
+          {"shadow_epochs", epochs},
+          {"attacks", attacks}};
 }
 
 json figures_json(const std::vector<EvasionResult>& evasion, const std::optional<BackdoorResult>& backdoor,
@@ -111,9 +161,11 @@ json figures_json(const std::vector<EvasionResult>& evasion, const std::optional
                           {"pattern", trigger.pattern.defined() ? tensor_json(trigger.pattern) : json(nullptr)}});
     figures["triggers"] = triggers;
   }
-  if (membership)
-    figures["membership_roc"] = {{"loss", roc_json(membership->loss)["curve"]},
-                                 {"confidence", roc_json(membership->confidence)["curve"]}};
+  if (membership) {
+    json curves = json::object();
+    for (const auto& attack : membership->attacks) curves[attack.name] = roc_json(attack)["curve"];
+    figures["membership_roc"] = curves;
+  }
   return figures;
 }
 
