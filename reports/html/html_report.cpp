@@ -287,19 +287,27 @@ void add_probe_data(const ScanResult& result, mu::data& data) {
       const auto& backdoor = report["backdoor"];
       probe["has_backdoor"] = mu::data(true);
       probe["backdoor_flagged"] = mu::data(backdoor.value("flagged", false));
-      probe["backdoor_verdict"] = backdoor.value("flagged", false)
-                                      ? "Backdoor suspected: class " + backdoor["target_class"].dump() +
-                                            " is reached with a far smaller trigger than the others."
-                                      : std::string("No class stands out: no backdoor was found.");
+      std::string verdict = backdoor.value("verdict", backdoor.value("flagged", false) ? "suspected" : "not-found");
+      probe["backdoor_verdict"] = (verdict == "suspected"      ? "Backdoor suspected, class " + backdoor["target_class"].dump() + ": "
+                                   : verdict == "inconclusive" ? std::string("Inconclusive: ")
+                                                               : std::string("No backdoor found: ")) +
+                                  backdoor.value("reason", std::string()) + ".";
+      const auto no_classes = nlohmann::ordered_json::array();
+      const auto& evidence = backdoor.contains("classes") ? backdoor["classes"] : no_classes;
       probe["anomaly_svg"] = anomaly_index_svg(backdoor);
       mu::data triggers{mu::data::type::list};
       for (const auto& trigger : report["figures"].value("triggers", nlohmann::ordered_json::array())) {
         std::string mask = trigger["mask"].is_null() ? "" : image_svg(trigger["mask"], 5);
         if (mask.empty()) continue;
+        size_t at = trigger.value("class", size_t{0});
+        std::string per_class = at < evidence.size()
+                                    ? ", held-out success " + fixed(evidence[at].value("heldout_attack_success", 0.0), "%.2f") +
+                                          ", STRIP entropy " + fixed(evidence[at].value("strip_entropy", 0.0), "%.3f")
+                                    : "";
         triggers.push_back(mu::object{{"class", std::to_string(trigger.value("class", 0))}, {"mask", mask},
                                       {"pattern", trigger["pattern"].is_null() ? "" : image_svg(trigger["pattern"], 5)},
                                       {"l1", fixed(trigger.value("l1", 0.0), "%.2f")},
-                                      {"index", fixed(trigger.value("anomaly_index", 0.0), "%.2f")}});
+                                      {"index", fixed(trigger.value("anomaly_index", 0.0), "%.2f")}, {"evidence", per_class}});
       }
       bool any_trigger = !triggers.is_empty_list();
       probe["triggers"] = std::move(triggers);
@@ -323,7 +331,13 @@ void add_probe_data(const ScanResult& result, mu::data& data) {
     }
     if (report["membership"].is_object()) {
       probe["has_membership"] = mu::data(true);
-      probe["membership"] = "AUC " + fixed(report["membership"].value("auc", 0.0)) + ", true-positive rate at 1% false positives " +
+      const auto& membership = report["membership"];
+      std::string interval = membership.contains("auc_ci") ? " (95% interval " + fixed(membership["auc_ci"][0].get<double>()) + "–" +
+                                                                 fixed(membership["auc_ci"][1].get<double>()) + ")"
+                                                           : "";
+      probe["membership"] = "Strongest attack: " + membership.value("strongest_attack", std::string("loss")) + ", AUC " +
+                            fixed(membership.value("auc", 0.0)) + interval + ", true-positive rate at 0.1% false positives " +
+                            fixed(membership.value("tpr_at_01pct_fpr", 0.0)) + ", at 1% false positives " +
                             fixed(report["membership"].value("tpr_at_1pct_fpr", 0.0)) + "; accuracy on members " +
                             fixed(report["membership"].value("member_accuracy", 0.0)) + ", on non-members " +
                             fixed(report["membership"].value("nonmember_accuracy", 0.0)) + ".";

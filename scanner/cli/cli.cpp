@@ -301,8 +301,9 @@ void print_probe_summary(const nlohmann::ordered_json& report, std::ostream& out
   }
   if (report["backdoor"].is_object()) {
     const auto& backdoor = report["backdoor"];
-    out << "backdoor: " << (backdoor.value("flagged", false) ? "SUSPECTED, target class " + backdoor["target_class"].dump() : std::string("not found"))
-        << " (anomaly index per class " << backdoor["anomaly_index"].dump() << ", threshold " << backdoor.value("threshold", 2.0) << ")\n";
+    out << "backdoor: " << backdoor.value("verdict", std::string(backdoor.value("flagged", false) ? "suspected" : "not-found"))
+        << (backdoor["target_class"].is_null() ? "" : ", class " + backdoor["target_class"].dump()) << ": "
+        << backdoor.value("reason", std::string()) << "\n  anomaly index per class " << backdoor["anomaly_index"].dump() << "\n";
   }
   if (report["strip"].is_object())
     out << "strip: " << report["strip"].value("flagged_rate", 0.0) * 100 << "% of the inputs look triggered\n";
@@ -312,8 +313,9 @@ void print_probe_summary(const nlohmann::ordered_json& report, std::ostream& out
     out << "\n";
   }
   if (report["membership"].is_object())
-    out << "membership inference: AUC " << report["membership"].value("auc", 0.0) << ", TPR at 1% FPR "
-        << report["membership"].value("tpr_at_1pct_fpr", 0.0) << "\n";
+    out << "membership inference (strongest: " << report["membership"].value("strongest_attack", std::string("loss")) << "): AUC "
+        << report["membership"].value("auc", 0.0) << ", TPR at 0.1% FPR " << report["membership"].value("tpr_at_01pct_fpr", 0.0)
+        << ", at 1% FPR " << report["membership"].value("tpr_at_1pct_fpr", 0.0) << "\n";
   for (const auto& diagnostic : report.value("diagnostics", nlohmann::ordered_json::array()))
     out << "note (" << diagnostic.value("probe", "") << "): " << diagnostic.value("message", "") << "\n";
 }
@@ -417,8 +419,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   probe_app->add_option("--std", probe.std, "Per-channel normalisation std")->delimiter(',');
   probe_app->add_option("--clip-min", probe.clip_min, "Smallest valid input value (default: min(0, data))");
   probe_app->add_option("--clip-max", probe.clip_max, "Largest valid input value (default: max(1, data))");
-  probe_app->add_option("--nc-steps", probe.nc_steps, "Neural Cleanse optimisation steps per class (default 500)");
-  probe_app->add_option("--nc-restarts", probe.nc_restarts, "Neural Cleanse starts per class; the smallest trigger wins (default 1)");
+  probe_app->add_option("--nc-steps", probe.nc_steps, "Neural Cleanse optimisation steps per class (default 200)");
+  probe_app->add_option("--nc-restarts", probe.nc_restarts, "Neural Cleanse starts per class; the smallest trigger wins (default 3)");
+  probe_app->add_option("--shadows", probe.shadows, "LiRA shadow models trained from the model's architecture (default 8; 0: none)");
+  probe_app->add_option("--shadow-epochs", probe.shadow_epochs, "Most epochs a shadow model trains (default 100)");
+  probe_app->add_option("--cv-folds", probe.cv_folds, "Confident-learning folds for label noise (default 5; 0: none)");
+  probe_app->add_option("--cv-epochs", probe.cv_epochs, "Epochs each confident-learning model trains (default 20)");
   probe_app->add_option("--threshold", probe.threshold, "Backdoor anomaly-index threshold (default 2)");
   probe_app->add_option("--max-samples", probe.max_samples, "Inputs of --data used (default 1000)");
   probe_app->add_option("--device", probe.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();

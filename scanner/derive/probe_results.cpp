@@ -39,6 +39,8 @@ json probe_measures(const json& report, const ProbeThresholds& thresholds) {
   measures["backdoor_flagged"] = backdoor.is_object() && backdoor.value("flagged", false);
   if (backdoor.is_object()) {
     measures["backdoor_target"] = backdoor["target_class"];
+    measures["backdoor_verdict"] = backdoor.value("verdict", backdoor.value("flagged", false) ? "suspected" : "not-found");
+    measures["backdoor_reason"] = backdoor.value("reason", "");
     double strongest = 0;
     for (const auto& index : backdoor["anomaly_index"]) strongest = std::max(strongest, index.get<double>());
     measures["backdoor_max_index"] = strongest;
@@ -67,6 +69,7 @@ json probe_measures(const json& report, const ProbeThresholds& thresholds) {
   measures["membership_ran"] = membership.is_object();
   measures["membership_vulnerable"] = false;
   if (membership.is_object()) {
+    measures["membership_attack"] = membership.value("strongest_attack", "loss");
     measures["membership_auc"] = membership.value("auc", 0.5);
     measures["membership_tpr_at_1pct_fpr"] = membership.value("tpr_at_1pct_fpr", 0.0);
     measures["membership_auc_threshold"] = thresholds.max_membership_auc;

@@ -60,6 +60,10 @@ std::vector<std::string> probe_arguments(const ProbeRequest& request) {
   if (request.steps) argv.insert(argv.end(), {"--steps", std::to_string(*request.steps)});
   if (request.nc_steps) argv.insert(argv.end(), {"--nc-steps", std::to_string(*request.nc_steps)});
   if (request.nc_restarts) argv.insert(argv.end(), {"--nc-restarts", std::to_string(*request.nc_restarts)});
+  if (request.shadows) argv.insert(argv.end(), {"--shadows", std::to_string(*request.shadows)});
+  if (request.shadow_epochs) argv.insert(argv.end(), {"--shadow-epochs", std::to_string(*request.shadow_epochs)});
+  if (request.cv_folds) argv.insert(argv.end(), {"--cv-folds", std::to_string(*request.cv_folds)});
+  if (request.cv_epochs) argv.insert(argv.end(), {"--cv-epochs", std::to_string(*request.cv_epochs)});
   if (request.max_samples) argv.insert(argv.end(), {"--max-samples", std::to_string(*request.max_samples)});
   if (request.threshold) argv.insert(argv.end(), {"--threshold", std::to_string(*request.threshold)});
   if (request.random_start) argv.push_back("--random-start");

@@ -21,6 +21,7 @@ struct ProbeRequest {
   std::vector<double> mean, std;
   std::optional<double> clip_min, clip_max;
   std::optional<int> steps, nc_steps, nc_restarts, max_samples;
+  std::optional<int> shadows, shadow_epochs, cv_folds, cv_epochs;   // LiRA and confident-learning budgets
   std::optional<double> threshold;             // backdoor anomaly index (default 2)
   bool random_start = false, targeted = false;
   std::string device = "cpu";

@@ -123,6 +123,10 @@ ProbeDeclaration read_probe_declaration(const YAML::Node& node, const fs::path& 
   if (node["steps"]) request.steps = node["steps"].as<int>();
   if (node["nc_steps"]) request.nc_steps = node["nc_steps"].as<int>();
   if (node["nc_restarts"]) request.nc_restarts = node["nc_restarts"].as<int>();
+  if (node["shadows"]) request.shadows = node["shadows"].as<int>();
+  if (node["shadow_epochs"]) request.shadow_epochs = node["shadow_epochs"].as<int>();
+  if (node["cv_folds"]) request.cv_folds = node["cv_folds"].as<int>();
+  if (node["cv_epochs"]) request.cv_epochs = node["cv_epochs"].as<int>();
   if (node["max_samples"]) request.max_samples = node["max_samples"].as<int>();
   if (node["device"]) request.device = node["device"].as<std::string>();
   if (node["timeout_seconds"]) request.timeout_seconds = node["timeout_seconds"].as<unsigned>();
