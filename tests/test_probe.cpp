@@ -1,7 +1,7 @@
-// mlaudit probe on the digits fixtures (fixtures/make_probe_fixtures.py): C++ attacks match
-// python3-torch's within one percentage point, backdoors are found with their target
-// class and clean models are not flagged, STRIP, label noise and membership inference
-// separate what they should; the sandbox refuses network and file writes and stops at its
+// mlaudit probe on the digits fixtures (fixtures/make_probe_fixtures.py), with small budgets:
+// C++ attacks match python3-torch's within one percentage point; the mechanisms of the
+// backdoor verdict, activation clustering, confident learning and LiRA work (detection
+// rates are measured by bench/probe-eval.sh on models trained for it); the sandbox refuses network and file writes and stops at its
 // time limit; a model whose pickle runs code is refused before anything loads it.
 #include <gtest/gtest.h>
 
@@ -20,8 +20,10 @@ namespace fs = std::filesystem;
 #ifdef MLAUDIT_PROBE_BINARY
 fs::path probe_fixture(const std::string& name) { return testing::fixture("probe/" + name); }
 
+// One LibTorch thread: on a busy shared machine, spinning OpenMP workers cost more than
+// they bring to models this small.
 nlohmann::json probe_json(const std::string& arguments, int expected_exit = 0) {
-  auto result = testing::run_command(testing::mlaudit_binary() + " probe " + arguments + " --json");
+  auto result = testing::run_command(testing::mlaudit_binary() + " probe " + arguments + " --threads 1 --json");
   EXPECT_EQ(result.exit_code, expected_exit) << arguments << "\n" << result.output;
   // stdout and stderr arrive together: the JSON document is the line that starts with '{'.
   auto start = result.output.find("\n{");
@@ -94,16 +96,31 @@ TEST(Probe, TargetedAttacksCountHitsOnTheTarget) {
   EXPECT_GT(points[1]["success_rate"].get<double>(), 0.5);
 }
 
-TEST(Probe, NeuralCleanseFlagsBackdoorsWithTheirTarget) {
-  for (const auto& [model, truth] : expected()["models"].items()) {
-    if (model == "mlp_overfit.pt") continue;  // a membership fixture; see the README's figures
-    auto report = probe_json(q(model) + " --data " + q("test_x.npy") + " --attacks backdoor");
-    const auto& backdoor = report["backdoor"];
-    EXPECT_EQ(backdoor["flagged"].get<bool>(), truth["backdoor"].get<bool>()) << model << ": " << backdoor.dump();
-    if (truth["backdoor"].get<bool>()) EXPECT_EQ(backdoor["target_class"], truth["target_class"]) << model;
-    EXPECT_EQ(backdoor["anomaly_index"].size(), 10u);
-    EXPECT_EQ(report["figures"]["triggers"].size(), 10u);
-  }
+// Small budgets: the mechanism, not the detection rate (bench/probe-eval.sh measures that on
+// models this suite never sees). Every class gets its starts, the smallest trigger is kept,
+// and the backdoored class stands out on the mask norm and on both second signals.
+TEST(Probe, NeuralCleanseNeedsTwoSignalsBeforeSuspecting) {
+  const std::string budget = " --attacks backdoor --nc-steps 150 --nc-restarts 2";
+  auto backdoored = probe_json(q("mlp_backdoor.pt") + " --data " + q("test_x.npy") + budget)["backdoor"];
+  ASSERT_EQ(backdoored["classes"].size(), 10u) << backdoored.dump();
+  EXPECT_EQ(backdoored["verdict"], "suspected") << backdoored["reason"];
+  EXPECT_TRUE(backdoored["flagged"].get<bool>());
+  EXPECT_EQ(backdoored["target_class"], expected()["models"]["mlp_backdoor.pt"]["target_class"]);
+  const auto& target = backdoored["classes"][backdoored["target_class"].get<int>()];
+  EXPECT_EQ(target["start_l1"].size(), 2u);
+  double smallest_start = 1e9;
+  for (const auto& l1 : target["start_l1"])
+    if (l1.is_number()) smallest_start = std::min(smallest_start, l1.get<double>());
+  EXPECT_DOUBLE_EQ(target["mask_l1"].get<double>(), smallest_start);   // the smallest start is kept
+  EXPECT_GE(target["heldout_attack_success"].get<double>(), 0.9);
+  EXPECT_LT(target["strip_entropy"].get<double>(), backdoored["strip_entropy_threshold"].get<double>());
+  for (const auto& other : backdoored["classes"])
+    if (other["class"] != target["class"]) EXPECT_LT(other["anomaly_index"].get<double>(), target["anomaly_index"].get<double>());
+
+  auto clean = probe_json(q("mlp_clean.pt") + " --data " + q("test_x.npy") + budget)["backdoor"];
+  EXPECT_NE(clean["verdict"], "suspected") << clean["reason"];
+  EXPECT_FALSE(clean["flagged"].get<bool>());
+  EXPECT_FALSE(clean["reason"].get<std::string>().empty());
 }
 
 TEST(Probe, StripSeparatesTriggeredInputs) {
@@ -113,28 +130,71 @@ TEST(Probe, StripSeparatesTriggeredInputs) {
   EXPECT_LE(clean["strip"]["flagged_rate"].get<double>(), 0.1) << clean["strip"].dump();
 }
 
-TEST(Probe, LabelNoiseFindsMovedLabels) {
-  auto report = probe_json(q("mlp_clean.pt") + " --data " + q("test_x.npy") + " --attacks poisoning --train " + q("test_x.npy") +
-                           " --train-labels " + q("noisy_y.npy"));
-  std::set<int64_t> moved, found;
-  for (int64_t i = 0; i < 300; i += 15) moved.insert(i);
-  for (const auto& suspect : report["poisoning"]["suspected_indices"]["label_noise"]) found.insert(suspect["index"].get<int64_t>());
-  size_t hits = 0;
-  for (auto index : found) hits += moved.contains(index);
-  double precision = found.empty() ? 0 : double(hits) / found.size(), recall = double(hits) / moved.size();
-  std::cout << "label noise: precision " << precision << ", recall " << recall << "\n";
-  EXPECT_GE(recall, 0.8);
-  EXPECT_GE(precision, 0.6);
+std::set<int64_t> suspects_of(const nlohmann::json& report, const char* method) {
+  std::set<int64_t> found;
+  for (const auto& suspect : report["poisoning"]["suspected_indices"][method]) found.insert(suspect["index"].get<int64_t>());
+  return found;
 }
 
+double share_in(const std::set<int64_t>& found, const std::set<int64_t>& truth) {
+  size_t hits = 0;
+  for (auto index : found) hits += truth.contains(index);
+  return found.empty() ? 0 : double(hits) / found.size();
+}
+
+// Confident learning: out-of-fold probabilities from fresh copies of the MLP (3 folds, few
+// epochs) find the moved labels.
+TEST(Probe, LabelNoiseFindsMovedLabels) {
+  auto report = probe_json(q("mlp_clean.pt") + " --data " + q("test_x.npy") + " --attacks poisoning --train " + q("test_x.npy") +
+                           " --train-labels " + q("noisy_y.npy") + " --cv-folds 3 --cv-epochs 30");
+  std::set<int64_t> moved;
+  for (int64_t i = 0; i < 300; i += 15) moved.insert(i);
+  auto found = suspects_of(report, "label_noise");
+  std::set<int64_t> caught;
+  for (auto index : found)
+    if (moved.contains(index)) caught.insert(index);
+  EXPECT_TRUE(report["poisoning"]["label_noise_ran"].get<bool>());
+  EXPECT_GE(double(caught.size()) / moved.size(), 0.8) << report["poisoning"]["counts"];
+  EXPECT_GE(share_in(found, moved), 0.6) << report["poisoning"]["counts"];
+}
+
+// The backdoored CNN's training set (10% poison, target 7): every layer after the first is
+// tried, the poisoned class stands out, and the cluster judged poison is mostly poison.
+TEST(Probe, ActivationClusteringFindsThePoisonedClass) {
+  auto report = probe_json(q("cnn_backdoor.pt") + " --data " + q("test_x.npy") + " --attacks poisoning --train " +
+                           q("poisoned_x.npy") + " --train-labels " + q("poisoned_y.npy") + " --cv-folds 0");
+  const auto& poisoning = report["poisoning"];
+  EXPECT_GE(poisoning["layers"].size(), 3u) << poisoning["layers"];
+  EXPECT_FALSE(poisoning["label_noise_ran"].get<bool>());
+  std::set<int64_t> poisoned;
+  for (const auto& index : expected()["poisoned_indices"]) poisoned.insert(index.get<int64_t>());
+  auto clustered = suspects_of(report, "activation_clustering");
+  ASSERT_FALSE(clustered.empty()) << poisoning["classes"];
+  EXPECT_GE(share_in(clustered, poisoned), 0.8) << poisoning["classes"];
+  size_t caught = 0;
+  for (auto index : clustered) caught += poisoned.contains(index);
+  EXPECT_GE(double(caught) / poisoned.size(), 0.8) << poisoning["classes"];
+  EXPECT_FALSE(poisoning["suspected_indices"]["combined"].empty());
+}
+
+// Threshold attacks and offline LiRA with four small shadow models of the MLP's
+// architecture: the overfit model leaks, the clean one much less; intervals bracket the AUC.
 TEST(Probe, MembershipInferenceSeparatesOverfitFromClean) {
   std::string split = " --attacks membership --train " + q("members_x.npy") + " --train-labels " + q("members_y.npy") +
-                      " --holdout " + q("nonmembers_x.npy") + " --holdout-labels " + q("nonmembers_y.npy");
-  auto overfit = probe_json(q("mlp_overfit.pt") + " --data " + q("test_x.npy") + split);
-  auto clean = probe_json(q("mlp_clean.pt") + " --data " + q("test_x.npy") + split);
-  EXPECT_GT(overfit["membership"]["auc"].get<double>(), 0.6) << overfit["membership"].dump();
-  EXPECT_LT(clean["membership"]["auc"].get<double>(), 0.6) << clean["membership"].dump();
-  EXPECT_GE(overfit["membership"]["attacks"]["loss"]["curve"].size(), 2u);
+                      " --holdout " + q("nonmembers_x.npy") + " --holdout-labels " + q("nonmembers_y.npy") +
+                      " --shadows 4 --shadow-epochs 60";
+  auto overfit = probe_json(q("mlp_overfit.pt") + " --data " + q("test_x.npy") + split)["membership"];
+  auto clean = probe_json(q("mlp_clean.pt") + " --data " + q("test_x.npy") + split)["membership"];
+  for (const char* attack : {"loss", "confidence", "lira"}) ASSERT_TRUE(overfit["attacks"].contains(attack)) << attack;
+  EXPECT_EQ(overfit["shadows"], 4);
+  EXPECT_GT(overfit["auc"].get<double>(), 0.6) << overfit.dump();
+  EXPECT_LT(clean["auc"].get<double>(), overfit["auc"].get<double>()) << clean.dump();
+  EXPECT_EQ(overfit["auc"], overfit["attacks"][overfit["strongest_attack"].get<std::string>()]["auc"]);
+  for (const auto& [name, attack] : overfit["attacks"].items()) {
+    EXPECT_LE(attack["auc_ci"][0].get<double>(), attack["auc"].get<double>()) << name;
+    EXPECT_GE(attack["auc_ci"][1].get<double>(), attack["auc"].get<double>()) << name;
+    EXPECT_LE(attack["tpr_at_01pct_fpr"].get<double>(), attack["tpr_at_1pct_fpr"].get<double>()) << name;
+  }
 }
 
 // Declared in .mlaudit.yml, probes run during the scan and reach the findings and the HTML.
