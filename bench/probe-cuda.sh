@@ -3,8 +3,10 @@
 # has pip's CUDA PyTorch (its python3 imports torch), cmake and ninja but none of the
 # scanner's Debian libraries. Two steps:
 #
-#   bench/probe-cuda.sh --prepare      on a machine with the full build (this project's dev
-#                                      VM): generates the evaluation models and copies the
+#   bench/probe-cuda.sh --prepare [EVAL_DIR]
+#                                      on a machine with the full build (this project's dev
+#                                      VM): generates the evaluation models (or copies those of
+#                                      EVAL_DIR, made by bench/make_probe_eval.py) and copies the
 #                                      nlohmann/json and CLI11 headers into build/cuda-bundle
 #                                      (ignored by git; about 10 MB).
 #   bench/probe-cuda.sh [--only KIND] [--limit N]
@@ -24,7 +26,9 @@ if [[ "${1:-}" == "--prepare" ]]; then
   mkdir -p "$bundle/include"
   cp -r /usr/include/nlohmann "$bundle/include/"
   cp -r /usr/include/CLI "$bundle/include/"
-  if [[ ! -f "$bundle/eval/manifest.json" ]]; then
+  if [[ -n "${2:-}" && -f "$2/manifest.json" ]]; then   # an evaluation set generated before
+    mkdir -p "$bundle/eval" && cp -r "$2"/{manifest.json,data,backdoor,poisoning,membership} "$bundle/eval/"
+  elif [[ ! -f "$bundle/eval/manifest.json" ]]; then
     /usr/bin/python3 "$root/bench/make_probe_eval.py" "$bundle/eval"
   fi
   rm -rf "$bundle"/eval/results-*

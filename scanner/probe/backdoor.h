@@ -23,7 +23,7 @@ namespace mlaudit::probe {
 struct NeuralCleanseSettings {
   int steps = 200;                 // optimisation steps per class and start
   int restarts = 3;                // independent starts per class; the smallest trigger wins
-  int64_t batch = 24;              // clean inputs per class and start at each step
+  int64_t batch = 32;              // clean inputs per class and start at each step
   double learning_rate = 0.1;
   double initial_cost = 1e-3;      // weight of the mask's L1 norm, adjusted as it goes
   double success_target = 0.99;    // attack success a candidate trigger must reach

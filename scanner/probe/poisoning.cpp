@@ -73,7 +73,7 @@ std::vector<Split> split_classes(const torch::Tensor& activations, const torch::
     if (split.members.size(0) < 10) continue;
     auto centred = activations.index_select(0, split.members);
     centred = centred - centred.mean(0);
-    auto [u, s, v] = torch::linalg::svd(centred, false, c10::nullopt);   // v: right singular vectors as rows
+    auto [u, s, v] = torch::linalg_svd(centred, false);   // v: right singular vectors as rows
     int64_t k = std::min<int64_t>(components, v.size(0));
     split.reduced = centred.matmul(v.slice(0, 0, k).t());
     split.clusters = two_means(split.reduced);
