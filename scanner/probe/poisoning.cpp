@@ -70,7 +70,9 @@ std::vector<Split> split_classes(const torch::Tensor& activations, const torch::
     Split split;
     split.label = classes[i].item<int64_t>();
     split.members = labels.eq(classes[i]).nonzero().flatten();
-    if (split.members.size(0) < 10) continue;
+    // Two clusters in `components` dimensions need a few samples per dimension: smaller
+    // classes split on noise (30-sample classes gave spurious "poison" clusters).
+    if (split.members.size(0) < 5 * components) continue;
     auto centred = activations.index_select(0, split.members);
     centred = centred - centred.mean(0);
     auto [u, s, v] = torch::linalg_svd(centred, false);   // v: right singular vectors as rows
