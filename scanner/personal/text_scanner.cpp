@@ -13,7 +13,7 @@ namespace {
 bool is_separator(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';' || c == '|' || c == '"' ||
          c == '\'' || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' ||
-         c == '=';
+         c == '=' || c == '\\';  // a backslash: text quoted from JSON (\" \n) is scanned too
 }
 
 // Trailing punctuation of a sentence is not part of the value.
@@ -41,18 +41,20 @@ const Category* strict_match(std::string_view token) {
 }
 
 // Where a value written in groups ("+49 30 901820", "DE89 3704 0044 ...", "4111 1111 ...")
-// ends: short alphanumeric groups joined by single spaces or dashes.
-size_t grouped_end(std::string_view text, size_t start, size_t end) {
-  size_t groups = 1;
-  while (groups < 9 && end + 1 < text.size() && (text[end] == ' ' || text[end] == '-') &&
+// may end: after each short alphanumeric group joined by a single space or dash, longest
+// first (the words after a number are groups too: "+44 20 7946 0958 or ...").
+std::vector<size_t> grouped_ends(std::string_view text, size_t start, size_t end) {
+  std::vector<size_t> ends;
+  while (ends.size() < 8 && end + 1 < text.size() && (text[end] == ' ' || text[end] == '-') &&
          std::isalnum(static_cast<unsigned char>(text[end + 1]))) {
     size_t next = end + 1;
     while (next < text.size() && std::isalnum(static_cast<unsigned char>(text[next]))) ++next;
     if (next - end - 1 > 6 || next - start > 40) break;
     end = next;
-    ++groups;
+    ends.push_back(end);
   }
-  return end;
+  std::reverse(ends.begin(), ends.end());
+  return ends;
 }
 
 }  // namespace
@@ -66,7 +68,7 @@ void TextScanner::add(const std::string& category, std::string_view value, size_
   ++found->count;
 }
 
-void TextScanner::scan(std::string_view text, size_t line) {
+void for_each_personal_value(std::string_view text, size_t line, const PersonalValueSink& found) {
   size_t at = 0;
   while (at < text.size()) {
     if (text[at] == '\n') ++line;
@@ -78,20 +80,28 @@ void TextScanner::scan(std::string_view text, size_t line) {
     while (end < text.size() && !is_separator(text[end])) ++end;
     bool may_be_grouped = end - at <= 6 && (text[at] == '+' || std::isalnum(static_cast<unsigned char>(text[at])));
     if (may_be_grouped) {
-      size_t group_end = grouped_end(text, at, end);
-      if (group_end > end) {
+      bool matched = false;
+      for (size_t group_end : grouped_ends(text, at, end)) {
         std::string_view grouped = trimmed(text.substr(at, group_end - at));
         if (const Category* category = strict_match(grouped)) {
-          add(category->id, grouped, line);
+          found(*category, grouped, line);
           at = group_end;
-          continue;
+          matched = true;
+          break;
         }
       }
+      if (matched) continue;
     }
     std::string_view token = trimmed(text.substr(at, end - at));
     at = end;
-    if (const Category* category = strict_match(token)) add(category->id, token, line);
+    if (const Category* category = strict_match(token)) found(*category, token, line);
   }
+}
+
+void TextScanner::scan(std::string_view text, size_t line) {
+  for_each_personal_value(text, line, [&](const Category& category, std::string_view value, size_t at_line) {
+    add(category.id, value, at_line);
+  });
 }
 
 std::vector<TextHit> TextScanner::hits() const {

@@ -4,11 +4,19 @@
 // e-mail addresses, international phone numbers, IBANs, payment cards, national IDs.
 // Looser shapes (IP addresses, bare digit runs, street names) are left out: in free text
 // they are mostly something else.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "personal/category_catalog.h"
+
 namespace mlaudit::personal {
+
+// Calls `found` with each personal value in `text` as it stands in the text, and the line it
+// is on (`line` is where the text starts). Callers mask what they keep: see mask_value.
+using PersonalValueSink = std::function<void(const Category& category, std::string_view value, size_t line)>;
+void for_each_personal_value(std::string_view text, size_t line, const PersonalValueSink& found);
 
 struct TextHit {
   std::string category;   // catalog id
