@@ -6,6 +6,7 @@
 
 #include "findings/baseline.h"
 #include "findings/fingerprint.h"
+#include "findings/redaction.h"
 #include "findings/suppression.h"
 #include "reports/sarif/sarif_report.h"
 #include "test_support.h"
@@ -152,6 +153,29 @@ TEST(Redaction, SecretsNeverReachReports) {
       masked_snippet = finding.snippet.find("SLACK_TOKEN") != std::string::npos &&
                        finding.snippet.find("Q9fLm2") == std::string::npos && finding.snippet.find("***") != std::string::npos;
   EXPECT_TRUE(masked_snippet);
+}
+
+
+// The one masker's personal side: values that stand on their own anywhere, every word of a
+// data line (dataset rows, notebook outputs) but the column names.
+TEST(Redaction, PersonalValuesAreMaskedWhereverReportsQuoteThem) {
+  std::vector<Fact> facts;
+  facts.push_back({FactType::dataset, Location{"data/people.csv", 1, 1}, {{"columns", {"customer_id", "First Name", "email"}}}});
+  facts.push_back({FactType::output_personal_data, Location{"explore.ipynb", 12, 1}, {{"output_lines", {{12, 13}}}}});
+  Redactor redactor(facts);
+
+  EXPECT_EQ(redactor.redact_line("data/people.csv", 1, "customer_id,First Name,email"), "customer_id,First Name,email");
+  std::string row = redactor.redact_line("data/people.csv", 2, "C-1001,Anna,anna.schmidt@example.org");
+  for (const char* value : {"C-1001", "Anna", "anna.schmidt"}) EXPECT_EQ(row.find(value), std::string::npos) << row;
+  EXPECT_EQ(row, "*-**01,A***,a***@e***.org");
+
+  std::string output = redactor.redact_line("explore.ipynb", 13, R"x(    "0  C-1001  Anna  Schmidt\n",)x");
+  EXPECT_EQ(output, R"x(    "***  *-**01  A***  S******\n",)x");
+  // Code lines of the same notebook keep their words; values that stand on their own go.
+  EXPECT_EQ(redactor.redact_line("explore.ipynb", 20, R"x(    "send(\"anna.schmidt@example.org\")",)x"),
+            R"x(    "send(\"a***@e***.org\")",)x");
+  EXPECT_EQ(Redactor::redact_text("Call +44 20 7946 0958 or write to DE89 3704 0044 0532 0130 00."),
+            "Call +** ** **** **58 or write to **** **** **** **** **** 00.");
 }
 
 }  // namespace

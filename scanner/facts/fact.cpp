@@ -58,7 +58,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::personal_field, "personal_field", {"name", "category", "label", "identifier", "article", "special", "context", "detail"}},
       {FactType::privacy_declaration, "privacy_declaration", {"scope", "target", "controller", "dpo", "purposes", "data_subjects", "dpia", "human_review", "bias_examination", "security_measures", "lawful_basis", "purpose", "retention", "special_category_condition", "pseudonymised", "residency", "region", "transfer_mechanism", "processor_agreement", "match", "zone", "reason"}},
       {FactType::dpia_screening, "dpia_screening", {"criteria", "met_count", "met_labels", "met", "dpia", "dpia_declared", "categories"}},
-      {FactType::output_personal_data, "output_personal_data", {"category", "label", "article", "count", "example"}},
+      {FactType::output_personal_data, "output_personal_data", {"category", "label", "article", "count", "example", "output_lines"}},
       {FactType::schema_class, "schema_class", {"name", "kind", "fields"}},
       {FactType::probe_result, "probe_result", {"model", "report", "evasion_ran", "evasion_weak", "clean_accuracy", "min_robust_accuracy", "weakest_attack", "weakest_eps", "robust_accuracy_threshold", "backdoor_ran", "backdoor_flagged", "backdoor_verdict", "backdoor_reason", "backdoor_target", "backdoor_max_index", "anomaly_threshold", "strip_flagged_rate", "poisoning_ran", "poisoning_suspects", "poisoning_methods", "poisoning_suspect_share", "poisoning_share_threshold", "poisoning_flagged", "membership_ran", "membership_vulnerable", "membership_attack", "membership_auc", "membership_tpr_at_1pct_fpr", "membership_auc_threshold"}},
   };

@@ -1,5 +1,7 @@
 #include "extract/notebook/notebook_extractor.h"
 
+#include <algorithm>
+
 #include "extract/notebook/notebook_reader.h"
 #include "extract/python/python_extractor.h"
 #include "personal/category_catalog.h"
@@ -34,9 +36,17 @@ void NotebookExtractor::extract(const FileContext& file, FactSink& sink) const {
     return;
   }
   // Saved outputs are committed with the notebook: printed frames leak the data they show.
+  // The lines they sit on are data, not code: reports mask every word quoted from them.
   personal::TextScanner outputs;
+  nlohmann::ordered_json output_lines = nlohmann::ordered_json::array();  // [first, last] ranges
   for (const auto& cell : notebook->cells)
-    for (const auto& output : cell.outputs) outputs.scan(output.text, output.file_line);
+    for (const auto& output : cell.outputs) {
+      outputs.scan(output.text, output.file_line);
+      if (!output_lines.empty() && output_lines.back()[1].get<uint32_t>() + 1 >= output.file_line)
+        output_lines.back()[1] = std::max(output.file_line, output_lines.back()[1].get<uint32_t>());
+      else
+        output_lines.push_back({output.file_line, output.file_line});
+    }
   for (const auto& hit : outputs.hits()) {
     const auto* category = personal::CategoryCatalog::get().find(hit.category);
     sink.add(FactType::output_personal_data, Location{file.file.relative, static_cast<uint32_t>(hit.first_line), 1},
@@ -44,7 +54,8 @@ void NotebookExtractor::extract(const FileContext& file, FactSink& sink) const {
               {"label", category ? category->label : hit.category},
               {"article", category ? category->article : ""},
               {"count", hit.count},
-              {"example", hit.example}});
+              {"example", hit.example},
+              {"output_lines", output_lines}});
   }
 
   std::string module;
