@@ -10,6 +10,7 @@
 #include "reports/json/json_report.h"
 #include "reports/sarif/sarif_report.h"
 #include "test_support.h"
+#include "util/text.h"
 
 namespace mlaudit {
 namespace {
@@ -143,6 +144,55 @@ TEST(Html, SelfContainedAndComplete) {
   for (const auto& dataset : result.privacy.datasets)
     for (const auto& column : dataset.columns)
       if (!column.example.empty()) EXPECT_NE(html.find(column.example), std::string::npos);
+}
+
+// No rule overrides what another rule of the same scope set for the same selector: a second
+// `.verdict` rule (a white badge for the inventory) once turned the summary's verdict white on
+// white.
+TEST(Html, NoSelectorIsStyledTwiceAndTheVerdictIsReadable) {
+  std::string html = html_report(project("vulnerable-service"));
+  auto style_start = html.find("<style>"), style_end = html.find("</style>");
+  ASSERT_NE(style_start, std::string::npos);
+  std::string css = html.substr(style_start + 7, style_end - style_start - 7);
+  std::map<std::string, std::map<std::string, std::string>> rules;  // "scope|selector" -> property -> value
+  std::string scope;
+  size_t at = 0;
+  while (true) {
+    size_t open = css.find('{', at);
+    if (open == std::string::npos) break;
+    std::string selectors(trim(std::string_view(css).substr(at, open - at)));
+    if (selectors.starts_with("@")) {  // a block of rules: @media print { ... }
+      scope = selectors;
+      at = open + 1;
+      continue;
+    }
+    size_t close = css.find('}', open);
+    ASSERT_NE(close, std::string::npos);
+    std::string body = css.substr(open + 1, close - open - 1);
+    for (auto selector : split(selectors, ',')) {
+      std::string key = scope + "|" + std::string(trim(selector));
+      for (auto declaration : split(body, ';')) {
+        auto colon = declaration.find(':');
+        if (colon == std::string_view::npos) continue;
+        std::string property(trim(declaration.substr(0, colon)));
+        EXPECT_FALSE(rules[key].contains(property)) << "two rules set " << property << " of " << key;
+        rules[key][property] = std::string(trim(declaration.substr(colon + 1)));
+      }
+    }
+    at = close + 1;
+    if (!scope.empty() && css.find_first_not_of(" \n\t", at) != std::string::npos && css[css.find_first_not_of(" \n\t", at)] == '}') {
+      scope.clear();  // the end of the @ block
+      at = css.find('}', at) + 1;
+    }
+  }
+  // The verdict (and the DPIA sentence, which shares its class) on the page's colours.
+  ASSERT_TRUE(rules.contains("|.verdict"));
+  std::string background = rules["|.verdict"]["background"];
+  std::string colour = rules["|.verdict"].contains("color") ? rules["|.verdict"]["color"] : rules["|body"]["color"];
+  EXPECT_FALSE(background.empty());
+  EXPECT_NE(colour, background);
+  EXPECT_NE(colour, "#fff");
+  EXPECT_NE(html.find(R"(<p class="verdict )"), std::string::npos);
 }
 
 TEST(Html, ProjectTextIsEscaped) {
