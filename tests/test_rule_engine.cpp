@@ -164,6 +164,29 @@ TEST(RuleEngine, MessagesUseMatchedValues) {
             "`yaml.load` on open(f) (?)");
 }
 
+// A long value is cut between words, not inside one ("passes tex…").
+TEST(RuleEngine, LongValuesInMessagesEndOnAWholeWord) {
+  std::string summaries;
+  for (int i = 0; summaries.size() < 400; ++i)
+    summaries += "CVE-2022-" + std::to_string(45900 + i) + ": torch.jit.annotations.parse_type_line passes text to eval; ";
+  nlohmann::ordered_json subject = {{"summaries", summaries}, {"names", {"first_name", "last_name", "email_address",
+                                     "phone_number", "street_address", "postal_code", "date_of_birth", "national_id",
+                                     "passport_number", "driving_licence", "bank_account", "credit_card_number"}}};
+  KeyLookup lookup = [&](const KeyPath& path) { return find_path(subject, path); };
+  for (const char* field : {"{summaries}", "{names}"}) {
+    std::string message = format_message(field, lookup, nlohmann::ordered_json::object());
+    ASSERT_TRUE(message.ends_with("…")) << message;
+    std::string kept = message.substr(0, message.size() - std::string("…").size());
+    std::string listing;
+    for (const auto& name : subject["names"]) listing += (listing.empty() ? "" : ", ") + name.get<std::string>();
+    const std::string& whole = field == std::string("{names}") ? listing : summaries;
+    EXPECT_LE(kept.size(), 160u);
+    EXPECT_TRUE(whole.starts_with(kept)) << message;
+    char next = whole[kept.size()];
+    EXPECT_TRUE(next == ' ' || next == ',' || next == ';' || next == ':') << "cut inside a word: " << message;
+  }
+}
+
 TEST(Advisories, VersionsCompareLikePep440) {
   EXPECT_LT(compare_versions("1.13.0", "1.13.1"), 0);
   EXPECT_EQ(compare_versions("2.0", "2.0.0"), 0);

@@ -317,11 +317,11 @@ std::string format_message(const std::string& text, const KeyLookup& lookup, con
     const nlohmann::ordered_json* value = find_path(bindings, path);
     if (value == nullptr) value = lookup(path);
     if (value == nullptr || value->is_null()) out += "?";
-    else if (value->is_string()) out += truncate_utf8(value->get<std::string>(), 160);
+    else if (value->is_string()) out += truncate_words(value->get<std::string>(), 160);
     else if (value->is_array()) {
       std::string listing;
       for (const auto& item : *value) listing += (listing.empty() ? "" : ", ") + scalar_text(item);
-      out += truncate_utf8(listing, 160);
+      out += truncate_words(listing, 160);
     } else out += value->dump();
     i = close;
   }

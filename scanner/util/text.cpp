@@ -102,6 +102,16 @@ std::string truncate_utf8(std::string_view text, size_t limit) {
   return std::string(text.substr(0, cut)) + "…";
 }
 
+std::string truncate_words(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  size_t space = text.rfind(' ', limit);
+  if (space == std::string_view::npos || space < limit / 2) return truncate_utf8(text, limit);
+  std::string_view kept = text.substr(0, space);
+  while (!kept.empty() && (kept.back() == ',' || kept.back() == ';' || kept.back() == ':' || kept.back() == ' '))
+    kept.remove_suffix(1);
+  return std::string(kept) + "…";
+}
+
 double shannon_entropy(std::string_view text) {
   if (text.empty()) return 0.0;
   std::array<size_t, 256> counts{};

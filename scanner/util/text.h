@@ -21,6 +21,9 @@ uint32_t count_lines(std::string_view text);
 
 // Shortens to at most `limit` bytes on a UTF-8 boundary, adding "…" when cut.
 std::string truncate_utf8(std::string_view text, size_t limit);
+// The same for prose: cuts after the last whole word that fits ("passes text…", never
+// "passes tex…"); a single word longer than half the limit is cut like truncate_utf8.
+std::string truncate_words(std::string_view text, size_t limit);
 
 // Shannon entropy in bits per character.
 double shannon_entropy(std::string_view text);
