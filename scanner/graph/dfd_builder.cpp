@@ -39,6 +39,12 @@ std::string base_name(std::string_view path) {
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
+// A web request that hands the server query parameters or a body (io facts' `sends`).
+bool sends_request_data(const nlohmann::ordered_json& props) {
+  auto sends = props.find("sends");
+  return sends != props.end() && sends->is_array() && !sends->empty();
+}
+
 std::string host_of(std::string_view url) {
   auto start = url.find("://");
   if (start == std::string_view::npos) return std::string(url);
@@ -336,7 +342,7 @@ class DfdBuilder {
     if (kind == "url") {
       if (target.empty()) return std::nullopt;
       std::string host = host_of(target);
-      bool api = format == "prompt" || text(props, "direction") == "write";
+      bool api = format == "prompt" || text(props, "direction") == "write" || sends_request_data(props);
       return diagram_.element({"external:" + scheme_of(target) + "://" + host, ElementKind::external_entity,
                                api ? "third_party_api" : "remote_host", host, "third_party", io.location,
                                {{"host", host}, {"scheme", scheme_of(target)}}});
@@ -423,7 +429,8 @@ class DfdBuilder {
     Vertex process;
     auto endpoint = endpoints_by_handler_.find(file + "#" + text(props, "function"));
     process = endpoint != endpoints_by_handler_.end() ? endpoint->second : script(file);
-    bool read = text(props, "direction") == "read";
+    // A request that carries parameters or a body is drawn the way its data goes: outward.
+    bool read = text(props, "direction") == "read" && !sends_request_data(props);
     const Element& other = diagram_.graph()[*target];
     std::string scheme = other.props.contains("scheme") ? text(other.props, "scheme") : std::string();
     std::string protocol = scheme.empty() ? "file" : scheme;

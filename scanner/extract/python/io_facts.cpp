@@ -165,6 +165,12 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
       Value verify = evaluator_.eval(argument(arguments, -1, {"verify"}));
       props["tls_verified"] = !(verify.kind == Value::Kind::boolean && verify.text == "false");
       props["has_timeout"] = !ts_node_is_null(argument(arguments, -1, {"timeout"}));
+      // Query parameters and bodies leave the process whatever the method: a GET with
+      // params={"email": ...} sends the e-mail address.
+      nlohmann::ordered_json sends = nlohmann::ordered_json::array();
+      for (const char* keyword : {"params", "data", "json", "files"})
+        if (!ts_node_is_null(argument(arguments, -1, {keyword}))) sends.push_back(keyword);
+      props["sends"] = sends;
     }
     sink_.add(FactType::io, evaluator_.location_of(node), std::move(props));
   }
