@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
+#include "reports/html/html_report.h"
+#include "reports/json/json_report.h"
 #include "test_support.h"
 
 namespace mlaudit {
@@ -94,6 +97,64 @@ TEST(PrivacyRecord, NoPersonalDataNoSection) {
   ScanResult result = testing::scan(root.path());
   EXPECT_FALSE(result.privacy.holds_personal_data);
   EXPECT_TRUE(result.privacy.record.empty());
+}
+
+// ingest.py sends every applicant's e-mail to a partner as a GET parameter over HTTP and
+// writes enriched.csv, which trains model.pkl, served by POST /predict (issue 12). The
+// privacy section must say what the findings say: the partner is a recipient, the transfer's
+// region is unknown (not "none"), and rows from missing declarations are not "declared".
+TEST(PrivacyRecord, AgreesWithTheFindingsOnAnUndeclaredScoringProject) {
+  ScanResult result = testing::scan(testing::fixture("projects/applicant-scoring"));
+  const PrivacyRecord& record = result.privacy;
+  const std::string partner = "api.credit-partner.example";
+
+  std::set<std::string> recipients_in_findings;
+  for (const auto& finding : result.findings)
+    if (finding.rule->id == "gdpr.personal-data-unencrypted-flow" || finding.rule->id == "gdpr.transfer-region-unknown" ||
+        finding.rule->id == "gdpr.transfer-outside-eea")
+      recipients_in_findings.insert(finding.message.find(partner) != std::string::npos ? partner : finding.message);
+  ASSERT_EQ(recipients_in_findings, std::set<std::string>{partner});
+
+  ASSERT_EQ(record.transfers.size(), 1u);
+  EXPECT_EQ(record.transfers[0].recipient, partner);
+  EXPECT_EQ(record.transfers[0].outside_eea, "unknown");
+  EXPECT_NE(std::find(record.transfers[0].categories.begin(), record.transfers[0].categories.end(), "email"),
+            record.transfers[0].categories.end());
+  for (const char* sink : {"api.credit-partner.example", "model.pkl", "POST /predict"})
+    EXPECT_NE(lineage(record, "data/applicants.csv", sink), nullptr) << sink;
+  EXPECT_NE(lineage(record, "data/enriched.csv", "model.pkl"), nullptr);
+
+  EXPECT_NE(entry(record, "Recipients")->value.find(partner), std::string::npos);
+  const RecordEntry* transfers = entry(record, "Transfers to third countries");
+  EXPECT_TRUE(transfers->value.starts_with("unknown")) << transfers->value;
+  EXPECT_TRUE(transfers->gap);
+  for (const auto& row : record.record) {
+    EXPECT_FALSE(row.value.starts_with("none")) << row.label << ": " << row.value;
+    if (row.value.find("not declared") != std::string::npos && row.gap)
+      EXPECT_EQ(row.source.find("declared"), std::string::npos) << row.label << " says its source is " << row.source;
+  }
+
+  // HTML and JSON read the same record.
+  std::string html = html_report(result);
+  EXPECT_EQ(html.find("No personal dataset was traced"), std::string::npos);
+  EXPECT_EQ(html.find("No personal data was found leaving"), std::string::npos);
+  auto json = json_report(result);
+  ASSERT_EQ(json["privacy"]["transfers"].size(), 1u);
+  EXPECT_EQ(json["privacy"]["transfers"][0]["recipient"], partner);
+}
+
+// Nothing found and nothing declared is "unknown", never "none".
+TEST(PrivacyRecord, NoRecipientFoundIsUnknownNotNone) {
+  testing::TempDir project;
+  project.write("data/members.csv", "member_id,email\n1,jane.doe@example.com\n2,john.roe@example.org\n");
+  project.write("report.py", "import pandas as pd\nmembers = pd.read_csv('data/members.csv')\nprint(len(members))\n");
+  const PrivacyRecord& record = testing::scan(project.path()).privacy;
+  ASSERT_TRUE(record.holds_personal_data);
+  for (const char* label : {"Recipients", "Transfers to third countries"}) {
+    ASSERT_NE(entry(record, label), nullptr) << label;
+    EXPECT_TRUE(entry(record, label)->value.starts_with("unknown")) << entry(record, label)->value;
+    EXPECT_TRUE(entry(record, label)->gap);
+  }
 }
 
 }  // namespace

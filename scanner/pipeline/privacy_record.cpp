@@ -212,35 +212,67 @@ void add_record_of_processing(const std::vector<Fact>& facts, PrivacyRecord& rec
   entry("Art. 30(1)(c)", "Categories of personal data",
         category_labels(std::vector<std::string>(categories.begin(), categories.end())), "found in the project");
 
-  std::vector<std::string> recipients, transfers, missing_mechanism;
+  // Recipients and transfers: what the code shows, else what is declared; where neither
+  // tells, "unknown" (a recipient the code does not name is invisible to the scan).
+  std::vector<std::string> recipients, transfers, unknown_regions;
+  bool transfer_gap = false;
   for (const auto& transfer : record.transfers) {
-    recipients.push_back(transfer.recipient + " (" + transfer.region + ")");
-    if (transfer.outside_eea == "yes")
+    recipients.push_back(transfer.recipient + " (region " + transfer.region + ")");
+    if (transfer.outside_eea == "yes") {
       transfers.push_back(transfer.recipient + " in " + transfer.region + ": " +
                           (transfer.mechanism.empty() ? "no transfer mechanism declared" : transfer.mechanism));
-    if (transfer.outside_eea == "yes" && transfer.mechanism.empty()) missing_mechanism.push_back(transfer.recipient);
+      transfer_gap = transfer_gap || transfer.mechanism.empty();
+    } else if (transfer.outside_eea == "unknown") {
+      unknown_regions.push_back(transfer.recipient);
+    }
   }
-  if (recipients.empty())
-    record.record.push_back({"Art. 30(1)(d)", "Recipients", "none found in the code", "found in the project", false});
+  std::vector<std::string> declared_recipients;
+  for (const auto& fact : facts)
+    if (fact.type == FactType::privacy_declaration && fact.props.value("scope", "") == "recipient")
+      declared_recipients.push_back(fact.props.value("target", "") +
+                                    (fact.props.value("region", "").empty() ? "" : " (" + fact.props.value("region", "") + ")"));
+  if (!recipients.empty())
+    record.record.push_back({"Art. 30(1)(d)", "Recipients", joined(recipients, "; "), "found in the project", false});
+  else if (!declared_recipients.empty())
+    record.record.push_back({"Art. 30(1)(d)", "Recipients", joined(declared_recipients, "; "), "declared", false});
+  else if (declared("recipients") == "none")  // processing: {recipients: none}
+    record.record.push_back({"Art. 30(1)(d)", "Recipients", "none", "declared", false});
   else
-    entry("Art. 30(1)(d)", "Recipients", joined(recipients, "; "), "found in the project");
-  if (transfers.empty())
-    record.record.push_back({"Art. 30(1)(e)", "Transfers to third countries", "none found in the code", "found in the project", false});
+    record.record.push_back({"Art. 30(1)(d)", "Recipients", "unknown: none found in the code and none declared", "—", true});
+  if (!unknown_regions.empty())
+    transfers.push_back("unknown for " + joined(unknown_regions) + " (region not known or declared)");
+  if (!transfers.empty())
+    record.record.push_back({"Art. 30(1)(e)", "Transfers to third countries", joined(transfers, "; "), "found in the project",
+                             transfer_gap || !unknown_regions.empty()});
+  else if (!record.transfers.empty())
+    record.record.push_back({"Art. 30(1)(e)", "Transfers to third countries", "none: every recipient found is in the EU/EEA",
+                             "found in the project", false});
+  else if (declared("recipients") == "none")
+    record.record.push_back({"Art. 30(1)(e)", "Transfers to third countries", "none: no recipients", "declared", false});
   else
-    record.record.push_back({"Art. 30(1)(e)", "Transfers to third countries", joined(transfers, "; "),
-                             "found in the project", !missing_mechanism.empty()});
+    record.record.push_back({"Art. 30(1)(e)", "Transfers to third countries", "unknown: no recipient found in the code",
+                             "—", true});
 
+  // Per-dataset declarations: "declared" only for what was declared.
   std::vector<std::string> retention, basis;
-  bool retention_gap = false, basis_gap = false;
+  size_t retention_declared = 0, basis_declared = 0;
   for (const auto& dataset : record.datasets) {
     retention.push_back(dataset.path + ": " + (dataset.retention.empty() ? "not declared" : dataset.retention));
     basis.push_back(dataset.path + ": " + (dataset.lawful_basis.empty() ? "not declared" : dataset.lawful_basis));
-    retention_gap = retention_gap || dataset.retention.empty();
-    basis_gap = basis_gap || dataset.lawful_basis.empty();
+    retention_declared += !dataset.retention.empty();
+    basis_declared += !dataset.lawful_basis.empty();
   }
+  auto source_of = [&](size_t declared_count) {
+    return declared_count == record.datasets.size() ? std::string("declared")
+           : declared_count == 0                     ? std::string("—")
+                                                     : "declared for " + std::to_string(declared_count) + " of " +
+                                                           std::to_string(record.datasets.size()) + " datasets";
+  };
   if (!record.datasets.empty()) {
-    record.record.push_back({"Art. 30(1)(f)", "Time limits for erasure", joined(retention, "; "), "declared", retention_gap});
-    record.record.push_back({"Art. 6(1)", "Lawful basis per dataset", joined(basis, "; "), "declared", basis_gap});
+    record.record.push_back({"Art. 30(1)(f)", "Time limits for erasure", joined(retention, "; "), source_of(retention_declared),
+                             retention_declared < record.datasets.size()});
+    record.record.push_back({"Art. 6(1)", "Lawful basis per dataset", joined(basis, "; "), source_of(basis_declared),
+                             basis_declared < record.datasets.size()});
   }
   entry("Art. 30(1)(g)", "Technical and organisational security measures", declared("security_measures"), "declared");
   if (!record.dpia_criteria.empty()) {
