@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -14,6 +15,10 @@ namespace fs = std::filesystem;
 
 fs::path source_dir() { return MLAUDIT_SOURCE_DIR; }
 fs::path fixture(const std::string& relative) { return source_dir() / "fixtures" / relative; }
+fs::path shared_dir() {
+  const char* override_dir = std::getenv("MLAUDIT_SHARED");
+  return override_dir && *override_dir ? fs::path(override_dir) : fs::path(MLAUDIT_SHARED_DIR);
+}
 
 TempDir::TempDir() {
   std::random_device random;

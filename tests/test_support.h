@@ -11,6 +11,8 @@ namespace mlaudit::testing {
 
 std::filesystem::path source_dir();
 std::filesystem::path fixture(const std::string& relative);
+// The workspace's shared data (../shared next to the checkout, or $MLAUDIT_SHARED).
+std::filesystem::path shared_dir();
 
 // A fresh folder under the system temp dir, removed when the object goes away.
 class TempDir {

@@ -9,6 +9,7 @@
 #include <iomanip>
 #include <mutex>
 
+#include "cli/advisories_command.h"
 #include "pipeline/probe_runner.h"
 #include "pipeline/scan.h"
 #include "pipeline/scan_summary.h"
@@ -394,6 +395,26 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   facts_app->add_option("--type", fact_type, "Only facts of this type");
 
 
+  auto* advisories_app = app.add_subcommand("advisories", "Advisory data: convert OSV records, check a package version");
+  advisories_app->require_subcommand(1);
+  AdvisoryImportArguments import_arguments;
+  auto* import_app = advisories_app->add_subcommand("import", "Convert OSV records into the compact form mlaudit embeds");
+  import_app->add_option("source", import_arguments.source, "Folder, zip or file of OSV records (JSON or YAML)")->required();
+  import_app->add_option("--output,-o", import_arguments.output, "The .jsonl file to write")->required();
+  import_app->add_option("--package", import_arguments.packages, "Keep only these packages (names or globs, repeatable)");
+  import_app->add_option("--packages-file", import_arguments.packages_file, "Keep only the packages listed in this file");
+  import_app->add_option("--source-name", import_arguments.source_name, "Name of the database, e.g. pypa/advisory-database");
+  import_app->add_option("--commit", import_arguments.commit, "Commit of the snapshot");
+  import_app->add_option("--date", import_arguments.date, "Date of the snapshot");
+  import_app->add_option("--license", import_arguments.license, "Licence of the data, e.g. CC-BY-4.0");
+  import_app->add_option("--attribution", import_arguments.attribution, "Attribution the licence asks for");
+  AdvisoryCheckArguments check_arguments;
+  auto* check_app = advisories_app->add_subcommand("check", "Which advisories affect a package version (or range); exit 1 when any");
+  check_app->add_option("package", check_arguments.package, "PyPI package name")->required();
+  check_app->add_option("version", check_arguments.version, "A version (1.13.0) or a PEP 440 range (>=1.10,<2)")->required();
+  check_app->add_option("--advisories", check_arguments.advisories, "A newer OSV export to use as well");
+  check_app->add_flag("--json", check_arguments.json, "Print JSON");
+
   ProbeRequest probe;
   bool probe_json = false;
   std::string probe_attacks;
@@ -448,6 +469,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (graph_app->parsed()) return graph_command(graph_path, graph_format, graph_output, out, err);
     if (facts_app->parsed()) return facts_command(facts_path, fact_type, out, err);
     if (probe_app->parsed()) return probe_command(probe, probe_json, out, err);
+    if (import_app->parsed()) return advisories_import_command(import_arguments, out, err);
+    if (check_app->parsed()) return advisories_check_command(check_arguments, out, err);
   } catch (const UsageError& error) {
     err << "mlaudit: " << error.what() << "\n";
     return kExitUsage;

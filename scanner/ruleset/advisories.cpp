@@ -78,6 +78,7 @@ bool version_satisfies(std::string_view version, std::string_view clause) {
 AdvisoryCatalogs AdvisoryCatalogs::load_embedded() {
   AdvisoryCatalogs catalogs;
   for (const EmbeddedFile* file : embedded_files_under("threat-models/advisories/")) {
+    if (!file->path.ends_with(".yml")) continue;   // the OSV snapshot (.jsonl) is read by advisories/
     YAML::Node root = YAML::Load(std::string(file->content));
     std::string name = root["catalog"].as<std::string>();
     std::vector<PackageAdvisory> advisories;
