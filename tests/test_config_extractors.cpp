@@ -2,6 +2,7 @@
 // requirements, Dockerfiles, .env files.
 #include <gtest/gtest.h>
 
+#include "extract/config/dependency_spec.h"
 #include "test_support.h"
 
 namespace mlaudit {
@@ -124,6 +125,43 @@ TEST(ConfigExtractors, DependencyManifests) {
   EXPECT_EQ(by_name["mlflow"]["version"], "2.2.0");
   EXPECT_FALSE(by_name["scipy"]["pinned"].get<bool>());
   EXPECT_EQ(by_name.count("y"), 0u);  // VCS URLs are not named packages
+}
+
+TEST(ConfigExtractors, LockFilesIncludesAndPoetryConstraints) {
+  TempDir root;
+  root.write("requirements.txt", "-r requirements-base.txt\n--constraint=constraints.txt\n-c ../shared/pins.txt\nTorch_Vision==0.14\n");
+  root.write("poetry.lock", "[[package]]\nname = \"PyYAML\"\nversion = \"5.3\"\n\n[[package]]\nname = \"mine\"\nversion = \"1.0\"\n"
+                            "[package.source]\ntype = \"git\"\nurl = \"https://example.com/mine.git\"\n");
+  root.write("Dockerfile", "FROM python:3.11\nRUN pip3 install --index-url https://x/simple -r req.txt 'numpy<2' \\\n    scipy==1.8.0 $EXTRA\n");
+  auto extraction = testing::extract(root.path());
+  auto includes = facts_of(extraction, FactType::requirement_include);
+  ASSERT_EQ(includes.size(), 3u);
+  EXPECT_EQ(includes[0].props["kind"], "requirements");
+  EXPECT_EQ(includes[0].props["target"], "requirements-base.txt");
+  EXPECT_EQ(includes[1].props["kind"], "constraints");
+  EXPECT_EQ(includes[1].props["target"], "constraints.txt");
+  EXPECT_EQ(includes[2].props["target"], "../shared/pins.txt");   // named, never read: outside the scanned tree
+  std::map<std::string, nlohmann::ordered_json> by_name;
+  for (const auto& fact : facts_of(extraction, FactType::dependency)) by_name[fact.props["name"]] = fact.props;
+  EXPECT_EQ(by_name["torch-vision"]["pep440"], "==0.14");          // PEP 503 names: runs of - _ . become one -
+  EXPECT_TRUE(by_name["pyyaml"]["locked"].get<bool>());
+  EXPECT_EQ(by_name["pyyaml"]["source"], "poetry.lock");
+  EXPECT_EQ(by_name.count("mine"), 0u);                            // a git source has no PyPI version
+  EXPECT_EQ(by_name["numpy"]["pep440"], "<2");
+  EXPECT_EQ(by_name["numpy"]["source"], "dockerfile");
+  EXPECT_EQ(by_name["scipy"]["version"], "1.8.0");
+  EXPECT_EQ(by_name.count("req.txt"), 0u);
+  // Poetry's constraint syntax in PEP 440 terms.
+  EXPECT_EQ(poetry_to_pep440("^1.2.3"), ">=1.2.3,<2");
+  EXPECT_EQ(poetry_to_pep440("^0.2.3"), ">=0.2.3,<0.3");
+  EXPECT_EQ(poetry_to_pep440("^0.0.3"), ">=0.0.3,<0.0.4");
+  EXPECT_EQ(poetry_to_pep440("~1.2.3"), ">=1.2.3,<1.3");
+  EXPECT_EQ(poetry_to_pep440("~1"), ">=1,<2");
+  EXPECT_EQ(poetry_to_pep440(">= 1.2, < 2.0"), ">=1.2,<2.0");
+  EXPECT_EQ(poetry_to_pep440("1.2.3"), "==1.2.3");
+  EXPECT_EQ(poetry_to_pep440("1.2.*"), "==1.2.*");
+  EXPECT_EQ(poetry_to_pep440("*"), "");
+  EXPECT_FALSE(poetry_to_pep440("^1.0 || ^2.0"));
 }
 
 TEST(ConfigExtractors, DockerfileInstructions) {

@@ -22,6 +22,7 @@ std::vector<std::unique_ptr<Extractor>> make_extractors() {
   extractors.push_back(std::make_unique<IniConfigExtractor>());
   extractors.push_back(std::make_unique<DockerfileExtractor>());
   extractors.push_back(std::make_unique<RequirementsExtractor>());
+  extractors.push_back(std::make_unique<SetupPyExtractor>());
   extractors.push_back(std::make_unique<EnvFileExtractor>());
   extractors.push_back(std::make_unique<DatasetExtractor>());
   extractors.push_back(std::make_unique<ModelArtifactExtractor>());

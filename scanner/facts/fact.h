@@ -24,7 +24,8 @@ enum class FactType {
   log_call,          // callee, level, names[]
   network_bind,      // host, port, source
   secret,            // kind, masked, fingerprint (never the value)
-  dependency,        // name, specifier, version, pinned, ecosystem, manifest
+  dependency,        // name, specifier, pep440, version, pinned, locked, source, ecosystem, manifest
+  requirement_include, // a requirements file's -r / -c line: kind (requirements|constraints), path, target
   dockerfile,        // final_user, runs_as_root, exposes[], command, base_images[]
   docker_base_image, // image, tag, digest, stage
   docker_instruction,// instruction, arguments
@@ -58,6 +59,7 @@ enum class FactType {
   output_personal_data, // personal values in a notebook's saved outputs: category, label, count, example (masked)
   schema_class,      // a data model class (pydantic, dataclass, TypedDict, ORM): name, kind, fields[]
   probe_result,      // a declared probe's measures on a model (derive/probe_results.cpp) and its whole report
+  vulnerable_dependency, // a package@version or range with matching advisories (advisories/dependency_audit.cpp)
 };
 
 std::string_view to_string(FactType type);

@@ -248,6 +248,8 @@ SniffResult sniff_text(std::string_view relative, std::string_view head) {
   if (relative == ".dvc/config" || relative.ends_with("/.dvc/config") || relative == ".dvc/config.local")
     return {FileKind::ini, "DVC configuration"};
   if (name == "MLmodel" || name == "MLproject" || name == "dvc.lock") return {FileKind::yaml, name};
+  if (name == "poetry.lock" || name == "uv.lock" || name == "Pipfile") return {FileKind::toml, name};
+  if (name == "Pipfile.lock") return {FileKind::json, name};
 
   if (extension == "py" || extension == "pyw") return {FileKind::python, "Python source"};
   if (head.starts_with("#!") && line_at(head, 1).find("python") != std::string_view::npos)

@@ -40,6 +40,17 @@ class DockerfileExtractor final : public Extractor {
   void extract(const FileContext& file, FactSink& sink) const override;
 };
 
+// setup.py: the literal install_requires list (written in the call, or in a module-level
+// variable the call names). Nothing is executed.
+class SetupPyExtractor final : public Extractor {
+ public:
+  std::string_view name() const override { return "setup-py"; }
+  bool handles(const SniffResult& sniffed, std::string_view relative_path) const override {
+    return sniffed.kind == FileKind::python && (relative_path == "setup.py" || relative_path.ends_with("/setup.py"));
+  }
+  void extract(const FileContext& file, FactSink& sink) const override;
+};
+
 class RequirementsExtractor final : public Extractor {
  public:
   std::string_view name() const override { return "requirements"; }

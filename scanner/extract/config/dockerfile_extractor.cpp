@@ -4,6 +4,8 @@
 
 #include "extract/config/config_extractors.h"
 #include "extract/config/config_values.h"
+#include "extract/config/dependency_spec.h"
+#include "extract/config/pip_install.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -16,10 +18,12 @@ struct Instruction {
   std::vector<std::pair<uint32_t, std::string_view>> physical;  // the source lines it spans
 
   // The line where `text` appears (continuation lines included), else the first line.
-  uint32_t line_of(std::string_view text) const {
+  uint32_t line_of(std::string_view text) const { return place_of(text).line; }
+  // Line and column of `text`: two packages of one `pip install` line are two places.
+  Location place_of(std::string_view text, const std::string& file = {}) const {
     for (const auto& [number, source] : physical)
-      if (source.find(text) != std::string_view::npos) return number;
-    return line;
+      if (auto at = source.find(text); at != std::string_view::npos) return Location{file, number, static_cast<uint32_t>(at + 1)};
+    return Location{file, line, 1};
   }
 };
 
@@ -176,6 +180,10 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
                  env_assignment_props(keyword == "ENV" ? "dockerfile-env" : "dockerfile-arg", key, value, path));
       }
     }
+    if (keyword == "RUN")
+      for (const auto& requirement : pip_install_requirements(command_text(instruction.arguments)))
+        if (auto spec = parse_pip_requirement(requirement, "dockerfile"))
+          sink.add(FactType::dependency, instruction.place_of(requirement, path), dependency_props(*spec, "pypi", path));
     if (keyword == "RUN" || keyword == "CMD" || keyword == "ENTRYPOINT") {
       std::string text = command_text(instruction.arguments);
       re2::StringPiece input(text);

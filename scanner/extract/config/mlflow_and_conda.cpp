@@ -41,7 +41,7 @@ void extract_conda_environment(const YAML::Node& document, const std::string& fi
         sink.add(FactType::dependency, location_of(item, file), dependency_props(*spec, "conda", file));
     } else if (item.IsMap() && at(item, {"pip"}) && at(item, {"pip"}).IsSequence()) {
       for (const auto& pip : at(item, {"pip"}))
-        if (auto spec = parse_pip_requirement(scalar_or(pip, "")))
+        if (auto spec = parse_pip_requirement(scalar_or(pip, ""), "conda"))
           sink.add(FactType::dependency, location_of(pip, file), dependency_props(*spec, "pypi", file));
     }
   }

@@ -19,29 +19,65 @@ void add_pep508_list(const toml::array* list, const std::string& file, FactSink&
   if (list == nullptr) return;
   for (const auto& item : *list)
     if (auto text = item.value<std::string>())
-      if (auto spec = parse_pip_requirement(*text))
+      if (auto spec = parse_pip_requirement(*text, "pyproject"))
         sink.add(FactType::dependency, location_of(item, file), dependency_props(*spec, "pypi", file));
 }
 
-// Poetry: name = "^1.2" or name = {version = "1.2", ...}.
+// name = "^1.2" or name = {version = "1.2", ...}; a git / path / url source has no version.
+std::optional<std::string> table_constraint(const toml::node& value) {
+  if (auto text = value.value<std::string>()) return *text;
+  if (auto* inline_table = value.as_table()) {
+    for (const char* direct : {"git", "path", "url", "file"})
+      if (inline_table->contains(direct)) return std::nullopt;
+    return (*inline_table)["version"].value_or(std::string("*"));
+  }
+  return std::nullopt;
+}
+
+// Poetry: [tool.poetry.dependencies] name = "^1.2".
 void add_poetry_table(const toml::table* table, const std::string& file, FactSink& sink) {
   if (table == nullptr) return;
   for (const auto& [key, value] : *table) {
     std::string name(key.str());
     if (name == "python") continue;
-    std::string version;
-    if (auto text = value.value<std::string>()) version = *text;
-    else if (auto* inline_table = value.as_table())
-      version = (*inline_table)["version"].value_or(std::string("*"));
-    DependencySpec spec;
-    spec.name = normalise_package_name(name);
-    spec.specifier = version;
-    bool exact = !version.empty() && (std::isdigit(static_cast<unsigned char>(version[0])) || version.starts_with("=="));
-    if (exact && version.find_first_of("*^~<>,|") == std::string::npos) {
-      spec.pinned = true;
-      spec.version = version.starts_with("==") ? version.substr(2) : version;
+    auto constraint = table_constraint(value);
+    if (!constraint) continue;
+    sink.add(FactType::dependency, location_of(value, file), dependency_props(poetry_dependency(name, *constraint), "pypi", file));
+  }
+}
+
+// Pipfile: [packages] name = "==1.2" (PEP 440) or "*".
+void add_pipfile_table(const toml::table* table, const std::string& file, FactSink& sink) {
+  if (table == nullptr) return;
+  for (const auto& [key, value] : *table) {
+    auto constraint = table_constraint(value);
+    if (!constraint) continue;
+    std::string text = *constraint == "*" ? std::string(key.str()) : std::string(key.str()) + *constraint;
+    if (auto spec = parse_pip_requirement(text, "pipfile"))
+      sink.add(FactType::dependency, location_of(value, file), dependency_props(*spec, "pypi", file));
+  }
+}
+
+// poetry.lock and uv.lock: [[package]] name = "torch", version = "1.13.0". The project
+// itself (uv: an editable or virtual source) and packages from git or a folder are left out.
+void add_lock_packages(const toml::table& document, const std::string& file, const std::string& source, FactSink& sink) {
+  auto* packages = document["package"].as_array();
+  if (!packages) return;
+  for (const auto& entry : *packages) {
+    auto* package = entry.as_table();
+    if (!package) continue;
+    auto name = (*package)["name"].value<std::string>();
+    auto version = (*package)["version"].value<std::string>();
+    if (!name || !version) continue;
+    if (auto* origin = (*package)["source"].as_table()) {
+      bool local = origin->contains("editable") || origin->contains("virtual") || origin->contains("directory") ||
+                   origin->contains("path") || origin->contains("git");
+      auto type = (*origin)["type"].value<std::string>();
+      if (local || (type && (*type == "git" || *type == "directory" || *type == "file"))) continue;
     }
-    sink.add(FactType::dependency, location_of(value, file), dependency_props(spec, "pypi", file));
+    const toml::node* where = (*package)["name"].node();
+    sink.add(FactType::dependency, location_of(*where, file),
+             dependency_props(locked_dependency(*name, *version, source), "pypi", file));
   }
 }
 
@@ -74,10 +110,22 @@ void TomlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
                   "invalid TOML: " + std::string(error.description()));
     return;
   }
+  std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  if (name == "poetry.lock" || name == "uv.lock") {
+    add_lock_packages(document, path, name, sink);
+    return;   // lock files hold hashes and URLs of every package: nothing else to report
+  }
+  if (name == "Pipfile") {
+    add_pipfile_table(document["packages"].as_table(), path, sink);
+    add_pipfile_table(document["dev-packages"].as_table(), path, sink);
+  }
   add_pep508_list(document["project"]["dependencies"].as_array(), path, sink);
   if (auto* optional = document["project"]["optional-dependencies"].as_table())
     for (const auto& [group, list] : *optional) add_pep508_list(list.as_array(), path, sink);
+  if (auto* groups = document["dependency-groups"].as_table())   // PEP 735
+    for (const auto& [group, list] : *groups) add_pep508_list(list.as_array(), path, sink);
   add_poetry_table(document["tool"]["poetry"]["dependencies"].as_table(), path, sink);
+  add_poetry_table(document["tool"]["poetry"]["dev-dependencies"].as_table(), path, sink);
   if (auto* groups = document["tool"]["poetry"]["group"].as_table())
     for (const auto& [group, body] : *groups)
       if (auto* table = body.as_table()) add_poetry_table((*table)["dependencies"].as_table(), path, sink);

@@ -32,6 +32,10 @@ void YamlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
   }
   for (const auto& document : documents) {
     if (!document || document.IsNull()) continue;
+    if (is_pipfile_lock(path)) {
+      extract_pipfile_lock(document, path, sink);
+      continue;   // index URLs and hashes only besides the versions
+    }
     if (is_dvc_document(path)) extract_dvc(document, path, sink);
     else if (is_mlflow_model(path)) extract_mlflow_model(document, path, sink);
     else if (is_github_workflow(document, path)) extract_github_workflow(document, path, sink);

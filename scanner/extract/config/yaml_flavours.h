@@ -25,6 +25,11 @@ void extract_dvc(const YAML::Node& document, const std::string& file, FactSink& 
 bool is_mlflow_model(std::string_view file);
 void extract_mlflow_model(const YAML::Node& document, const std::string& file, FactSink& sink);
 
+// Pipfile.lock (JSON, read through yaml-cpp for its line numbers): "default" and "develop"
+// map names to {"version": "==1.2.3"}.
+bool is_pipfile_lock(std::string_view file);
+void extract_pipfile_lock(const YAML::Node& document, const std::string& file, FactSink& sink);
+
 bool is_conda_environment(const YAML::Node& document);
 void extract_conda_environment(const YAML::Node& document, const std::string& file, FactSink& sink);
 
