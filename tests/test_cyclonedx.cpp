@@ -2,6 +2,7 @@
 // and the official 1.6 schema (checked with scripts/validate-cyclonedx.sh when npm works).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "crypto/sha256.h"
@@ -62,6 +63,40 @@ TEST(CycloneDx, VerdictsFollowTheFindings) {
   EXPECT_EQ(verdicts["benign/state_dict.pt"], Verdict::allowlisted);
   EXPECT_EQ(verdicts["benign/model.safetensors"], Verdict::data_only);
   EXPECT_EQ(verdicts["benign/large_model.bin"], Verdict::not_verifiable);
+}
+
+TEST(CycloneDx, VulnerabilitiesFromTheSameMatchesAsTheFindings) {
+  testing::TempDir dir;
+  dir.write("requirements.txt", "torch==1.13.0\npyyaml==5.3\nray==2.7.0\nflask>=2.0\n");
+  dir.write("docker/requirements.txt", "pyyaml==5.3\n");
+  ScanResult result = testing::scan(dir.path());
+  nlohmann::ordered_json bom = cyclonedx_report(result);
+  // Installed versions are library components; a range names no version, so no component.
+  const auto* torch = component(bom, "pkg:pypi/torch@1.13.0");
+  ASSERT_NE(torch, nullptr) << bom["components"].dump(2);
+  EXPECT_EQ((*torch)["type"], "library");
+  EXPECT_EQ((*torch)["purl"], "pkg:pypi/torch@1.13.0");
+  EXPECT_NE(component(bom, "pkg:pypi/ray@2.7.0"), nullptr);   // listed, though no advisory data covers it
+  for (const auto& item : bom["components"]) EXPECT_NE(item.value("name", ""), "flask");
+  ASSERT_TRUE(bom.contains("vulnerabilities"));
+  std::map<std::string, nlohmann::ordered_json> by_id;
+  for (const auto& vulnerability : bom["vulnerabilities"]) by_id[vulnerability["id"]] = vulnerability;
+  // One entry per advisory; every finding's advisory is there and vice versa.
+  std::set<std::string> from_findings;
+  for (const auto& finding : result.findings)
+    if (finding.rule->id == "config.vulnerable-dependency")
+      for (const auto& advisory : finding.evidence["advisories"]) from_findings.insert(advisory["id"]);
+  std::set<std::string> in_bom;
+  for (const auto& [id, entry] : by_id) in_bom.insert(id);
+  EXPECT_EQ(in_bom, from_findings);
+  EXPECT_EQ(in_bom, (std::set<std::string>{"PYSEC-2020-96", "PYSEC-2021-142", "PYSEC-2022-43015"}));
+  const auto& yaml = by_id["PYSEC-2021-142"];
+  ASSERT_EQ(yaml["affects"].size(), 1u);   // pyyaml@5.3 once, though two files name it
+  EXPECT_EQ(yaml["affects"][0]["ref"], "pkg:pypi/pyyaml@5.3");
+  EXPECT_EQ(yaml["references"][0]["id"], "CVE-2020-14343");
+  EXPECT_EQ(yaml["ratings"][0]["severity"], "unknown");   // the record gives none
+  EXPECT_NE(yaml["recommendation"].get<std::string>().find("upgrade to 5.4"), std::string::npos);
+  EXPECT_NE(bom["metadata"]["properties"][0]["value"].get<std::string>().find("pypa/advisory-database"), std::string::npos);
 }
 
 TEST(CycloneDx, SampleBomMatchesTheOfficialSchema) {

@@ -93,7 +93,7 @@ match:
 class SarifValidation : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(SarifValidation, PassesGitHubValidation) {
-  fs::path validator = fs::path(MLAUDIT_SHARED_DIR) / "tools" / "validate-sarif";
+  fs::path validator = testing::shared_dir() / "tools" / "validate-sarif";
   if (!fs::exists(validator))
     GTEST_SKIP() << "skipping: " << validator << " is not present (it ships in the workspace's shared/ folder, "
                  << "not with mlaudit); SARIF structure is still checked by the other Sarif tests";

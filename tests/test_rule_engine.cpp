@@ -1,9 +1,8 @@
-// ruleset/: rule schema validation, conditions, keys checked against fact types, advisories, rule selection.
+// ruleset/: rule schema validation, conditions, keys checked against fact types, rule selection.
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "ruleset/advisories.h"
 #include "ruleset/predicate.h"
 #include "ruleset/rule_loader.h"
 #include "ruleset/schema.h"
@@ -185,21 +184,6 @@ TEST(RuleEngine, LongValuesInMessagesEndOnAWholeWord) {
     char next = whole[kept.size()];
     EXPECT_TRUE(next == ' ' || next == ',' || next == ';' || next == ':') << "cut inside a word: " << message;
   }
-}
-
-TEST(Advisories, VersionsCompareLikePep440) {
-  EXPECT_LT(compare_versions("1.13.0", "1.13.1"), 0);
-  EXPECT_EQ(compare_versions("2.0", "2.0.0"), 0);
-  EXPECT_LT(compare_versions("2.6.0rc1", "2.6.0"), 0);
-  EXPECT_GT(compare_versions("2.6.0.post1", "2.6.0"), 0);
-  EXPECT_LT(compare_versions("1.9", "1.10"), 0);
-  EXPECT_TRUE(version_satisfies("2.5.1", "<2.6.0"));
-  EXPECT_FALSE(version_satisfies("2.6.0", "<2.6.0"));
-  AdvisoryCatalogs catalogs = AdvisoryCatalogs::load_embedded();
-  EXPECT_EQ(catalogs.affecting("pypi-ml", "torch", "2.5.1").size(), 1u);
-  EXPECT_TRUE(catalogs.affecting("pypi-ml", "torch", "2.6.0").empty());
-  EXPECT_EQ(catalogs.affecting("pypi-ml", "PyYAML", "5.3").size(), 2u);  // names are normalised
-  EXPECT_FALSE(catalogs.reviewed("pypi-ml").empty());
 }
 
 TEST(RuleEngine, SelectionByIdAndGlob) {

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -36,6 +37,82 @@ std::string joined(const std::vector<std::string>& values) {
 }
 
 std::string reference(const InventoryItem& item) { return (item.model ? "model:" : "data:") + item.path; }
+
+std::string package_url(const advisories::AuditedPackage& package) {
+  return "pkg:pypi/" + package.name + "@" + package.version;
+}
+
+// CycloneDX 1.6 rating method of a CVSS vector.
+std::string rating_method(const advisories::AdvisorySeverity& severity) {
+  if (severity.vector.starts_with("CVSS:3.1/")) return "CVSSv31";
+  if (severity.vector.starts_with("CVSS:3.0/")) return "CVSSv3";
+  if (severity.vector.starts_with("CVSS:4.0/")) return "CVSSv4";
+  if (severity.vector.starts_with("AV:")) return "CVSSv2";
+  return "other";
+}
+
+// The Python packages the project installs (exact versions only: a range names no component).
+void add_libraries(const ScanResult& result, nlohmann::ordered_json& components, nlohmann::ordered_json& project_parts) {
+  std::set<std::string> added;
+  for (const auto& package : result.dependencies.packages) {
+    if (package.version.empty() || !added.insert(package_url(package)).second) continue;
+    components.push_back({{"type", "library"},
+                          {"bom-ref", package_url(package)},
+                          {"name", package.name},
+                          {"version", package.version},
+                          {"purl", package_url(package)},
+                          {"properties", nlohmann::ordered_json::array({property("declared-in", package.location.file)})}});
+    project_parts.push_back(package_url(package));
+  }
+}
+
+// One entry per advisory, affecting every installed package@version it matched.
+nlohmann::ordered_json vulnerabilities(const ScanResult& result) {
+  std::map<std::string, nlohmann::ordered_json> entries;
+  std::vector<std::string> order;
+  for (const auto& package : result.dependencies.packages) {
+    if (package.version.empty()) continue;
+    for (const auto& advisory : package.advisories) {
+      auto [found, added] = entries.try_emplace(advisory.id);
+      nlohmann::ordered_json& entry = found->second;
+      if (added) {
+        order.push_back(advisory.id);
+        entry["bom-ref"] = "vulnerability:" + advisory.id;
+        entry["id"] = advisory.id;
+        entry["source"] = {{"name", "OSV"}, {"url", "https://osv.dev/vulnerability/" + advisory.id}};
+        nlohmann::ordered_json aliases = nlohmann::ordered_json::array();
+        for (const auto& alias : advisory.aliases)
+          aliases.push_back({{"id", alias}, {"source", {{"name", alias.starts_with("CVE-") ? "NVD" : alias.starts_with("GHSA-") ? "GitHub" : "OSV"},
+                                                         {"url", alias.starts_with("CVE-") ? "https://nvd.nist.gov/vuln/detail/" + alias
+                                                                 : alias.starts_with("GHSA-") ? "https://github.com/advisories/" + alias
+                                                                                              : "https://osv.dev/vulnerability/" + alias}}}});
+        if (!aliases.empty()) entry["references"] = aliases;
+        nlohmann::ordered_json rating = {{"source", {{"name", advisory.severity.source.empty() ? "OSV" : advisory.severity.source}}},
+                                         {"severity", advisory.severity.level.empty() ? "unknown" : advisory.severity.level}};
+        if (advisory.severity.score >= 0) rating["score"] = advisory.severity.score;
+        if (!advisory.severity.vector.empty()) rating["vector"] = advisory.severity.vector;
+        rating["method"] = rating_method(advisory.severity);
+        entry["ratings"] = nlohmann::ordered_json::array({rating});
+        if (!advisory.summary.empty()) entry["description"] = advisory.summary;
+        nlohmann::ordered_json links = nlohmann::ordered_json::array();
+        for (const auto& url : advisory.urls)
+          if (links.size() < 5) links.push_back({{"url", url}});
+        if (!links.empty()) entry["advisories"] = links;
+        entry["affects"] = nlohmann::ordered_json::array();
+      }
+      entry["affects"].push_back({{"ref", package_url(package)}});
+      if (package.fix) {
+        std::string advice = package.name + " " + package.version + ": upgrade to " + package.fix->text() +
+                             " (the lowest release that fixes every advisory matching this version)";
+        std::string previous = entry.value("recommendation", "");
+        entry["recommendation"] = previous.empty() ? advice : previous + "; " + advice;
+      }
+    }
+  }
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& id : order) list.push_back(std::move(entries[id]));
+  return list;
+}
 
 }  // namespace
 
@@ -88,6 +165,7 @@ nlohmann::ordered_json cyclonedx_report(const ScanResult& result) {
     dependencies.push_back({{"ref", reference(item)}, {"dependsOn", trained_on}});
     components.push_back(std::move(component));
   }
+  add_libraries(result, components, project_parts);
   dependencies.push_back({{"ref", "project"}, {"dependsOn", project_parts}});
 
   nlohmann::ordered_json bom(nlohmann::ordered_json::value_t::object);
@@ -102,6 +180,9 @@ nlohmann::ordered_json cyclonedx_report(const ScanResult& result) {
       {"component", {{"type", "application"}, {"bom-ref", "project"}, {"name", result.target_name}}}};
   bom["components"] = std::move(components);
   bom["dependencies"] = std::move(dependencies);
+  auto found = vulnerabilities(result);
+  if (!found.empty()) bom["vulnerabilities"] = std::move(found);
+  bom["metadata"]["properties"] = nlohmann::ordered_json::array({property("advisory-data", result.dependencies.snapshot)});
   return bom;
 }
 

@@ -357,6 +357,7 @@ void add_overview(const ScanResult& result, const ScanSummary& summary, mu::data
   data.set("files_scanned", std::to_string(result.stats.files_scanned));
   data.set("files_skipped", std::to_string(result.stats.files_skipped + result.walk.skipped.size()));
   data.set("rule_count", std::to_string(result.rules.rules.size()));
+  data.set("advisory_data", result.dependencies.snapshot);
   data.set("css", embedded_text("reports/html/report.css"));
   std::string verdict_class;
   data.set("verdict", verdict_of(summary, verdict_class));

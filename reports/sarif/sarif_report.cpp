@@ -259,7 +259,8 @@ nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions
        {{"filesScanned", result.stats.files_scanned},
         {"filesSkipped", result.stats.files_skipped + result.walk.skipped.size()},
         {"findingsInBaseline", result.in_baseline},
-        {"findingsSuperseded", result.superseded}}}};
+        {"findingsSuperseded", result.superseded},
+        {"advisoryData", result.dependencies.snapshot}}}};
   if (result.baseline_used)  // what survives a baseline comparison is new by definition
     for (auto& item : run["results"]) item["baselineState"] = "new";
   return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", nlohmann::ordered_json::array({run})}};

@@ -40,6 +40,7 @@ struct ScanArguments {
   uint64_t max_file_size_mb = 0;
   std::optional<uint64_t> data_sample_rows;
   bool full_data_scan = false;
+  std::string advisories;
 };
 
 std::vector<fs::path> to_paths(const std::vector<std::string>& texts) {
@@ -152,6 +153,7 @@ ScanOptions scan_options(const ScanArguments& arguments) {
   if (arguments.max_file_size_mb) options.max_file_bytes = arguments.max_file_size_mb << 20;
   if (arguments.data_sample_rows) options.data_sample_rows = arguments.data_sample_rows;
   if (arguments.full_data_scan) options.data_sample_rows = 0;
+  if (!arguments.advisories.empty()) options.advisories = arguments.advisories;
   options.run_probes = !arguments.no_probes;
   options.skip_paths = own_report_paths(arguments);
   return options;
@@ -368,6 +370,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                        "Dataset rows profiled for personal data per file (default 10000)");
   scan_app->add_flag("--full-data-scan", scan.full_data_scan, "Profile every row of every dataset");
   scan_app->add_flag("--no-probes", scan.no_probes, "Do not run the model probes declared in .mlaudit.yml");
+  scan_app->add_option("--advisories", scan.advisories,
+                       "A newer OSV export of PyPI advisories (folder of .json/.yaml records, osv.dev's all.zip, or a "
+                       "file), used with the embedded snapshot");
   scan_app->add_flag("--quiet,-q", scan.quiet, "Print nothing but errors");
   scan_app->add_flag("--no-suppressed", scan.no_suppressed,
                      "Leave suppressed findings out of SARIF (GitHub shows suppressed results as open)");

@@ -66,6 +66,7 @@ void read_scan_settings(YAML::Node document, const fs::path& file, ProjectConfig
   if (document["fail_on"]) config.fail_on = document["fail_on"].as<std::string>();
   if (document["max_file_size_mb"]) config.max_file_bytes = document["max_file_size_mb"].as<uint64_t>() << 20;
   if (document["data_sample_rows"]) config.data_sample_rows = document["data_sample_rows"].as<uint64_t>();
+  if (document["advisories"]) config.advisories = file.parent_path() / document["advisories"].as<std::string>();
 }
 
 // processing, trust_boundaries, datasets and recipients, in that order.

@@ -34,6 +34,7 @@ struct ProjectConfig {
   std::optional<std::string> fail_on;         // a severity name or "none"
   std::optional<uint64_t> max_file_bytes;
   std::optional<uint64_t> data_sample_rows;
+  std::optional<std::filesystem::path> advisories;   // a newer OSV export, relative paths against this file
   std::vector<PrivacyDeclaration> privacy;    // processing / datasets / recipients sections
   std::vector<ProbeDeclaration> probes;
 };

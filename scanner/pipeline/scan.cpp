@@ -7,6 +7,7 @@
 #include <span>
 #include <thread>
 
+#include "advisories/advisory_database.h"
 #include "extract/extractor.h"
 #include "findings/finalize.h"
 #include "ruleset/matcher.h"
@@ -25,6 +26,9 @@ std::string now_utc() {
   return buffer;
 }
 
+using AdvisoryLoad = std::future<std::pair<std::shared_ptr<const advisories::AdvisoryDatabase>,
+                                         std::vector<advisories::LoadProblem>>>;
+
 template <typename T>
 void append(std::vector<T>& to, std::vector<T>&& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
@@ -39,7 +43,7 @@ std::vector<Finding> derive_before_diagram(ScanResult& result, const Project& pr
   std::vector<Finding> findings;
   facts_matched = 0;
   if (options.run_probes && !result.config.probes.empty()) {
-    findings = match_fact_rules(result.rules, facts, result.advisories);
+    findings = match_fact_rules(result.rules, facts);
     facts_matched = facts.size();
     probes = run_declared_probes(project, result.extraction, findings);
   }
@@ -55,9 +59,9 @@ FinalizeReport judge(ScanResult& result, const std::vector<ProbeRun>& probes, st
   std::vector<Fact>& facts = result.extraction.facts;
   size_t screened = run_derive_passes(derive_inputs(result.root, result.config, probes), facts, &result.diagram,
                                       result.extraction.diagnostics);
-  append(from_facts, match_fact_rules(result.rules, std::span(facts).last(screened), result.advisories));
+  append(from_facts, match_fact_rules(result.rules, std::span(facts).last(screened)));
   annotate_stores_with_findings(result.diagram, from_facts);
-  result.findings = match_graph_rules(result.rules, result.diagram, result.advisories);
+  result.findings = match_graph_rules(result.rules, result.diagram);
   append(result.findings, std::move(from_facts));
   FinalizeOptions options{result.config.severity_overrides, std::move(baseline)};
   FinalizeReport report = finalize_findings(result.findings, result.root, facts, result.extraction.file_index(), options);
@@ -67,6 +71,23 @@ FinalizeReport judge(ScanResult& result, const std::vector<ProbeRun>& probes, st
   result.inventory = build_inventory(facts, result.diagram, result.lineage, result.findings);
   result.privacy = build_privacy_record(facts, result.diagram);
   return report;
+}
+
+// Checks the dependency facts against the advisory data once it has loaded. A broken
+// --advisories export is a usage error; files of it that cannot be read are warnings.
+void audit_dependencies(ScanResult& result, AdvisoryLoad& advisory_data) {
+  auto check_start = Clock::now();
+  try {
+    auto [database, problems] = advisory_data.get();
+    result.dependencies =
+        advisories::audit_dependencies(*database, result.extraction.facts, result.extraction.diagnostics);
+    for (const auto& problem : problems)
+      result.extraction.diagnostics.push_back(
+          {DiagnosticLevel::warning, "advisory-data", Location{problem.file}, problem.message});
+  } catch (const std::runtime_error& problem) {
+    throw UsageError(std::string("advisories: ") + problem.what());
+  }
+  result.stats.advisory_check_seconds = seconds_since(check_start);
 }
 
 void count_files(ScanResult& result) {
@@ -101,9 +122,15 @@ ScanResult run_scan(const ScanOptions& options) {
   result.target_name = project.target_name;
   result.config = project.config;
   result.rules = std::move(loaded.rules);
-  result.advisories = std::move(loaded.advisories);
   result.baseline_used = loaded.baseline.has_value();
   result.diagnostics = std::move(loaded.diagnostics);
+  // The advisory data loads while the tree is walked and extracted.
+  auto advisory_data = std::async(std::launch::async, [&options, &result] {
+    auto load_start = Clock::now();
+    auto loaded = advisories::load_advisory_data(options.advisories ? options.advisories : result.config.advisories);
+    result.stats.advisory_load_seconds = seconds_since(load_start);
+    return loaded;
+  });
   preparation.join();
 
   auto phase = Clock::now();
@@ -113,6 +140,7 @@ ScanResult run_scan(const ScanOptions& options) {
 
   phase = Clock::now();
   result.extraction = extract_project(result.walk, options, result.config);
+  audit_dependencies(result, advisory_data);
   std::vector<ProbeRun> probes;
   size_t facts_matched = 0;
   std::vector<Finding> from_facts = derive_before_diagram(result, project, options, probes, facts_matched);
@@ -121,7 +149,7 @@ ScanResult run_scan(const ScanOptions& options) {
   // Fact rules need no diagram: they run while it is built.
   phase = Clock::now();
   auto more_from_facts = std::async(std::launch::async, [&result, facts_matched] {
-    return match_fact_rules(result.rules, std::span(result.extraction.facts).subspan(facts_matched), result.advisories);
+    return match_fact_rules(result.rules, std::span(result.extraction.facts).subspan(facts_matched));
   });
   result.diagram = build_diagram(result.extraction);
   result.stats.graph_seconds = seconds_since(phase);

@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "advisories/dependency_audit.h"
 #include "extract/extract_files.h"
 #include "graph/dfd.h"
 #include "pipeline/inventory.h"
 #include "pipeline/privacy_record.h"
 #include "pipeline/project_config.h"
 #include "pipeline/stages.h"
-#include "ruleset/advisories.h"
 #include "ruleset/finding.h"
 #include "ruleset/rule_loader.h"
 #include "walk/walker.h"
@@ -25,6 +25,8 @@ struct ScanStats {
   uint64_t bytes_scanned = 0, lines_scanned = 0;
   size_t facts = 0;
   double walk_seconds = 0, extract_seconds = 0, graph_seconds = 0, rules_seconds = 0, total_seconds = 0;
+  double advisory_load_seconds = 0;    // reading the advisory data (overlaps walk and extraction)
+  double advisory_check_seconds = 0;   // waiting for it, then checking the dependencies
 };
 
 struct ScanResult {
@@ -36,7 +38,7 @@ struct ScanResult {
   DataFlowDiagram diagram;
   std::vector<LineagePath> lineage;                   // each dataset's paths to models, endpoints, outside parties
   RuleSet rules;
-  AdvisoryCatalogs advisories;
+  advisories::DependencyAudit dependencies;           // Python dependencies checked against advisory data
   std::vector<Finding> findings;                      // suppressed ones included, marked
   std::vector<InventoryItem> inventory;               // models and datasets with verdicts
   PrivacyRecord privacy;                              // personal data, its paths, Art. 30 record, DPIA screening

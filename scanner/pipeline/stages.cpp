@@ -72,7 +72,6 @@ ScanRules load_scan_rules(const ScanOptions& options, const ProjectConfig& confi
       throw UsageError(problem.what());
     }
   }
-  loaded.advisories = AdvisoryCatalogs::load_embedded();
   return loaded;
 }
 
@@ -138,7 +137,7 @@ std::vector<std::string> static_model_objections(const fs::path& model) {
   Project project = open_project(options);
   ScanRules rules = load_scan_rules(options, project.config);
   Extraction extraction = extract_project(walk_tree(model, {}), options, project.config);
-  auto findings = match_fact_rules(rules.rules, extraction.facts, rules.advisories);
+  auto findings = match_fact_rules(rules.rules, extraction.facts);
   return objections_on(findings, model.filename().string(), project.config);
 }
 

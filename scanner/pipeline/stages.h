@@ -17,7 +17,6 @@
 #include "findings/baseline.h"
 #include "graph/dfd.h"
 #include "pipeline/project_config.h"
-#include "ruleset/advisories.h"
 #include "ruleset/finding.h"
 #include "ruleset/rule_loader.h"
 #include "walk/walker.h"
@@ -34,6 +33,7 @@ struct ScanOptions {
   std::optional<uint64_t> max_file_bytes;
   std::optional<uint64_t> data_sample_rows;           // dataset rows profiled per file; 0 = all
   std::vector<std::string> skip_paths;                // our own report files inside the root
+  std::optional<std::filesystem::path> advisories;    // a newer OSV export, used with the embedded snapshot
   bool run_probes = true;                             // the probes declared in .mlaudit.yml
   std::function<void(size_t done, size_t total)> progress;
 };
@@ -58,10 +58,9 @@ Project open_project(const ScanOptions& options);
 RuleSet load_rule_packs(const std::vector<std::filesystem::path>& folders);
 
 // The rules a scan applies (built-in, config and --rules packs, then the config's and the
-// options' selection), the advisory catalogs and the baseline. Throws UsageError.
+// options' selection) and the baseline. Throws UsageError.
 struct ScanRules {
   RuleSet rules;
-  AdvisoryCatalogs advisories;
   std::optional<Baseline> baseline;
   std::vector<Diagnostic> diagnostics;                // e.g. severity overrides naming unknown rules
 };

@@ -61,7 +61,7 @@ nlohmann::ordered_json element_view(const Element& element) {
 
 class Matcher {
  public:
-  Matcher(const RuleSet& rules, const AdvisoryCatalogs& advisories) : rules_(rules), advisories_(advisories) {}
+  explicit Matcher(const RuleSet& rules) : rules_(rules) {}
 
   std::vector<Finding> match_facts(std::span<const Fact> facts) {
     facts_ = facts;
@@ -136,7 +136,7 @@ class Matcher {
               continue;
           }
           nlohmann::ordered_json scratch;
-          MatchContext context{&advisories_, &rules_.lists, {}};
+          MatchContext context{&rules_.lists, {}};
           if (exemption.where && !exemption.where->evaluate(fact_lookup(fact, scratch), context)) continue;
           files->insert(fact.location.file);
         }
@@ -148,14 +148,22 @@ class Matcher {
   void match_fact(const Rule& rule, const Fact& fact) {
     nlohmann::ordered_json scratch;
     KeyLookup lookup = fact_lookup(fact, scratch);
-    MatchContext context{&advisories_, &rules_.lists, {}};
+    MatchContext context{&rules_.lists, {}};
     if (rule.match.where && !rule.match.where->evaluate(lookup, context)) return;
     if (exempt(rule, fact.location.file)) return;
     Finding finding;
     finding.rule = &rule;
     finding.severity = rule.severity;
+    if (!rule.severity_from.empty())
+      if (const auto* value = lookup(parse_key_path(rule.severity_from)); value && value->is_string())
+        if (auto severity = parse_severity(value->get<std::string>())) finding.severity = *severity;
     finding.location = fact.location;
     finding.message = format_message(rule.message, lookup, context.bindings);
+    // A fact that stands for several places names the others (e.g. every manifest line of one package@version).
+    if (auto related = fact.props.find("related_locations"); related != fact.props.end() && related->is_array())
+      for (const auto& place : *related)
+        finding.related.push_back({Location{place.value("file", ""), place.value("line", 0u), place.value("column", 0u)},
+                                   place.value("message", "")});
     if (fact.type == FactType::call) {
       finding.evidence = {{"callee", fact.props.value("callee", "")}, {"call", fact.props.value("text", "")}};
     } else {
@@ -193,7 +201,7 @@ class Matcher {
   void match_elements(const Rule& rule) {
     const auto& graph = diagram_->graph();
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
-      MatchContext context{&advisories_, &rules_.lists, {}};
+      MatchContext context{&rules_.lists, {}};
       if (!selects(rule.match.element, *it, context)) continue;
       const Element& element = graph[*it];
       const nlohmann::ordered_json& view = views_[*it];
@@ -228,7 +236,7 @@ class Matcher {
   void match_flows(const Rule& rule) {
     const auto& graph = diagram_->graph();
     for (auto [it, end] = boost::edges(graph); it != end; ++it) {
-      MatchContext context{&advisories_, &rules_.lists, {}};
+      MatchContext context{&rules_.lists, {}};
       Vertex from = boost::source(*it, graph), to = boost::target(*it, graph);
       if (!selects(rule.match.from, from, context) || !selects(rule.match.to, to, context)) continue;
       KeyLookup lookup = flow_lookup(*it);
@@ -262,12 +270,12 @@ class Matcher {
     const auto& graph = diagram_->graph();
     std::vector<Vertex> sinks;
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
-      MatchContext context{&advisories_, &rules_.lists, {}};
+      MatchContext context{&rules_.lists, {}};
       if (selects(rule.match.to, *it, context)) sinks.push_back(*it);
     }
     if (sinks.empty()) return;
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
-      MatchContext context{&advisories_, &rules_.lists, {}};
+      MatchContext context{&rules_.lists, {}};
       if (!selects(rule.match.from, *it, context)) continue;
       Vertex source = *it;
       auto reached = diagram_->reachable_from(source, rule.match.max_length);
@@ -318,7 +326,6 @@ class Matcher {
   }
 
   const RuleSet& rules_;
-  const AdvisoryCatalogs& advisories_;
   std::span<const Fact> facts_;
   const DataFlowDiagram* diagram_ = nullptr;
   std::vector<nlohmann::ordered_json> views_;
@@ -328,14 +335,12 @@ class Matcher {
 
 }  // namespace
 
-std::vector<Finding> match_fact_rules(const RuleSet& rules, std::span<const Fact> facts,
-                                      const AdvisoryCatalogs& advisories) {
-  return Matcher(rules, advisories).match_facts(facts);
+std::vector<Finding> match_fact_rules(const RuleSet& rules, std::span<const Fact> facts) {
+  return Matcher(rules).match_facts(facts);
 }
 
-std::vector<Finding> match_graph_rules(const RuleSet& rules, const DataFlowDiagram& diagram,
-                                       const AdvisoryCatalogs& advisories) {
-  return Matcher(rules, advisories).match_graph(diagram);
+std::vector<Finding> match_graph_rules(const RuleSet& rules, const DataFlowDiagram& diagram) {
+  return Matcher(rules).match_graph(diagram);
 }
 
 }  // namespace mlaudit

@@ -2,7 +2,6 @@
 
 #include <re2/re2.h>
 
-#include "ruleset/advisories.h"
 #include "ruleset/named_list.h"
 #include "util/text.h"
 
@@ -54,7 +53,7 @@ class Not final : public Predicate {
  public:
   explicit Not(std::unique_ptr<Predicate> inner) : inner_(std::move(inner)) {}
   bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
-    MatchContext scratch{context.advisories, context.lists, {}};  // bindings from a negated branch mean nothing
+    MatchContext scratch{context.lists, {}};  // bindings from a negated branch mean nothing
     return !inner_->evaluate(lookup, scratch);
   }
 
@@ -115,35 +114,6 @@ class Leaf final : public Predicate {
   Op op_;
   nlohmann::ordered_json operand_;
   std::unique_ptr<RE2> regex_;
-};
-
-class Advisory final : public Predicate {
- public:
-  explicit Advisory(std::string catalog) : catalog_(std::move(catalog)) {}
-  bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
-    if (context.advisories == nullptr) return false;
-    const nlohmann::ordered_json* name = lookup({"name"});
-    const nlohmann::ordered_json* version = lookup({"version"});
-    if (!name || !version || !name->is_string() || !version->is_string() || version->get<std::string>().empty())
-      return false;
-    auto matched = context.advisories->affecting(catalog_, name->get<std::string>(), version->get<std::string>());
-    if (matched.empty()) return false;
-    nlohmann::ordered_json ids = nlohmann::ordered_json::array(), fixed = nlohmann::ordered_json::array(), summaries = nlohmann::ordered_json::array();
-    for (const auto* advisory : matched) {
-      ids.push_back(advisory->id);
-      if (!advisory->fixed.empty()) fixed.push_back(advisory->fixed);
-      summaries.push_back(advisory->id + ": " + advisory->summary);
-    }
-    context.bindings["advisory"] = {{"ids", join(ids.get<std::vector<std::string>>(), ", ")},
-                                    {"fixed", fixed.empty() ? std::string("no fixed release")
-                                                            : fixed.back().get<std::string>()},
-                                    {"summaries", join(summaries.get<std::vector<std::string>>(), "; ")},
-                                    {"reviewed", context.advisories->reviewed(catalog_)}};
-    return true;
-  }
-
- private:
-  std::string catalog_;
 };
 
 // Membership of a value (or of any element of an array) in a named list.
@@ -268,8 +238,7 @@ std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node, const ListCat
   if (node["all"]) return std::make_unique<AllOf>(parse_list(node["all"], lists));
   if (node["any"]) return std::make_unique<AnyOf>(parse_list(node["any"], lists));
   if (node["not"]) return std::make_unique<Not>(parse_predicate(node["not"], lists));
-  if (node["advisory"]) return std::make_unique<Advisory>(node["advisory"].as<std::string>());
-  if (!node["key"]) throw RuleError(node, "a condition needs 'key' (or all / any / not / advisory)");
+  if (!node["key"]) throw RuleError(node, "a condition needs 'key' (or all / any / not)");
   KeyPath path = parse_key_path(node["key"].as<std::string>());
   static const std::pair<const char*, InList::Mode> list_modes[] = {
       {"in_list", InList::Mode::in}, {"not_in_list", InList::Mode::not_in},

@@ -3,7 +3,6 @@
 // the matched thing (a fact's props, a DFD element or flow):
 //   - {key: kwargs.shell.value, equals: true}
 //   - {key: callee, matches: '^subprocess\.'}
-//   - {advisory: pypi-ml}        # the dependency is named in an advisory catalog
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
@@ -16,7 +15,6 @@
 
 namespace mlaudit {
 
-class AdvisoryCatalogs;
 class NamedList;
 
 using KeyPath = std::vector<std::string>;
@@ -24,9 +22,8 @@ using KeyPath = std::vector<std::string>;
 using KeyLookup = std::function<const nlohmann::ordered_json*(const KeyPath&)>;
 
 struct MatchContext {
-  const AdvisoryCatalogs* advisories = nullptr;
   const std::map<std::string, NamedList, std::less<>>* lists = nullptr;
-  nlohmann::ordered_json bindings = nlohmann::ordered_json::object();  // extra values for messages ({advisory.ids})
+  nlohmann::ordered_json bindings = nlohmann::ordered_json::object();  // extra values for messages ({matched})
 };
 
 class Predicate {

@@ -48,6 +48,7 @@ struct Rule {
   std::string message;         // with {key} placeholders
   std::vector<std::string> references;
   Severity severity = Severity::medium;
+  std::string severity_from;   // a fact key whose severity name, when present, replaces `severity`
   Confidence confidence = Confidence::medium;
   Taxonomy taxonomy;
   MatchSpec match;

@@ -152,6 +152,7 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
   rule->message = std::string(trim(string_of(document["message"])));
   rule->references = strings_of(document["references"]);
   rule->severity = *parse_severity(string_of(document["severity"]));
+  rule->severity_from = string_of(document["severity_from"]);
   rule->confidence = *parse_confidence(string_of(document["confidence"]));
   rule->supersedes = strings_of(document["supersedes"]);
   rule->source = source;
