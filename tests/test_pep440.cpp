@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "facts/package_name.h"
 #include "pep440/specifier.h"
 #include "test_support.h"
 #include "util/text.h"
@@ -116,6 +117,13 @@ TEST(Pep440, SpecifiersFollowPip) {
     EXPECT_FALSE(Specifier::parse(invalid)) << invalid;
   EXPECT_EQ(SpecifierSet::parse("==1.4.2")->pinned_version()->str(), "1.4.2");
   EXPECT_FALSE(SpecifierSet::parse("==1.4.*")->pinned_version());
+}
+
+TEST(PackageNames, CompareAsPyPIDoes) {
+  EXPECT_EQ(normalise_package_name("PyYAML"), "pyyaml");
+  EXPECT_EQ(normalise_package_name(" Torch__Vision "), "torch-vision");
+  EXPECT_EQ(normalise_package_name("llama.index-core"), "llama-index-core");
+  EXPECT_EQ(normalise_package_name("zope.interface_-x"), "zope-interface-x");
 }
 
 // The generated tables: every row is what packaging 23.0 (Debian bookworm) answered.

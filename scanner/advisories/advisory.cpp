@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "advisories/cvss.h"
 #include "util/text.h"
@@ -120,19 +121,12 @@ bool above(const VersionPoint& point, const Version& version) {
 // The reader itself; from_osv turns its JSON type errors into a problem.
 static std::optional<Advisory> read_osv(const nlohmann::json& record, std::string& problem);
 
-std::string canonical_package_name(std::string_view name) {
-  std::string canonical;
-  bool separator = false;
-  for (char c : trim(name)) {
-    if (c == '-' || c == '_' || c == '.') {
-      separator = true;
-      continue;
-    }
-    if (separator && !canonical.empty()) canonical += '-';
-    separator = false;
-    canonical += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return canonical;
+std::string AdvisorySeverity::label() const {
+  if (level.empty()) return "severity not given";
+  if (score < 0) return level;
+  char text[16];
+  std::snprintf(text, sizeof text, " %.1f", score);
+  return level + text;
 }
 
 bool AffectedPackage::affects(const VersionPoint& point) const {
@@ -225,7 +219,7 @@ static std::optional<Advisory> read_osv(const nlohmann::json& record, std::strin
       const nlohmann::json package = entry.value("package", nlohmann::json::object());
       if (to_lower(string_at(package, "ecosystem")) != "pypi") continue;
       AffectedPackage target;
-      target.name = canonical_package_name(string_at(package, "name"));
+      target.name = normalise_package_name(string_at(package, "name"));
       if (target.name.empty()) continue;
       if (const auto* ranges = array_at(entry, "ranges"))
         for (const auto& range : *ranges) {
@@ -308,7 +302,7 @@ std::optional<Advisory> from_compact(const nlohmann::json& line, std::string& pr
     }
     for (const auto& entry : line.at("affected")) {
       AffectedPackage package;
-      package.name = canonical_package_name(entry.at("package").get<std::string>());
+      package.name = normalise_package_name(entry.at("package").get<std::string>());
       for (const auto& range : entry.at("ranges")) {
         std::vector<RangeEvent> events;
         for (const auto& pair : range) {

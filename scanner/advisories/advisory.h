@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "facts/package_name.h"
 #include "pep440/version.h"
 
 namespace mlaudit::advisories {
@@ -42,7 +43,9 @@ struct AdvisorySeverity {
   std::string level;    // critical, high, medium, low; empty when the record gives none
   double score = -1;    // CVSS base score; -1 when none was computed
   std::string vector;   // the CVSS vector it came from, if any
-  std::string source;   // "CVSS 3.1", "CVSS 2.0", "database (GitHub)", ...
+  std::string source;   // "CVSS 3.1", "CVSS 2.0", "database rating", ...
+
+  std::string label() const;   // "high 8.1", "critical", or "severity not given"
 };
 
 struct Reference {
@@ -60,9 +63,6 @@ struct Advisory {
 
   const AffectedPackage* for_package(const std::string& name) const;
 };
-
-// PEP 503: lower case, runs of '-', '_' and '.' become one '-'.
-std::string canonical_package_name(std::string_view name);
 
 // Reads one OSV record (JSON, or YAML already turned into JSON with every scalar a
 // string). nullopt with `problem` set when it is not usable; a withdrawn record or one

@@ -44,7 +44,7 @@ bool is_release_line(const nlohmann::json& line) { return line.is_object() && li
 
 void read_release_line(const nlohmann::json& line, PackageReleases* releases) {
   if (!releases) return;
-  auto& list = (*releases)[canonical_package_name(line.value("package", ""))];
+  auto& list = (*releases)[normalise_package_name(line.value("package", ""))];
   for (const auto& version : line["releases"])
     if (version.is_string()) list.push_back(version.get<std::string>());
 }

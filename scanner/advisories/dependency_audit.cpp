@@ -3,7 +3,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -82,17 +81,6 @@ std::string label(const MatchedAdvisory& advisory) {
   return advisory.id;
 }
 
-std::string severity_label(const AdvisorySeverity& severity) {
-  if (severity.level.empty()) return "severity not given";
-  std::string text = severity.level;
-  if (severity.score >= 0) {
-    char score[16];
-    std::snprintf(score, sizeof score, "%.1f", severity.score);
-    text += " " + std::string(score);
-  }
-  return text;
-}
-
 Json advisories_json(const std::vector<MatchedAdvisory>& advisories) {
   Json list = Json::array();
   for (const auto& advisory : advisories) {
@@ -123,7 +111,7 @@ std::string advisory_labels(const std::vector<MatchedAdvisory>& advisories) {
 // The most severe advisory in a sentence: "PYSEC-2023-255 (high 8.1): Command injection ...".
 std::string headline(const std::vector<MatchedAdvisory>& advisories) {
   const MatchedAdvisory& first = advisories.front();
-  return first.id + " (" + severity_label(first.severity) + "): " + truncate_utf8(first.summary, 110);
+  return first.id + " (" + first.severity.label() + "): " + truncate_utf8(first.summary, 110);
 }
 
 std::string count_text(size_t count) {
@@ -143,7 +131,7 @@ std::pair<std::string, std::string> finding_severity(const std::vector<MatchedAd
       highest = &advisory;
   }
   if (highest && (severity_rank(highest->severity.level) >= 2 || !unknown))
-    return {highest->severity.level, "highest advisory severity: " + severity_label(highest->severity) + " (" +
+    return {highest->severity.level, "highest advisory severity: " + highest->severity.label() + " (" +
                                          highest->severity.source + ", " + highest->id + ")"};
   return {"medium", highest ? "an advisory without a severity counts as medium (the others are lower)"
                             : "no advisory gives a severity (CVSS vector or database rating): medium by default"};

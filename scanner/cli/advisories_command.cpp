@@ -1,7 +1,6 @@
 #include "cli/advisories_command.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <ostream>
 
@@ -34,24 +33,13 @@ std::vector<std::string> read_patterns(const AdvisoryImportArguments& arguments)
 bool selected(const std::string& name, const std::vector<std::string>& patterns) {
   if (patterns.empty()) return true;
   for (const auto& pattern : patterns)
-    if (glob_match(canonical_package_name(pattern), name)) return true;
+    if (glob_match(normalise_package_name(pattern), name)) return true;
   return false;
-}
-
-std::string severity_text(const AdvisorySeverity& severity) {
-  if (severity.level.empty()) return "unknown";
-  std::string text = severity.level;
-  if (severity.score >= 0) {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, " %.1f", severity.score);
-    text += buffer;
-  }
-  return text;
 }
 
 nlohmann::ordered_json group_json(const AdvisoryGroup& group) {
   return {{"id", group.id()}, {"aliases", group.aliases()}, {"summary", group.summary()},
-          {"severity", severity_text(group.severity())}};
+          {"severity", group.severity().label()}};
 }
 
 }  // namespace
@@ -99,7 +87,7 @@ int advisories_check_command(const AdvisoryCheckArguments& arguments, std::ostre
   auto [data, problems] = load_advisory_data(export_path);
   const AdvisoryDatabase& database = *data;
   for (const auto& problem : problems) err << "mlaudit: note: " << problem.file << ": " << problem.message << "\n";
-  std::string name = canonical_package_name(arguments.package);
+  std::string name = normalise_package_name(arguments.package);
   auto advisories = database.advisories_for(name);
   nlohmann::ordered_json report = {{"package", name}, {"data", database.describe()}, {"known", !advisories.empty()}};
   if (auto version = pep440::Version::parse(arguments.version)) {

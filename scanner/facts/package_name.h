@@ -1,6 +1,7 @@
 #pragma once
-// How dependency facts name a Python package (PEP 503: lower case, '_' and '.' as '-'),
-// shared by the extractors that write them and the advisory catalogs that look them up.
+// How dependency facts name a Python package (PEP 503: lower case, every run of '-', '_'
+// and '.' one '-'), shared by the extractors that write them and the advisory data that
+// is looked up by them.
 #include <string>
 #include <string_view>
 
