@@ -9,20 +9,30 @@
 #include "reports/html/html_report.h"
 #include "reports/json/json_report.h"
 #include "reports/sarif/sarif_report.h"
+#include "util/utf8.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
 namespace {
 
+// Names, source lines and pickle globals come from the scanned tree as bytes: a report is
+// valid UTF-8 whatever they hold (bad bytes shown as \xHH), never a failed dump.
+std::string json_text(nlohmann::ordered_json report) {
+  escape_invalid_utf8_in(report);
+  return report.dump(2) + "\n";
+}
+
+std::string utf8_text(std::string text) { return is_valid_utf8(text) ? text : escape_invalid_utf8(text); }
+
 constexpr ReportFormat kFormats[] = {
     {"sarif", "sarif",
      [](const ScanResult& result, const ReportRequest& request) {
-       return sarif_report(result, {request.include_suppressed}).dump(2) + "\n";
+       return json_text(sarif_report(result, {request.include_suppressed}));
      }},
-    {"html", "html", [](const ScanResult& result, const ReportRequest&) { return html_report(result); }},
-    {"json", "json", [](const ScanResult& result, const ReportRequest&) { return json_report(result).dump(2) + "\n"; }},
+    {"html", "html", [](const ScanResult& result, const ReportRequest&) { return utf8_text(html_report(result)); }},
+    {"json", "json", [](const ScanResult& result, const ReportRequest&) { return json_text(json_report(result)); }},
     {"cyclonedx", "cdx.json",
-     [](const ScanResult& result, const ReportRequest&) { return cyclonedx_report(result).dump(2) + "\n"; }},
+     [](const ScanResult& result, const ReportRequest&) { return json_text(cyclonedx_report(result)); }},
     {"dot", "dot",
      [](const ScanResult& result, const ReportRequest&) { return to_dot(result.diagram, {{}, SIZE_MAX}).text; }},
 };

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "util/text.h"
+#include "util/utf8.h"
 
 namespace mlaudit {
 namespace {
@@ -95,6 +96,7 @@ DotGraph to_dot(const DataFlowDiagram& diagram, const DotOptions& options) {
            dot_string(truncate_utf8(kind == "request" ? std::string("HTTP") : flow.label, 28)) + style + "];\n";
   }
   dot += "}\n";
+  if (!is_valid_utf8(dot)) dot = escape_invalid_utf8(dot);  // Graphviz and viewers want UTF-8
   return result;
 }
 
