@@ -19,8 +19,12 @@ std::optional<InlineSuppression> parse_inline_suppression(std::string_view line)
   std::string ids, reason;
   if (!RE2::PartialMatch(line, pattern, &ids, &reason)) return std::nullopt;
   InlineSuppression suppression;
+  // Ids are rule ids or globs over them: a longer "id" in a comment is not one (and a
+  // glob of thousands of wildcards would only cost time).
+  constexpr size_t kMaxIdBytes = 256;
   for (auto id : split(ids, ','))
-    if (!trim(id).empty()) suppression.rule_ids.emplace_back(trim(id));
+    if (!trim(id).empty() && trim(id).size() <= kMaxIdBytes && suppression.rule_ids.size() < 64)
+      suppression.rule_ids.emplace_back(trim(id));
   // Notebook source lines end in \n", inside the JSON; the reason stops before them.
   if (reason.ends_with("\\n")) reason.resize(reason.size() - 2);
   suppression.reason = std::string(trim(reason));

@@ -1,6 +1,5 @@
 #include "graph/dfd_builder.h"
 
-#include <fnmatch.h>
 
 #include <re2/re2.h>
 
@@ -12,6 +11,7 @@
 #include <unordered_set>
 
 #include "graph/personal_flow.h"
+#include "util/glob.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -550,12 +550,16 @@ class DfdBuilder {
       if (fact.type != FactType::privacy_declaration || fact.props.value("scope", "") != "zone") continue;
       std::string zone = fact.props.value("zone", "");
       if (!diagram_.zone(zone)) continue;
+      // Linear-time globs: the patterns come from the scanned tree's .mlaudit.yml.
+      std::vector<Glob> patterns;
+      for (const auto& pattern : fact.props.value("match", nlohmann::ordered_json::array()))
+        if (pattern.is_string()) patterns.emplace_back(pattern.get<std::string>());
       for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
         Element& element = graph[*it];
-        for (const auto& pattern : fact.props.value("match", nlohmann::ordered_json::array())) {
+        for (const auto& pattern : patterns) {
           bool matched = false;
           for (const std::string& key : {text(element.props, "path"), text(element.props, "host"), element.name})
-            matched = matched || (!key.empty() && fnmatch(pattern.get<std::string>().c_str(), key.c_str(), 0) == 0);
+            matched = matched || (!key.empty() && pattern.matches(key));
           if (!matched) continue;
           element.zone = zone;
           element.props["zone_declared"] = fact.location.file + ":" + std::to_string(fact.location.line);

@@ -17,7 +17,7 @@ using Edge = DataFlowDiagram::Edge;
 // glob engine on the hot path (every call site of the project is tested).
 class CalleePattern {
  public:
-  explicit CalleePattern(std::string pattern) : text_(std::move(pattern)) {
+  explicit CalleePattern(std::string pattern) : text_(std::move(pattern)), glob_(text_) {
     size_t wildcards = std::count_if(text_.begin(), text_.end(), [](char c) { return c == '*' || c == '?' || c == '['; });
     if (wildcards == 0) form_ = Form::exact;
     else if (text_ == "*") form_ = Form::any;
@@ -34,7 +34,7 @@ class CalleePattern {
       case Form::any: return true;
       case Form::prefix: return callee.starts_with(affix_);
       case Form::suffix: return callee.ends_with(affix_);
-      case Form::glob: return glob_match(text_, callee);
+      case Form::glob: return glob_.matches(callee);
     }
     return false;
   }
@@ -42,6 +42,7 @@ class CalleePattern {
  private:
   enum class Form { exact, any, prefix, suffix, glob };
   std::string text_, affix_;
+  Glob glob_;
   Form form_ = Form::exact;
 };
 

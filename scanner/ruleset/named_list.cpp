@@ -17,7 +17,7 @@ void NamedList::add_entries(const YAML::Node& entries) {
     if (entry.IsScalar()) {
       const std::string& text = entry.Scalar();
       if (text.find_first_of("*?[") == std::string::npos) exact_.insert(text);
-      else globs_.push_back(text);
+      else globs_.emplace_back(text);
     } else if (entry.IsMap() && entry["regex"]) {
       auto regex = std::make_unique<re2::RE2>(entry["regex"].as<std::string>());
       if (!regex->ok()) throw RuleError(entry["regex"], "invalid regular expression: " + regex->error());
@@ -31,7 +31,7 @@ void NamedList::add_entries(const YAML::Node& entries) {
 bool NamedList::contains(std::string_view value) const {
   if (exact_.contains(std::string(value))) return true;
   for (const auto& glob : globs_)
-    if (glob_match(glob, value)) return true;
+    if (glob.matches(value)) return true;
   for (const auto& regex : regexes_)
     if (re2::RE2::FullMatch(value, *regex)) return true;
   return false;

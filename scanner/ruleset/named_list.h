@@ -11,6 +11,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "util/glob.h"
+
 namespace re2 {
 class RE2;
 }
@@ -34,7 +36,7 @@ class NamedList {
  private:
   std::string name_, source_;
   std::unordered_set<std::string> exact_;
-  std::vector<std::string> globs_;
+  std::vector<Glob> globs_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
 };
 

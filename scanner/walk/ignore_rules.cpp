@@ -1,6 +1,5 @@
 #include "walk/ignore_rules.h"
 
-#include "util/glob.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -32,7 +31,21 @@ std::optional<IgnorePattern> IgnoreRules::parse_line(std::string_view line) {
   return pattern;
 }
 
-void IgnoreRules::add_file(std::string_view content, std::string_view base, std::string_view origin_path) {
+void IgnoreRules::add(IgnorePattern pattern, Dropped& dropped) {
+  if (pattern.glob.size() > max_pattern_bytes_) {
+    ++dropped.too_long;
+    return;
+  }
+  if (patterns_.size() >= max_patterns_) {
+    ++dropped.over_count;
+    return;
+  }
+  pattern.matcher = Glob(pattern.glob);
+  patterns_.push_back(std::move(pattern));
+}
+
+IgnoreRules::Dropped IgnoreRules::add_file(std::string_view content, std::string_view base, std::string_view origin_path) {
+  Dropped dropped;
   uint32_t number = 0;
   for (auto line : split(content, '\n')) {
     ++number;
@@ -40,20 +53,24 @@ void IgnoreRules::add_file(std::string_view content, std::string_view base, std:
     if (!pattern) continue;
     pattern->base = std::string(base);
     pattern->origin = std::string(origin_path) + ":" + std::to_string(number);
-    patterns_.push_back(std::move(*pattern));
+    add(std::move(*pattern), dropped);
   }
+  return dropped;
 }
 
-void IgnoreRules::add_pattern(std::string_view text, std::string_view origin) {
+IgnoreRules::Dropped IgnoreRules::add_pattern(std::string_view text, std::string_view origin) {
+  Dropped dropped;
   auto pattern = parse_line(text);
-  if (!pattern) return;
+  if (!pattern) return dropped;
   pattern->origin = std::string(origin);
-  patterns_.push_back(std::move(*pattern));
+  add(std::move(*pattern), dropped);
+  return dropped;
 }
 
 const IgnorePattern* IgnoreRules::last_match(std::string_view path, bool is_directory) const {
-  const IgnorePattern* decision = nullptr;
-  for (const auto& pattern : patterns_) {
+  // The last pattern that matches decides: search from the end and stop at the first match.
+  for (auto it = patterns_.rbegin(); it != patterns_.rend(); ++it) {
+    const IgnorePattern& pattern = *it;
     if (pattern.directory_only && !is_directory) continue;
     std::string_view relative = path;
     if (!pattern.base.empty()) {
@@ -61,16 +78,13 @@ const IgnorePattern* IgnoreRules::last_match(std::string_view path, bool is_dire
         continue;
       relative = path.substr(pattern.base.size() + 1);
     }
-    bool matches;
-    if (pattern.anchored) {
-      matches = glob_match(pattern.glob, relative);
-    } else {
+    if (!pattern.anchored) {
       auto slash = relative.rfind('/');
-      matches = glob_match(pattern.glob, slash == std::string_view::npos ? relative : relative.substr(slash + 1));
+      if (slash != std::string_view::npos) relative = relative.substr(slash + 1);
     }
-    if (matches) decision = &pattern;
+    if (pattern.matcher.matches(relative)) return &pattern;
   }
-  return decision;
+  return nullptr;
 }
 
 std::optional<const IgnorePattern*> IgnoreRules::ignored_by(std::string_view path, bool is_directory) const {
