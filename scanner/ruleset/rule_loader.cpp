@@ -1,15 +1,15 @@
 #include "ruleset/rule_loader.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "ruleset/named_list.h"
 #include "ruleset/schema.h"
 #include "ruleset/taxonomy_catalog.h"
 #include "util/embedded_files.h"
+#include "util/file_io.h"
 #include "util/glob.h"
 #include "util/text.h"
+#include "util/yaml_reader.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
@@ -67,15 +67,36 @@ void check_taxonomy(const YAML::Node& node, const std::string& key, const std::s
     throw RuleError(node, key + " id '" + id + "' is not in threat-models/" + key + ".yml; add it there first");
 }
 
-void add_rule_text(RuleSet& set, const std::string& text, const std::string& source, const std::string& pack,
-                   const std::string& stem) {
-  YAML::Node document;
-  try {
-    document = YAML::Load(text);
-  } catch (const YAML::Exception& error) {
-    set.errors.push_back({source, error.mark.line + 1, error.mark.column + 1, "invalid YAML: " + error.msg});
-    return;
+// Our embedded files are parsed by yaml-cpp; a user's rule pack is untrusted input (it may
+// come from the scanned tree) and goes through the bounded reader.
+std::optional<YAML::Node> parse_rule_yaml(RuleSet& set, const std::string& text, const std::string& source, bool embedded) {
+  if (embedded) {
+    try {
+      return YAML::Load(text);
+    } catch (const YAML::Exception& error) {
+      set.errors.push_back({source, error.mark.line + 1, error.mark.column + 1, "invalid YAML: " + error.msg});
+      return std::nullopt;
+    }
   }
+  YamlDocuments parsed = read_yaml(text, YamlBudget{64, 100'000, Deadline::after_seconds(10)});
+  if (parsed.stop) {
+    set.errors.push_back({source, static_cast<int>(parsed.stop->line), static_cast<int>(parsed.stop->column),
+                          (parsed.stop->kind == YamlStop::Kind::limit ? "too large or deep for a rule file: " : "invalid YAML: ") +
+                              parsed.stop->message});
+    return std::nullopt;
+  }
+  if (parsed.documents.size() != 1) {
+    set.errors.push_back({source, 0, 0, "a rule or list file holds exactly one YAML document"});
+    return std::nullopt;
+  }
+  return parsed.documents.front();
+}
+
+void add_rule_text(RuleSet& set, const std::string& text, const std::string& source, const std::string& pack,
+                   const std::string& stem, bool embedded) {
+  auto parsed = parse_rule_yaml(set, text, source, embedded);
+  if (!parsed) return;
+  YAML::Node document = *parsed;
   auto problems = validate_rule_document(document);
   for (const auto& problem : problems)
     set.errors.push_back({source, problem.line, problem.column, problem.path + ": " + problem.message});
@@ -94,10 +115,13 @@ void add_rule_text(RuleSet& set, const std::string& text, const std::string& sou
   }
 }
 
-void add_list_text(RuleSet& set, const std::string& text, const std::string& source, const std::string& stem) {
+void add_list_text(RuleSet& set, const std::string& text, const std::string& source, const std::string& stem,
+                   bool embedded) {
   static const Schema schema = Schema::from_embedded("rules/list.schema.yml");
+  auto parsed = parse_rule_yaml(set, text, source, embedded);
+  if (!parsed) return;
   try {
-    YAML::Node document = YAML::Load(text);
+    YAML::Node document = *parsed;
     auto problems = schema.validate(document);
     for (const auto& problem : problems)
       set.errors.push_back({source, problem.line, problem.column, problem.path + ": " + problem.message});
@@ -116,11 +140,17 @@ void add_list_text(RuleSet& set, const std::string& text, const std::string& sou
   }
 }
 
-std::string read_text_file(const fs::path& path) {
-  std::ifstream stream(path);
-  std::stringstream buffer;
-  buffer << stream.rdbuf();
-  return buffer.str();
+constexpr uint64_t kMaxRuleFileBytes = 1 << 20;
+constexpr size_t kMaxRuleFiles = 10'000;
+
+// A rule file's text; an error (unreadable, too large) goes to the set's errors.
+std::optional<std::string> read_rule_file(RuleSet& set, const fs::path& path) {
+  auto content = read_whole_file(path, kMaxRuleFileBytes);
+  if (auto* problem = std::get_if<ReadError>(&content)) {
+    set.errors.push_back({path.string(), 0, 0, "cannot read rule file: " + problem->message});
+    return std::nullopt;
+  }
+  return std::move(std::get<std::string>(content));
 }
 
 }  // namespace
@@ -239,7 +269,7 @@ RuleSet load_rules(const std::vector<fs::path>& user_folders) {
     auto parts = split(file->path, '/');
     if (parts.size() == 4 && parts[2] == "lists" && file->path.ends_with(".yml"))
       add_list_text(set, std::string(file->content), std::string(file->path),
-                    std::string(parts[3].substr(0, parts[3].size() - 4)));
+                    std::string(parts[3].substr(0, parts[3].size() - 4)), true);
   }
   std::vector<std::pair<fs::path, fs::path>> user_files;  // (folder, file)
   for (const auto& folder : user_folders) {
@@ -248,26 +278,38 @@ RuleSet load_rules(const std::vector<fs::path>& user_folders) {
       set.errors.push_back({folder.string(), 0, 0, "rule folder does not exist or is not a folder"});
       continue;
     }
+    // Links are not followed (a pack in the scanned tree must not read outside it), and
+    // only regular files are read: a FIFO named rule.yml would block the scan.
     std::vector<fs::path> files;
     for (auto it = fs::recursive_directory_iterator(folder, error); !error && it != fs::recursive_directory_iterator();
-         it.increment(error))
-      if (it->is_regular_file() && (it->path().extension() == ".yml" || it->path().extension() == ".yaml"))
-        files.push_back(it->path());
+         it.increment(error)) {
+      std::error_code status_error;
+      if (!fs::is_regular_file(it->symlink_status(status_error))) continue;
+      if (it->path().extension() != ".yml" && it->path().extension() != ".yaml") continue;
+      if (files.size() >= kMaxRuleFiles) {
+        set.errors.push_back({folder.string(), 0, 0, "more than " + std::to_string(kMaxRuleFiles) + " rule files"});
+        break;
+      }
+      files.push_back(it->path());
+    }
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
-      if (path.parent_path().filename() == "lists") add_list_text(set, read_text_file(path), path.string(), path.stem().string());
-      else user_files.emplace_back(folder, path);
+      if (path.parent_path().filename() != "lists") {
+        user_files.emplace_back(folder, path);
+      } else if (auto text = read_rule_file(set, path)) {
+        add_list_text(set, *text, path.string(), path.stem().string(), false);
+      }
     }
   }
   for (const EmbeddedFile* file : embedded) {
     auto parts = split(file->path, '/');
     if (parts.size() != 3 || !file->path.ends_with(".yml")) continue;  // rules/<pack>/<id>.yml
     std::string stem(parts[2].substr(0, parts[2].size() - 4));
-    add_rule_text(set, std::string(file->content), std::string(file->path), std::string(parts[1]), stem);
+    add_rule_text(set, std::string(file->content), std::string(file->path), std::string(parts[1]), stem, true);
   }
   for (const auto& [folder, path] : user_files) {
     std::string pack = path.parent_path() == folder ? "user" : path.parent_path().filename().string();
-    add_rule_text(set, read_text_file(path), path.string(), pack, path.stem().string());
+    if (auto text = read_rule_file(set, path)) add_rule_text(set, *text, path.string(), pack, path.stem().string(), false);
   }
   return set;
 }

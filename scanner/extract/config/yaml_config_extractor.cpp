@@ -1,7 +1,6 @@
-#include <yaml-cpp/yaml.h>
-
 #include "extract/config/config_extractors.h"
 #include "extract/config/yaml_flavours.h"
+#include "util/yaml_reader.h"
 
 namespace mlaudit {
 namespace {
@@ -17,19 +16,20 @@ void YamlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
                   "larger than 4 MiB: not parsed as configuration (searched for secrets only)");
     return;
   }
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(file.content));
-  } catch (const YAML::Exception& error) {
-    Location location{path};
-    if (error.mark.line >= 0) {
-      location.line = static_cast<uint32_t>(error.mark.line + 1);
-      location.column = static_cast<uint32_t>(error.mark.column + 1);
+  const ScanLimits& limits = file.settings.limits;
+  YamlDocuments parsed = read_yaml(file.content, {limits.nesting_depth, limits.yaml_nodes, file.deadline});
+  if (const auto& stop = parsed.stop) {
+    Location location{path, stop->line, stop->column};
+    if (stop->kind == YamlStop::Kind::limit) {
+      sink.limit_reached(location, "parsing stopped: " + stop->message, stop->limit, limit_value(limits, stop->limit));
+    } else {
+      sink.diagnose(DiagnosticLevel::warning, "parse-error", location,
+                    std::string(file.sniffed.kind == FileKind::json ? "invalid JSON: " : "invalid YAML: ") + stop->message +
+                        (parsed.documents.empty() ? "" : "; the " + std::to_string(parsed.documents.size()) +
+                                                             " complete document(s) before it were analysed"));
     }
-    sink.diagnose(DiagnosticLevel::warning, "parse-error", location,
-                  std::string(file.sniffed.kind == FileKind::json ? "invalid JSON: " : "invalid YAML: ") + error.msg);
-    return;
   }
+  const std::vector<YAML::Node>& documents = parsed.documents;
   for (const auto& document : documents) {
     if (!document || document.IsNull()) continue;
     if (is_pipfile_lock(path)) {
