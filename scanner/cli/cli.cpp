@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <iostream>
 #include <fstream>
@@ -18,7 +19,9 @@
 #include "reports/json/graph_json.h"
 #include "reports/report_writer.h"
 #include "ruleset/taxonomy_catalog.h"
+#include "util/scan_limits.h"
 #include "util/text.h"
+#include "util/utf8.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
@@ -41,6 +44,7 @@ struct ScanArguments {
   std::optional<uint64_t> data_sample_rows;
   bool full_data_scan = false;
   std::string advisories;
+  std::vector<std::string> limits;   // NAME=VALUE
 };
 
 std::vector<fs::path> to_paths(const std::vector<std::string>& texts) {
@@ -141,6 +145,23 @@ Gate parse_gate(const std::string& text) {
   return {severity.has_value(), severity};
 }
 
+// --limit NAME=NUMBER settings; the first that is not one, as a message.
+std::optional<std::string> parse_limits(const std::vector<std::string>& settings, std::map<std::string, uint64_t>& limits) {
+  for (const auto& setting : settings) {
+    auto equals = setting.find('=');
+    uint64_t value = 0;
+    std::string name = setting.substr(0, equals);
+    std::string number = equals == std::string::npos ? "" : setting.substr(equals + 1);
+    auto [end, problem] = std::from_chars(number.data(), number.data() + number.size(), value);
+    ScanLimits probe_limits;
+    auto unknown = set_limit(probe_limits, name, 0);
+    if (unknown || number.empty() || problem != std::errc() || end != number.data() + number.size())
+      return "--limit wants NAME=NUMBER, got '" + setting + "'" + (unknown ? "; " + *unknown : "");
+    limits[name] = value;
+  }
+  return std::nullopt;
+}
+
 ScanOptions scan_options(const ScanArguments& arguments) {
   ScanOptions options;
   options.target = arguments.path;
@@ -168,6 +189,10 @@ int scan_command(const ScanArguments& arguments, std::ostream& out, std::ostream
     return kExitUsage;
   }
   ScanOptions options = scan_options(arguments);
+  if (auto problem = parse_limits(arguments.limits, options.limits)) {
+    err << "mlaudit: " << *problem << "\n";
+    return kExitUsage;
+  }
   ProgressLine progress(!arguments.quiet);
   options.progress = progress.callback();
   ScanResult result = run_scan(options);
@@ -249,8 +274,14 @@ Extraction project_facts(const std::string& path) {
 int graph_command(const std::string& path, const std::string& format, const std::string& output, std::ostream& out,
                   std::ostream& err) {
   DataFlowDiagram diagram = build_diagram(project_facts(path));
-  std::string text = format == "json" ? graph_json(diagram, dataset_lineage(diagram)).dump(2) + "\n"
-                                      : to_dot(diagram, {{}, SIZE_MAX}).text;
+  std::string text;
+  if (format == "json") {
+    nlohmann::ordered_json graph = graph_json(diagram, dataset_lineage(diagram));
+    escape_invalid_utf8_in(graph);
+    text = graph.dump(2) + "\n";
+  } else {
+    text = to_dot(diagram, {{}, SIZE_MAX}).text;
+  }
   if (output.empty() || output == "-") {
     out << text;
     return kExitClean;
@@ -275,13 +306,13 @@ int facts_command(const std::string& path, const std::string& type, std::ostream
   Extraction extraction = project_facts(path);
   for (const auto& fact : extraction.facts) {
     if (only && fact.type != *only) continue;
-    out << nlohmann::ordered_json{{"type", std::string(to_string(fact.type))},
-                          {"file", fact.location.file},
-                          {"line", fact.location.line},
-                          {"column", fact.location.column},
-                          {"props", fact.props}}
-               .dump()
-        << "\n";
+    nlohmann::ordered_json line{{"type", std::string(to_string(fact.type))},
+                                {"file", fact.location.file},
+                                {"line", fact.location.line},
+                                {"column", fact.location.column},
+                                {"props", fact.props}};
+    escape_invalid_utf8_in(line);
+    out << line.dump() << "\n";
   }
   return kExitClean;
 }
@@ -369,6 +400,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   scan_app->add_option("--data-sample-rows", scan.data_sample_rows,
                        "Dataset rows profiled for personal data per file (default 10000)");
   scan_app->add_flag("--full-data-scan", scan.full_data_scan, "Profile every row of every dataset");
+  std::string limit_help = "Set a limit on what one file or the scan may cost (repeatable), NAME=VALUE:";
+  for (const auto& info : limit_table()) limit_help += "\n  " + std::string(info.name) + ": " + std::string(info.description);
+  scan_app->add_option("--limit", scan.limits, limit_help);
   scan_app->add_flag("--no-probes", scan.no_probes, "Do not run the model probes declared in .mlaudit.yml");
   scan_app->add_option("--advisories", scan.advisories,
                        "A newer OSV export of PyPI advisories (folder of .json/.yaml records, osv.dev's all.zip, or a "
@@ -485,5 +519,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
   return kExitUsage;
 }
+
+bool cli_left_threads_behind() { return extraction_left_threads_behind(); }
 
 }  // namespace mlaudit

@@ -10,4 +10,8 @@ enum ExitCode : int { kExitClean = 0, kExitFindings = 1, kExitUsage = 2, kExitIn
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
+// True when the scan gave up on a file whose extractor thread is still running (the
+// watchdog): the process must then leave without running static destructors.
+bool cli_left_threads_behind();
+
 }  // namespace mlaudit

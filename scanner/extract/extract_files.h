@@ -16,7 +16,8 @@
 namespace mlaudit {
 
 struct FileRecord {
-  std::string path;                     // relative to the scan root
+  std::string path;                     // relative to the scan root, valid UTF-8
+  std::string raw_path;                 // the path's bytes when they are not valid UTF-8; else empty
   uint64_t size = 0;
   FileKind kind = FileKind::binary;
   std::string kind_detail;
@@ -29,7 +30,8 @@ struct FileRecord {
 struct ExtractionOptions {
   unsigned jobs = 0;                                  // 0 = one per hardware thread
   uint64_t max_text_bytes = 10ull << 20;              // text files above this are skipped
-  ExtractSettings settings;                           // handed to every extractor
+  ExtractSettings settings;                           // handed to every extractor (limits included)
+  Deadline scan_deadline;                             // files not started by then are skipped
   std::function<void(size_t done, size_t total)> progress;  // called from workers
 };
 
@@ -41,6 +43,11 @@ struct Extraction {
   FileIndex file_index() const;  // what the later stages need of `files`
 };
 
+// A file whose extractor has not returned two seconds after its deadline is given up: it is
+// reported as not analysed and its thread is left behind so the scan can finish.
 Extraction extract_files(const WalkResult& walk, const ExtractionOptions& options);
+
+// Whether a thread was left behind: the process must then end with _exit, not exit.
+bool extraction_left_threads_behind();
 
 }  // namespace mlaudit

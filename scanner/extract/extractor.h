@@ -9,6 +9,7 @@
 #include "facts/diagnostic.h"
 #include "facts/fact.h"
 #include "sniff/file_kind.h"
+#include "util/scan_limits.h"
 #include "walk/walker.h"
 
 namespace mlaudit {
@@ -16,6 +17,7 @@ namespace mlaudit {
 // Settings extractors may need beyond the file itself.
 struct ExtractSettings {
   uint64_t data_sample_rows = 10000;   // dataset rows profiled per file; 0 = every row
+  ScanLimits limits;                   // what one file may cost
 };
 
 struct FileContext {
@@ -23,6 +25,7 @@ struct FileContext {
   const SniffResult& sniffed;
   std::string_view content;   // the whole file for text kinds; empty for binary artifacts
   ExtractSettings settings = {};
+  Deadline deadline = {};     // when work on this file stops (limit file_seconds, or the scan's)
 };
 
 // Collects what extractors find in one file.
@@ -34,6 +37,13 @@ class FactSink {
   }
   void diagnose(DiagnosticLevel level, std::string code, Location location, std::string message) {
     diagnostics_.push_back({level, std::move(code), std::move(location), std::move(message)});
+  }
+  // A limit stopped the reading of this file: names the limit and says what was analysed.
+  void limit_reached(const Location& location, const std::string& what, std::string_view limit, uint64_t value,
+                     bool read_before = true) {
+    diagnose(DiagnosticLevel::warning, "limit", location,
+             what + " (" + limit_text(limit, value) + ")" +
+                 (read_before ? "; what was read before the limit was analysed" : "; not analysed further"));
   }
   std::vector<Fact>& facts() { return facts_; }
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }

@@ -2,12 +2,35 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "ruleset/schema.h"
+#include "util/file_io.h"
+#include "util/yaml_reader.h"
 
 namespace mlaudit {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr uint64_t kMaxConfigBytes = 1 << 20;
+
+std::string file_type_name(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::directory: return "a folder";
+    case fs::file_type::fifo: return "a named pipe (FIFO)";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::block:
+    case fs::file_type::character: return "a device";
+    case fs::file_type::symlink: return "a symbolic link";
+    default: return "not a regular file";
+  }
+}
+
+bool inside(const fs::path& root, const fs::path& path) {
+  auto [root_end, path_it] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  return root_end == root.end();
+}
 
 std::vector<std::string> strings(const YAML::Node& node) {
   std::vector<std::string> values;
@@ -36,17 +59,16 @@ nlohmann::ordered_json declaration_props(const YAML::Node& node) {
   return props;
 }
 
-YAML::Node parse_and_validate(const fs::path& file) {
+// The configuration's text comes from the scanned tree: parsed by the bounded reader.
+YAML::Node parse_and_validate(std::string_view text, const fs::path& file) {
   static const Schema schema = Schema::from_embedded("threat-models/mlaudit.schema.yml");
-  std::error_code error;
-  if (!fs::is_regular_file(file, error)) throw ConfigError(file.string() + ": configuration file not found");
-  YAML::Node document;
-  try {
-    document = YAML::LoadFile(file.string());
-  } catch (const YAML::Exception& parse_error) {
-    throw ConfigError(file.string() + ":" + std::to_string(parse_error.mark.line + 1) + ":" +
-                      std::to_string(parse_error.mark.column + 1) + ": invalid YAML: " + parse_error.msg);
-  }
+  YamlDocuments parsed = read_yaml(text, YamlBudget{64, 100'000, Deadline::after_seconds(10)});
+  if (parsed.stop)
+    throw ConfigError(file.string() + ":" + std::to_string(parsed.stop->line) + ":" + std::to_string(parsed.stop->column) +
+                      (parsed.stop->kind == YamlStop::Kind::limit ? ": too large or deep for a configuration: " : ": invalid YAML: ") +
+                      parsed.stop->message);
+  if (parsed.documents.size() > 1) throw ConfigError(file.string() + ": holds several YAML documents; a configuration is one");
+  YAML::Node document = parsed.documents.empty() ? YAML::Node() : parsed.documents.front();
   if (!document || document.IsNull()) return document;  // an empty file is a valid, empty configuration
   auto problems = schema.validate(document);
   if (problems.empty()) return document;
@@ -67,6 +89,8 @@ void read_scan_settings(YAML::Node document, const fs::path& file, ProjectConfig
   if (document["max_file_size_mb"]) config.max_file_bytes = document["max_file_size_mb"].as<uint64_t>() << 20;
   if (document["data_sample_rows"]) config.data_sample_rows = document["data_sample_rows"].as<uint64_t>();
   if (document["advisories"]) config.advisories = file.parent_path() / document["advisories"].as<std::string>();
+  if (auto limits = document["limits"])
+    for (const auto& entry : limits) config.limits[entry.first.as<std::string>()] = entry.second.as<uint64_t>();
 }
 
 // processing, trust_boundaries, datasets and recipients, in that order.
@@ -143,8 +167,52 @@ ProbeDeclaration read_probe_declaration(const YAML::Node& node, const fs::path& 
 
 }  // namespace
 
+std::optional<fs::path> find_tree_config(const fs::path& root, std::vector<Diagnostic>& diagnostics) {
+  fs::path file = root / ".mlaudit.yml";
+  std::error_code error;
+  fs::file_status status = fs::symlink_status(file, error);
+  if (error || !fs::exists(status)) return std::nullopt;
+  auto unused = [&](const std::string& why) {
+    diagnostics.push_back({DiagnosticLevel::warning, "config-not-read", Location{".mlaudit.yml"},
+                           ".mlaudit.yml " + why + ": not read; the scan uses the default settings (pass --config to name a file)"});
+    return std::nullopt;
+  };
+  if (fs::is_regular_file(status)) return file;
+  if (!fs::is_symlink(status)) return unused("is " + file_type_name(status.type()) + ", not a regular file");
+  fs::path target = fs::canonical(file, error);
+  if (error) return unused("is a symbolic link that cannot be resolved (" + error.message() + ")");
+  if (!inside(root, target)) return unused("is a symbolic link to a file outside the scanned tree");
+  fs::file_status target_status = fs::status(target, error);
+  if (!fs::is_regular_file(target_status))
+    return unused("is a symbolic link to " + file_type_name(target_status.type()) + ", not a regular file");
+  return target;
+}
+
+void confine_rule_folders(ProjectConfig& config, const fs::path& root, std::vector<Diagnostic>& diagnostics) {
+  std::erase_if(config.rule_folders, [&](const fs::path& folder) {
+    std::error_code error;
+    fs::path resolved = fs::weakly_canonical(folder, error);
+    if (!error && inside(root, resolved)) return false;
+    diagnostics.push_back({DiagnosticLevel::warning, "config-not-read", Location{".mlaudit.yml"},
+                           "rules.folders entry `" + folder.lexically_relative(root).generic_string() +
+                               "` leads outside the scanned tree: not loaded (name it with --rules to use it)"});
+    return true;
+  });
+}
+
 ProjectConfig load_project_config(const fs::path& file) {
-  YAML::Node document = parse_and_validate(file);
+  std::error_code error;
+  fs::file_status status = fs::status(file, error);
+  if (error || !fs::exists(status)) throw ConfigError(file.string() + ": configuration file not found");
+  if (!fs::is_regular_file(status))
+    throw ConfigError(file.string() + ": is " + file_type_name(status.type()) + ", not a regular file");
+  auto content = read_whole_file(fs::canonical(file, error), kMaxConfigBytes);
+  if (auto* problem = std::get_if<ReadError>(&content)) throw ConfigError(file.string() + ": " + problem->message);
+  return parse_project_config(std::get<std::string>(content), file);
+}
+
+ProjectConfig parse_project_config(std::string_view text, const fs::path& file) {
+  YAML::Node document = parse_and_validate(text, file);
   ProjectConfig config;
   config.source = file.string();
   if (!document || document.IsNull()) return config;

@@ -12,6 +12,7 @@
 
 #include "derive/privacy_declarations.h"
 #include "derive/probe_results.h"
+#include "facts/diagnostic.h"
 #include "pipeline/probe_runner.h"
 #include "ruleset/severity.h"
 
@@ -35,6 +36,7 @@ struct ProjectConfig {
   std::optional<uint64_t> max_file_bytes;
   std::optional<uint64_t> data_sample_rows;
   std::optional<std::filesystem::path> advisories;   // a newer OSV export, relative paths against this file
+  std::map<std::string, uint64_t> limits;     // limits: NAME: VALUE (names from util/scan_limits.h)
   std::vector<PrivacyDeclaration> privacy;    // processing / datasets / recipients sections
   std::vector<ProbeDeclaration> probes;
 };
@@ -44,6 +46,19 @@ struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Reads a configuration file (at most 1 MiB) named on the command line or found by
+// find_tree_config. Throws ConfigError.
 ProjectConfig load_project_config(const std::filesystem::path& file);
+// The same for text already read; `file` names it in messages and anchors relative paths.
+ProjectConfig parse_project_config(std::string_view text, const std::filesystem::path& file);
+
+// The scanned root's .mlaudit.yml when it may be read: a regular file, or a link to one inside
+// the root. A FIFO, a link leading outside the tree, a folder... is explained in `diagnostics`
+// and not read: nothing outside the scanned tree is read unless named on the command line.
+std::optional<std::filesystem::path> find_tree_config(const std::filesystem::path& root,
+                                                      std::vector<Diagnostic>& diagnostics);
+
+// Drops (with a diagnostic) the rule folders of an in-tree configuration that lead outside `root`.
+void confine_rule_folders(ProjectConfig& config, const std::filesystem::path& root, std::vector<Diagnostic>& diagnostics);
 
 }  // namespace mlaudit

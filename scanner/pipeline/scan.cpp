@@ -123,7 +123,8 @@ ScanResult run_scan(const ScanOptions& options) {
   result.config = project.config;
   result.rules = std::move(loaded.rules);
   result.baseline_used = loaded.baseline.has_value();
-  result.diagnostics = std::move(loaded.diagnostics);
+  result.diagnostics = std::move(project.diagnostics);
+  append(result.diagnostics, std::move(loaded.diagnostics));
   // The advisory data loads while the tree is walked and extracted.
   auto advisory_data = std::async(std::launch::async, [&options, &result] {
     auto load_start = Clock::now();

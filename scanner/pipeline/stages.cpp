@@ -47,14 +47,27 @@ Project open_project(const ScanOptions& options) {
   Project project;
   project.root = fs::is_directory(target) ? target : target.parent_path();
   project.target_name = target.filename().string();
-  fs::path config_file = options.config_file.value_or(project.root / ".mlaudit.yml");
-  if (!options.config_file && !fs::exists(config_file, error)) return project;
+  // A configuration named on the command line is trusted; one found in the tree may only
+  // point inside the tree.
+  std::optional<fs::path> config_file = options.config_file;
+  if (!config_file) config_file = find_tree_config(project.root, project.diagnostics);
+  if (!config_file) return project;
   try {
-    project.config = load_project_config(config_file);
+    project.config = load_project_config(*config_file);
   } catch (const ConfigError& problem) {
     throw UsageError(problem.what());
   }
+  if (!options.config_file) confine_rule_folders(project.config, project.root, project.diagnostics);
+  scan_limits(options, project.config);  // an unknown limit fails before any file is read
   return project;
+}
+
+ScanLimits scan_limits(const ScanOptions& options, const ProjectConfig& config) {
+  ScanLimits limits;
+  for (const auto& source : {config.limits, options.limits})
+    for (const auto& [name, value] : source)
+      if (auto problem = set_limit(limits, name, value)) throw UsageError(*problem);
+  return limits;
 }
 
 ScanRules load_scan_rules(const ScanOptions& options, const ProjectConfig& config) {
@@ -79,6 +92,9 @@ WalkResult walk_project(const ScanOptions& options, const ProjectConfig& config)
   WalkOptions walk_options;
   walk_options.excludes = config.excludes;
   walk_options.skip_paths = options.skip_paths;
+  ScanLimits limits = scan_limits(options, config);
+  walk_options.max_ignore_patterns = limits.ignore_patterns;
+  walk_options.max_pattern_bytes = limits.pattern_bytes;
   return walk_tree(options.target, walk_options);
 }
 
@@ -86,6 +102,9 @@ Extraction extract_project(const WalkResult& walk, const ScanOptions& options, c
   ExtractionOptions extraction_options;
   extraction_options.jobs = options.jobs;
   extraction_options.progress = options.progress;
+  extraction_options.settings.limits = scan_limits(options, config);
+  // scan_seconds counts from here: the time for reading all files.
+  extraction_options.scan_deadline = Deadline::after_seconds(extraction_options.settings.limits.scan_seconds);
   if (auto limit = options.max_file_bytes ? options.max_file_bytes : config.max_file_bytes)
     extraction_options.max_text_bytes = *limit;
   if (auto rows = options.data_sample_rows ? options.data_sample_rows : config.data_sample_rows)
@@ -104,6 +123,8 @@ ProjectFacts collect_facts(const ScanOptions& options) {
   ProjectFacts collected{open_project(options), {}};
   const Project& project = collected.project;
   collected.extraction = extract_project(walk_project(options, project.config), options, project.config);
+  collected.extraction.diagnostics.insert(collected.extraction.diagnostics.begin(), project.diagnostics.begin(),
+                                          project.diagnostics.end());
   run_derive_passes(derive_inputs(project.root, project.config, {}), collected.extraction.facts, nullptr,
                     collected.extraction.diagnostics);
   return collected;

@@ -7,6 +7,7 @@
 //   -> build_diagram -> derive_facts (diagram) -> match -> finalize_findings
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,7 @@ struct ScanOptions {
   std::vector<std::string> skip_paths;                // our own report files inside the root
   std::optional<std::filesystem::path> advisories;    // a newer OSV export, used with the embedded snapshot
   bool run_probes = true;                             // the probes declared in .mlaudit.yml
+  std::map<std::string, uint64_t> limits;             // --limit NAME=VALUE (over .mlaudit.yml's limits:)
   std::function<void(size_t done, size_t total)> progress;
 };
 
@@ -49,10 +51,16 @@ struct Project {
   std::filesystem::path root;                         // the folder scanned (a file's folder)
   std::string target_name;                            // what the user asked to scan, for titles
   ProjectConfig config;
+  std::vector<Diagnostic> diagnostics;                // an in-tree .mlaudit.yml not read, rule folders dropped
 };
 
-// Checks the target and reads .mlaudit.yml (or --config). Throws UsageError.
+// Checks the target and reads --config, or .mlaudit.yml when it is a regular file inside
+// the tree (and then keeps its rule folders inside the tree). Throws UsageError.
 Project open_project(const ScanOptions& options);
+
+// The limits of util/scan_limits.h: defaults, then .mlaudit.yml's limits:, then --limit.
+// Throws UsageError naming an unknown limit.
+ScanLimits scan_limits(const ScanOptions& options, const ProjectConfig& config);
 
 // The built-in rule packs and those in `folders`. Throws UsageError listing every problem.
 RuleSet load_rule_packs(const std::vector<std::filesystem::path>& folders);
