@@ -3,6 +3,7 @@
 #include <set>
 
 #include "findings/baseline.h"
+#include "reports/skipped_listing.h"
 #include "ruleset/taxonomy_catalog.h"
 #include "util/text.h"
 
@@ -36,12 +37,17 @@ std::string pascal_case(std::string_view title) {
 struct FileExtent {
   uint64_t bytes = 0;
   uint32_t lines = 0;
+  std::string raw_path;  // the name's exact bytes when it is not valid UTF-8 (the URI keeps them)
 };
 using FileExtents = std::map<std::string, FileExtent, std::less<>>;
 
 nlohmann::ordered_json physical_location(const Location& location, const std::string& snippet = {},
                                          const FileExtents* extents = nullptr) {
-  nlohmann::ordered_json physical = {{"artifactLocation", {{"uri", path_to_uri(location.file)}, {"uriBaseId", "%SRCROOT%"}}}};
+  std::string_view file = location.file;
+  if (extents)
+    if (auto extent = extents->find(location.file); extent != extents->end() && !extent->second.raw_path.empty())
+      file = extent->second.raw_path;
+  nlohmann::ordered_json physical = {{"artifactLocation", {{"uri", path_to_uri(file)}, {"uriBaseId", "%SRCROOT%"}}}};
   if (location.has_region()) {
     nlohmann::ordered_json region = {{"startLine", location.line}};
     if (location.column > 0) region["startColumn"] = location.column;
@@ -153,9 +159,10 @@ nlohmann::ordered_json taxonomies(const ScanResult& result) {
 }
 
 nlohmann::ordered_json notification(const std::string& level, const std::string& id, const std::string& text,
-                            const Location& location) {
+                            const Location& location, const FileExtents& extents) {
   nlohmann::ordered_json item = {{"level", level}, {"message", {{"text", sentence(text)}}}, {"descriptor", {{"id", id}}}};
-  if (!location.file.empty() && location.file != ".") item["locations"] = nlohmann::ordered_json::array({{{"physicalLocation", physical_location(location)}}});
+  if (!location.file.empty() && location.file != ".")
+    item["locations"] = nlohmann::ordered_json::array({{{"physicalLocation", physical_location(location, {}, &extents)}}});
   return item;
 }
 
@@ -191,7 +198,7 @@ nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions
   }
 
   FileExtents extents;
-  for (const auto& file : result.extraction.files) extents[file.path] = {file.size, file.lines};
+  for (const auto& file : result.extraction.files) extents[file.path] = {file.size, file.lines, file.raw_path};
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const auto& finding : result.findings) {
     if (finding.suppression && !options.include_suppressed) continue;
@@ -230,15 +237,18 @@ nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions
   }
 
   nlohmann::ordered_json notifications = nlohmann::ordered_json::array();
-  for (const auto& file : result.extraction.files)
-    if (!file.scanned())
-      notifications.push_back(notification("note", "skipped-file", "Skipped: " + file.skip_reason, Location{file.path}));
-  for (const auto& entry : result.walk.skipped)
-    notifications.push_back(notification("note", entry.is_directory ? "skipped-folder" : "skipped-file",
-                                         "Skipped: " + entry.reason, Location{entry.relative}));
+  SkippedListing skipped = list_skipped(result);
+  for (const auto& item : skipped.listed)
+    notifications.push_back(notification("note", item.folder ? "skipped-folder" : "skipped-file", "Skipped: " + item.reason,
+                                         Location{item.path}, extents));
+  for (const auto& [reason, count] : skipped.more)
+    notifications.push_back(notification("note", "skipped-more",
+                                         "Skipped " + std::to_string(count) + " more files or folders (past the first " +
+                                             std::to_string(skipped.listed.size()) + " listed; the JSON report lists all): " + reason,
+                                         Location{}, extents));
   for (const auto& diagnostic : result.diagnostics)
     notifications.push_back(notification(std::string(to_string(diagnostic.level)), diagnostic.code, diagnostic.message,
-                                         diagnostic.location));
+                                         diagnostic.location, extents));
 
   nlohmann::ordered_json run = {
       {"tool",

@@ -15,16 +15,20 @@ struct WalkOptions {
   bool honour_gitignore = true;
   bool skip_hidden_folders = true;
   std::vector<std::string> skip_paths;        // exact relative paths to leave out (our own reports)
+  size_t max_ignore_patterns = 10'000;        // patterns kept from ignore files and excludes
+  size_t max_pattern_bytes = 1024;            // longer patterns are dropped (and reported)
 };
 
 struct WalkedFile {
   std::filesystem::path absolute;
-  std::string relative;                       // '/' separated, relative to the root
+  std::string relative;                       // '/' separated, relative to the root; valid UTF-8
   uint64_t size = 0;
+  std::string raw_relative;                   // the name's bytes when they are not valid UTF-8
+                                              // (`relative` then shows them as \xHH); else empty
 };
 
 struct SkippedEntry {
-  std::string relative;
+  std::string relative;                       // valid UTF-8, as WalkedFile::relative
   std::string reason;
   bool is_directory = false;
 };
