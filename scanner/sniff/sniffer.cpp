@@ -184,6 +184,15 @@ std::optional<SniffResult> sniff_binary(const fs::path* path, std::string_view h
 
 bool has_nul(std::string_view head) { return head.find('\0') != std::string_view::npos; }
 
+// At most one byte in a hundred (or four in a small file) is a control character other
+// than whitespace.
+bool mostly_text(std::string_view head) {
+  size_t control = 0;
+  for (unsigned char c : head)
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7F) ++control;
+  return control <= 4 || control * 100 <= head.size();
+}
+
 bool first_instruction_is_from(std::string_view head) {
   for (auto line : split_lines(head)) {
     auto text = trim(line);
@@ -232,44 +241,50 @@ SniffResult classify_json(std::string_view head) {
   return {FileKind::json, "JSON document"};
 }
 
-SniffResult sniff_text(std::string_view relative, std::string_view head) {
+// A text kind the file's name gives it (the content may refine JSON), or nullopt.
+std::optional<SniffResult> sniff_text_by_name(std::string_view relative, std::string_view head) {
   std::string name = base_name(relative);
   std::string lower_name = to_lower(name);
   std::string extension = extension_of(relative);
 
   if (lower_name == "dockerfile" || lower_name == "containerfile" || lower_name.starts_with("dockerfile.") ||
       extension == "dockerfile")
-    return {FileKind::dockerfile, "Dockerfile"};
+    return SniffResult{FileKind::dockerfile, "Dockerfile"};
   if ((lower_name.starts_with("requirements") || lower_name.starts_with("constraints")) &&
       (extension == "txt" || extension == "in"))
-    return {FileKind::requirements, "pip requirements"};
+    return SniffResult{FileKind::requirements, "pip requirements"};
   if (lower_name == ".env" || lower_name.starts_with(".env.") || extension == "env")
-    return {FileKind::env_file, "environment file"};
+    return SniffResult{FileKind::env_file, "environment file"};
   if (relative == ".dvc/config" || relative.ends_with("/.dvc/config") || relative == ".dvc/config.local")
-    return {FileKind::ini, "DVC configuration"};
-  if (name == "MLmodel" || name == "MLproject" || name == "dvc.lock") return {FileKind::yaml, name};
-  if (name == "poetry.lock" || name == "uv.lock" || name == "Pipfile") return {FileKind::toml, name};
-  if (name == "Pipfile.lock") return {FileKind::json, name};
+    return SniffResult{FileKind::ini, "DVC configuration"};
+  if (name == "MLmodel" || name == "MLproject" || name == "dvc.lock") return SniffResult{FileKind::yaml, name};
+  if (name == "poetry.lock" || name == "uv.lock" || name == "Pipfile") return SniffResult{FileKind::toml, name};
+  if (name == "Pipfile.lock") return SniffResult{FileKind::json, name};
 
-  if (extension == "py" || extension == "pyw") return {FileKind::python, "Python source"};
+  if (extension == "py" || extension == "pyw") return SniffResult{FileKind::python, "Python source"};
   if (head.starts_with("#!") && line_at(head, 1).find("python") != std::string_view::npos)
-    return {FileKind::python, "Python script (shebang)"};
+    return SniffResult{FileKind::python, "Python script (shebang)"};
   if (extension == "ipynb" || extension == "json") {
     auto kind = classify_json(head);
-    if (extension == "ipynb" && kind.kind != FileKind::notebook) return {FileKind::json, "JSON (not a notebook)"};
+    if (extension == "ipynb" && kind.kind != FileKind::notebook) return SniffResult{FileKind::json, "JSON (not a notebook)"};
     return kind;
   }
-  if (extension == "jsonl" || extension == "ndjson") return {FileKind::jsonl, "JSON lines"};
-  if (extension == "yml" || extension == "yaml" || extension == "dvc") return {FileKind::yaml, "YAML document"};
-  if (extension == "toml") return {FileKind::toml, "TOML document"};
-  if (extension == "ini" || extension == "cfg" || extension == "conf") return {FileKind::ini, "INI configuration"};
-  if (extension == "csv") return {FileKind::csv, "CSV data"};
-  if (extension == "tsv" || extension == "tab") return {FileKind::tsv, "TSV data"};
-  if (extension == "xml" || extension == "pmml") return {FileKind::xml, "XML document"};
-  if (extension == "sh" || extension == "bash") return {FileKind::shell, "shell script"};
-  if (extension == "md" || extension == "rst") return {FileKind::markdown, "documentation"};
-  if (extension == "jinja" || extension == "jinja2" || extension == "j2") return {FileKind::jinja_template, "Jinja2 template"};
+  if (extension == "jsonl" || extension == "ndjson") return SniffResult{FileKind::jsonl, "JSON lines"};
+  if (extension == "yml" || extension == "yaml" || extension == "dvc") return SniffResult{FileKind::yaml, "YAML document"};
+  if (extension == "toml") return SniffResult{FileKind::toml, "TOML document"};
+  if (extension == "ini" || extension == "cfg" || extension == "conf") return SniffResult{FileKind::ini, "INI configuration"};
+  if (extension == "csv") return SniffResult{FileKind::csv, "CSV data"};
+  if (extension == "tsv" || extension == "tab") return SniffResult{FileKind::tsv, "TSV data"};
+  if (extension == "xml" || extension == "pmml") return SniffResult{FileKind::xml, "XML document"};
+  if (extension == "sh" || extension == "bash") return SniffResult{FileKind::shell, "shell script"};
+  if (extension == "md" || extension == "rst") return SniffResult{FileKind::markdown, "documentation"};
+  if (extension == "jinja" || extension == "jinja2" || extension == "j2")
+    return SniffResult{FileKind::jinja_template, "Jinja2 template"};
+  return std::nullopt;
+}
 
+SniffResult sniff_text(std::string_view relative, std::string_view head) {
+  if (auto by_name = sniff_text_by_name(relative, head)) return *by_name;
   // Nothing in the name: look at the content.
   auto text = trim(head);
   if (text.starts_with("{%") || text.starts_with("{{") || text.starts_with("{#"))
@@ -314,7 +329,17 @@ SniffResult sniff_content(const fs::path* path, std::string_view relative, std::
   if (extension == "safetensors") return {FileKind::safetensors, "named .safetensors, header not recognised"};
   if (has_nul(head) && (extension == "pkl" || extension == "pickle" || extension == "joblib"))
     return {FileKind::pickle, "named ." + extension + ", content not recognised"};
-  if (has_nul(head)) return {FileKind::binary, "binary data of unrecognised format"};
+  if (has_nul(head)) {
+    // A NUL byte alone does not make a file binary: a `.py`, `.csv` or `.yml` whose content
+    // is nearly all text is still analysed as what its name says (a personal-data CSV must
+    // not escape profiling through one NUL). Two signals must agree: the name and the content.
+    auto by_name = sniff_text_by_name(relative, head);
+    if (by_name && mostly_text(head)) {
+      by_name->detail += " (holds NUL bytes)";
+      return *by_name;
+    }
+    return {FileKind::binary, "binary data of unrecognised format"};
+  }
   return sniff_text(relative, head);
 }
 

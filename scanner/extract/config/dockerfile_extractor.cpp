@@ -16,6 +16,7 @@ struct Instruction {
   std::string arguments;  // continuation lines joined
   uint32_t line = 0;
   std::vector<std::pair<uint32_t, std::string_view>> physical;  // the source lines it spans
+  bool cut = false;       // longer than limit line_bytes: the rest was dropped
 
   // The line where `text` appears (continuation lines included), else the first line.
   uint32_t line_of(std::string_view text) const { return place_of(text).line; }
@@ -27,7 +28,20 @@ struct Instruction {
   }
 };
 
-std::vector<Instruction> read_instructions(std::string_view content) {
+// Appends to an instruction's arguments up to `max_bytes`; past it the text is dropped and
+// the instruction marked cut. (Joining by copying the whole argument string per continuation
+// line was quadratic: 100,000 continuation lines never finished.)
+void append_bounded(Instruction& instruction, std::string_view separator, std::string_view text, size_t max_bytes) {
+  if (instruction.arguments.size() + separator.size() + text.size() > max_bytes) {
+    instruction.cut = true;
+    return;
+  }
+  instruction.arguments += separator;
+  instruction.arguments += text;
+}
+
+std::vector<Instruction> read_instructions(std::string_view content, size_t max_bytes) {
+  constexpr size_t kMaxPhysicalLines = 10'000;  // lines remembered per instruction, for locations
   std::vector<Instruction> instructions;
   char escape = '\\';
   static const RE2 escape_directive(R"((?i)^#\s*escape\s*=\s*(\S))");
@@ -45,27 +59,34 @@ std::vector<Instruction> read_instructions(std::string_view content) {
         instructions.push_back(std::move(current));
         current = {};
       } else {
-        current.arguments += "\n" + std::string(line);
+        append_bounded(current, "\n", line, max_bytes);
       }
       continue;
     }
     auto stripped = trim(line);
-    if (continuing || !stripped.empty()) current.physical.emplace_back(number, line);
+    if ((continuing || !stripped.empty()) && current.physical.size() < kMaxPhysicalLines) current.physical.emplace_back(number, line);
     if (!continuing && instructions.empty() && RE2::PartialMatch(stripped, escape_directive, &escape_text))
       escape = escape_text[0];
     if (stripped.starts_with("#")) continue;
     if (!continuing) {
       if (stripped.empty()) continue;
       auto space = stripped.find_first_of(" \t");
-      current = {to_lower(stripped.substr(0, space)), std::string(space == std::string_view::npos ? "" : trim(stripped.substr(space))), number,
-                 {{number, line}}};
+      current = {to_lower(stripped.substr(0, space)), "", number, {{number, line}}};
+      append_bounded(current, "", space == std::string_view::npos ? "" : trim(stripped.substr(space)), max_bytes);
       for (auto& c : current.keyword) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     } else {
-      current.arguments = std::string(trim(current.arguments)) + " " + std::string(stripped);
+      std::string& arguments = current.arguments;
+      while (!arguments.empty() && std::isspace(static_cast<unsigned char>(arguments.back()))) arguments.pop_back();
+      size_t lead = 0;
+      while (lead < arguments.size() && std::isspace(static_cast<unsigned char>(arguments[lead]))) ++lead;
+      arguments.erase(0, lead);
+      append_bounded(current, " ", stripped, max_bytes);
     }
-    continuing = !current.arguments.empty() && current.arguments.back() == escape;
+    // A cut instruction still ends where its last line does not continue.
+    bool last_continues = !stripped.empty() && stripped.back() == escape;
+    continuing = current.cut ? last_continues : !current.arguments.empty() && current.arguments.back() == escape;
     if (continuing) {
-      current.arguments.pop_back();
+      if (!current.cut) current.arguments.pop_back();
       continue;
     }
     static const RE2 heredoc(R"(<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?)");
@@ -116,8 +137,15 @@ std::vector<std::pair<std::string, std::string>> key_values(const std::string& a
 
 void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const {
   const std::string& path = file.file.relative;
-  auto instructions = read_instructions(file.content);
+  const uint64_t max_bytes = file.settings.limits.line_bytes;
+  auto instructions = read_instructions(file.content, max_bytes);
   if (instructions.empty()) return;
+  for (const auto& instruction : instructions)
+    if (instruction.cut)
+      sink.limit_reached(Location{path, instruction.line, 1},
+                         instruction.keyword + " instruction longer than " + std::to_string(max_bytes) +
+                             " bytes (continuation lines or heredoc joined): the rest of it was dropped",
+                         "line_bytes", max_bytes);
 
   std::vector<std::string> stage_names;
   std::string user, command, entrypoint;

@@ -1,6 +1,7 @@
 #include "extract/data/dataset_extractor.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "crypto/sha256.h"
@@ -11,32 +12,74 @@
 namespace mlaudit {
 namespace {
 
-// SHA-256 of a mapped file, a window at a time, releasing what has been hashed.
-std::string sha256_hex_released(const MappedFile& mapped) {
+// SHA-256 of a mapped file, a window at a time, releasing what has been hashed; empty when
+// the deadline passes first (a sparse file of gigabytes hashes for a long while).
+std::string sha256_hex_released(const MappedFile& mapped, const Deadline& deadline) {
   DigestStream stream(DigestStream::Algorithm::sha256);
   std::string_view bytes = mapped.bytes();
   constexpr size_t window = 8 << 20;
   for (size_t offset = 0; offset < bytes.size(); offset += window) {
+    if (deadline.passed()) return {};
     stream.update(bytes.substr(offset, window));
     mapped.release_before(offset + window);
   }
   return stream.hex();
 }
 
-// Where a column's name first appears in the file, so findings point at the header.
-Location column_location(const std::string& path, std::string_view text, const std::string& column, bool json) {
-  std::string needle = json ? "\"" + column.substr(column.rfind('.') == std::string::npos ? 0 : column.rfind('.') + 1) + "\""
-                            : column;
-  size_t at = needle.empty() ? std::string_view::npos : text.substr(0, 1 << 20).find(needle);
-  if (at == std::string_view::npos) return Location{path, 1, 1};
-  uint32_t line = 1 + static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(at), '\n'));
-  size_t line_start = text.rfind('\n', at);
-  uint32_t column_number = static_cast<uint32_t>(at - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
-  Location location{path, line, column_number};
-  location.end_line = line;
-  location.end_column = column_number + static_cast<uint32_t>(needle.size());
-  return location;
-}
+// Where each column's name first appears, so findings point at the header. Built in one pass
+// over the start of the file (a search per column was quadratic in the number of columns).
+class ColumnLocator {
+ public:
+  ColumnLocator(std::string path, std::string_view text, bool json) : path_(std::move(path)), text_(text.substr(0, 1 << 20)), json_(json) {
+    for (size_t i = 0; i < text_.size(); ++i)
+      if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+
+  // CSV: the header's fields in order, found once.
+  void index_header(const std::vector<std::string>& columns, char delimiter) {
+    if (json_ || delimiter == 0) return;
+    size_t at = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    for (size_t column = 0; column < columns.size() && at <= text_.size(); ++column) {
+      size_t start = at;
+      bool quoted = false;
+      while (at < text_.size() && (quoted || (text_[at] != delimiter && text_[at] != '\n' && text_[at] != '\r'))) {
+        if (text_[at] == '"') quoted = !quoted;
+        ++at;
+      }
+      std::string_view field = text_.substr(start, at - start);
+      if (field.size() >= 2 && field.front() == '"') field = field.substr(1, field.size() - 2), ++start;
+      header_.emplace(columns[column], std::make_pair(start, field.size()));
+      if (at >= text_.size() || text_[at] != delimiter) break;
+      ++at;
+    }
+  }
+
+  Location locate(const std::string& column) const {
+    size_t at = std::string_view::npos, length = 0;
+    if (auto found = header_.find(column); found != header_.end()) {
+      at = found->second.first, length = found->second.second;
+    } else {
+      std::string needle = json_ ? "\"" + column.substr(column.rfind('.') == std::string::npos ? 0 : column.rfind('.') + 1) + "\""
+                                 : column;
+      at = needle.empty() ? std::string_view::npos : text_.find(needle);
+      length = needle.size();
+    }
+    if (at == std::string_view::npos) return Location{path_, 1, 1};
+    size_t line_index = static_cast<size_t>(std::upper_bound(line_starts_.begin(), line_starts_.end(), at) - line_starts_.begin());
+    size_t line_start = line_index == 0 ? 0 : line_starts_[line_index - 1];
+    Location location{path_, static_cast<uint32_t>(line_index + 1), static_cast<uint32_t>(at - line_start + 1)};
+    location.end_line = location.line;
+    location.end_column = location.column + static_cast<uint32_t>(length);
+    return location;
+  }
+
+ private:
+  std::string path_;
+  std::string_view text_;
+  bool json_;
+  std::vector<size_t> line_starts_;
+  std::map<std::string, std::pair<size_t, size_t>> header_;  // column -> (offset, length)
+};
 
 }  // namespace
 
@@ -53,7 +96,8 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
 
   std::vector<std::unique_ptr<personal::ColumnProfiler>> profilers;
   TableShape shape;
-  TableOptions options{file.settings.data_sample_rows};
+  const ScanLimits& limits = file.settings.limits;
+  TableOptions options{file.settings.data_sample_rows, limits.dataset_columns, limits.field_bytes, file.deadline};
   // Text converted from UTF-16 lives in its own buffer; otherwise the input is the mapping.
   options.on_progress = [&](size_t consumed) { mapped->release_before(consumed); };
   read_table(bytes, kind, options, shape, [&](size_t column, std::string_view value) {
@@ -61,12 +105,21 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
     if (!profilers[column]) profilers[column] = std::make_unique<personal::ColumnProfiler>(shape.columns[column]);
     profilers[column]->add(value);
   });
-  if (!shape.problem.empty())
+  if (!shape.limit.empty())
+    sink.limit_reached(Location{path}, "reading stopped: " + shape.problem + "; the " + std::to_string(shape.rows) +
+                                           " rows before were profiled", shape.limit, limit_value(limits, shape.limit));
+  else if (!shape.problem.empty())
     sink.diagnose(DiagnosticLevel::warning, "malformed-dataset", Location{path},
                   "the dataset could not be read to the end (" + shape.problem + "); the rows before were profiled");
+  if (shape.columns_beyond_limit)
+    sink.limit_reached(Location{path}, std::to_string(shape.columns_beyond_limit) + " columns past the first " +
+                                           std::to_string(limits.dataset_columns) + " were not profiled",
+                       "dataset_columns", limits.dataset_columns);
 
   nlohmann::ordered_json categories = nlohmann::ordered_json::array(), special = nlohmann::ordered_json::array();
   bool json = kind == FileKind::jsonl || kind == FileKind::json_records;
+  ColumnLocator locator(path, bytes, json);
+  if (shape.header && !shape.encoding.starts_with("utf-16")) locator.index_header(shape.columns, shape.delimiter);
   for (size_t column = 0; column < shape.columns.size(); ++column) {
     // Columns with no values at all are still judged by their names.
     personal::ColumnProfiler empty(shape.columns[column]);
@@ -93,7 +146,7 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
       props["evidence"] = verdict.source == "name" ? "column name"
                                                    : std::to_string(verdict.matched) + " of " + std::to_string(verdict.checked) +
                                                          " values" + (verdict.example.empty() ? "" : ", e.g. " + verdict.example);
-      sink.add(FactType::personal_data, column_location(path, bytes, shape.columns[column], json), std::move(props));
+      sink.add(FactType::personal_data, locator.locate(shape.columns[column]), std::move(props));
     }
   }
 
@@ -110,7 +163,10 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   props["personal_categories"] = categories;
   props["special_categories"] = special;
   props["size"] = file.file.size;
-  props["sha256"] = sha256_hex_released(*mapped);
+  props["sha256"] = sha256_hex_released(*mapped, file.deadline);
+  if (props["sha256"].get<std::string>().empty())
+    sink.limit_reached(Location{path}, "SHA-256 not computed: the file's time ran out while hashing it", "file_seconds",
+                       limits.file_seconds, false);
   sink.add(FactType::dataset, Location{path}, std::move(props));
 }
 

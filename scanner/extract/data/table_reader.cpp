@@ -3,6 +3,8 @@
 #include <csv.h>
 #include <iconv.h>
 
+#include <iterator>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -107,6 +109,7 @@ struct CsvState {
   bool first_row = true;
   bool stop = false;
   std::vector<std::string> first_fields;  // the first row, held until we know if it is a header
+  size_t first_beyond = 0;                // fields of the first row past max_columns
   size_t column = 0;
 };
 
@@ -123,13 +126,20 @@ void csv_field(void* field, size_t length, void* data) {
   auto& state = *static_cast<CsvState*>(data);
   if (state.stop) return;
   std::string_view value(static_cast<const char*>(field ? field : ""), field ? length : 0);
+  size_t column = state.first_row ? state.first_fields.size() + state.first_beyond : state.column++;
+  if (column >= state.options->max_columns) {  // counted, neither kept nor profiled
+    if (state.first_row) ++state.first_beyond;
+    state.shape->columns_beyond_limit =
+        std::max<uint64_t>(state.shape->columns_beyond_limit, column + 1 - state.options->max_columns);
+    return;
+  }
   if (state.first_row) {
     state.first_fields.emplace_back(value);
     return;
   }
-  if (state.column >= state.shape->columns.size())
+  if (column >= state.shape->columns.size())
     state.shape->columns.push_back("column_" + std::to_string(state.shape->columns.size() + 1));
-  (*state.on_value)(state.column++, value);
+  (*state.on_value)(column, value);
 }
 
 void csv_row(int, void* data) {
@@ -164,28 +174,82 @@ void read_csv(std::string_view text, FileKind kind, const TableOptions& options,
   csv_set_delim(&parser, static_cast<unsigned char>(shape.delimiter));
   CsvState state{&on_value, &on_row_end, &shape, &options, latin1};
   size_t offset = 0;
+  // Chunks of at most 64 KiB: a field grows at most that far past its limit before the
+  // check below sees it (a file of one endless field must not become one endless string).
+  const size_t chunk = std::min<size_t>(kChunk, std::max<size_t>(4096, options.max_field_bytes / 4));
   while (offset < text.size() && !state.stop) {
-    size_t length = std::min(kChunk, text.size() - offset);
+    size_t length = std::min(chunk, text.size() - offset);
     if (csv_parse(&parser, text.data() + offset, length, csv_field, csv_row, &state) != length) {
       shape.problem = csv_strerror(csv_error(&parser));
       break;
     }
     offset += length;
     if (options.on_progress) options.on_progress(offset);
+    if (parser.entry_pos > options.max_field_bytes) {
+      shape.problem = "a field longer than " + std::to_string(options.max_field_bytes) + " bytes at byte " +
+                      std::to_string(offset - parser.entry_pos);
+      shape.limit = "field_bytes";
+      break;
+    }
+    if (options.deadline.passed()) {
+      shape.problem = "time ran out after " + std::to_string(offset) + " bytes";
+      shape.limit = "file_seconds";
+      break;
+    }
   }
-  if (!state.stop) {
+  if (!state.stop && shape.limit.empty()) {
     csv_fini(&parser, csv_field, csv_row, &state);
     shape.complete = shape.problem.empty();
   }
   csv_free(&parser);
 }
 
+// How far nlohmann's parser has read since the last value it handed over. One JSON value
+// (a string of gigabytes) must not become one std::string of gigabytes: past the budget, or
+// past the deadline, the input reads as ended.
+struct ReadBudget {
+  uint64_t since_event = 0, limit = UINT64_MAX, read = 0;
+  const Deadline* deadline = nullptr;
+  std::string exceeded;  // the limit's name once one was reached
+};
+
+class BudgetedIterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+  BudgetedIterator() = default;
+  BudgetedIterator(const char* at, ReadBudget* budget) : at_(at), budget_(budget) {}
+  reference operator*() const { return *at_; }
+  BudgetedIterator& operator++() {
+    ++at_;
+    if (++budget_->since_event > budget_->limit) budget_->exceeded = "field_bytes";
+    if ((++budget_->read & 0xFFFF) == 0 && budget_->deadline && budget_->deadline->passed()) budget_->exceeded = "file_seconds";
+    return *this;
+  }
+  BudgetedIterator operator++(int) {
+    BudgetedIterator before = *this;
+    ++*this;
+    return before;
+  }
+  bool operator==(const BudgetedIterator& other) const {
+    return at_ == other.at_ || (budget_ && !budget_->exceeded.empty()) || (other.budget_ && !other.budget_->exceeded.empty());
+  }
+
+ private:
+  const char* at_ = nullptr;
+  ReadBudget* budget_ = nullptr;
+};
+
 // Turns one JSON record's scalars into column values ("address.city" for nested keys).
 class RecordSax : public nlohmann::json_sax<nlohmann::json> {
  public:
   RecordSax(TableShape& shape, const TableOptions& options, const ValueSink& on_value, const std::function<void()>& on_row_end,
-            int record_depth)
-      : shape_(shape), options_(options), on_value_(on_value), on_row_end_(on_row_end), record_depth_(record_depth) {}
+            int record_depth, ReadBudget* budget = nullptr)
+      : shape_(shape), options_(options), on_value_(on_value), on_row_end_(on_row_end), record_depth_(record_depth),
+        budget_(budget) {}
 
   bool null() override { return scalar("null"); }
   bool boolean(bool value) override { return scalar(value ? "true" : "false"); }
@@ -195,6 +259,7 @@ class RecordSax : public nlohmann::json_sax<nlohmann::json> {
   bool string(string_t& value) override { return scalar(value); }
   bool binary(binary_t&) override { return true; }
   bool start_object(std::size_t) override {
+    consumed();
     ++depth_;
     if (depth_ > record_depth_) path_.push_back(key_);
     return true;
@@ -211,6 +276,7 @@ class RecordSax : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool start_array(std::size_t) override {
+    consumed();
     ++depth_;
     return true;
   }
@@ -219,17 +285,30 @@ class RecordSax : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool key(string_t& name) override {
+    consumed();
     key_ = name;
     return true;
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& error) override {
+    if (budget_ && !budget_->exceeded.empty()) {
+      shape_.limit = budget_->exceeded;
+      shape_.problem = shape_.limit == "field_bytes"
+                           ? "a value longer than " + std::to_string(budget_->limit) + " bytes at byte " + std::to_string(position)
+                           : "time ran out at byte " + std::to_string(position);
+      return false;
+    }
     if (!(options_.max_rows && shape_.rows >= options_.max_rows))
       shape_.problem = "invalid JSON at byte " + std::to_string(position) + ": " + error.what();
     return false;
   }
 
  private:
+  void consumed() {
+    if (budget_) budget_->since_event = 0;
+  }
+
   bool scalar(std::string_view value) {
+    consumed();
     if (depth_ < record_depth_) return true;
     std::string name;
     for (size_t i = 0; i < path_.size(); ++i) name += path_[i] + ".";
@@ -237,7 +316,10 @@ class RecordSax : public nlohmann::json_sax<nlohmann::json> {
     auto found = std::find(shape_.columns.begin(), shape_.columns.end(), name);
     size_t column = static_cast<size_t>(found - shape_.columns.begin());
     if (found == shape_.columns.end()) {
-      if (shape_.columns.size() >= 2000) return true;  // a document, not a table: stop growing
+      if (shape_.columns.size() >= std::min<uint64_t>(options_.max_columns, 2000)) {  // a document, not a table
+        ++shape_.columns_beyond_limit;
+        return true;
+      }
       shape_.columns.push_back(name);
     }
     on_value_(column, value);
@@ -249,6 +331,7 @@ class RecordSax : public nlohmann::json_sax<nlohmann::json> {
   const ValueSink& on_value_;
   const std::function<void()>& on_row_end_;
   int record_depth_;
+  ReadBudget* budget_;
   int depth_ = 0;
   std::string key_;
   std::vector<std::string> path_;
@@ -258,7 +341,8 @@ void read_json_lines(std::string_view text, const TableOptions& options, const V
                      const std::function<void()>& on_row_end, TableShape& shape) {
   size_t start = 0;
   uint64_t line_number = 0;
-  const TableOptions one_record{0};  // each line is one record; the row limit is checked here
+  TableOptions one_record = options;  // each line is one record; the row limit is checked here
+  one_record.max_rows = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
@@ -266,6 +350,17 @@ void read_json_lines(std::string_view text, const TableOptions& options, const V
     start = end + 1;
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (line.size() > options.max_field_bytes) {
+      shape.problem = "line " + std::to_string(line_number) + " is a record of " + std::to_string(line.size()) +
+                      " bytes, over " + std::to_string(options.max_field_bytes);
+      shape.limit = "field_bytes";
+      return;
+    }
+    if ((line_number & 0xFF) == 0 && options.deadline.passed()) {
+      shape.problem = "time ran out at line " + std::to_string(line_number);
+      shape.limit = "file_seconds";
+      return;
+    }
     RecordSax sax(shape, one_record, on_value, on_row_end, 1);
     if (!nlohmann::json::sax_parse(line, &sax) && shape.problem.empty()) shape.problem = "invalid JSON";
     if (!shape.problem.empty()) {
@@ -303,8 +398,12 @@ void read_table(std::string_view bytes, FileKind kind, const TableOptions& optio
   } else if (kind == FileKind::jsonl) {
     read_json_lines(text, options, on_value, on_row_end, shape);
   } else if (kind == FileKind::json_records) {
-    RecordSax sax(shape, options, on_value, on_row_end, 2);
-    bool finished = nlohmann::json::sax_parse(text, &sax);
+    ReadBudget budget;
+    budget.limit = options.max_field_bytes;
+    budget.deadline = &options.deadline;
+    RecordSax sax(shape, options, on_value, on_row_end, 2, &budget);
+    bool finished = nlohmann::json::sax_parse(BudgetedIterator(text.data(), &budget),
+                                              BudgetedIterator(text.data() + text.size(), &budget), &sax);
     shape.complete = finished && shape.problem.empty();
   }
 }

@@ -10,11 +10,15 @@
 #include <vector>
 
 #include "sniff/file_kind.h"
+#include "util/scan_limits.h"
 
 namespace mlaudit {
 
 struct TableOptions {
   uint64_t max_rows = 10000;   // 0 = every row
+  uint64_t max_columns = 10000;          // later columns are counted, not read (limit dataset_columns)
+  uint64_t max_field_bytes = 1 << 20;    // a longer CSV field or JSON-lines record stops the read (field_bytes)
+  Deadline deadline;                     // checked between chunks
   // Called now and then with how many bytes of the input have been consumed, so the
   // caller can release them (memory-mapped input).
   std::function<void(size_t consumed)> on_progress;
@@ -28,6 +32,8 @@ struct TableShape {
   uint64_t rows = 0;                 // data rows read
   bool complete = false;             // read to the end (not cut by max_rows)
   std::string problem;               // a parse error, when there was one
+  std::string limit;                 // the limit that stopped the read (ScanLimits name), when one did
+  uint64_t columns_beyond_limit = 0; // widest row's columns past max_columns
 };
 
 // Fills `shape` as it reads. `on_value(column, value)`: column indexes `shape.columns` as

@@ -73,7 +73,7 @@ void NotebookExtractor::extract(const FileContext& file, FactSink& sink) const {
       lines.column_offsets.push_back(quote == std::string_view::npos ? 0 : static_cast<uint32_t>(quote + 1));
     }
   }
-  analyze_python_source(module, file.file.relative, lines, sink);
+  analyze_python_source(module, file.file.relative, lines, sink, file.settings.limits, file.deadline);
 }
 
 }  // namespace mlaudit

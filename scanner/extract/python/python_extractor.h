@@ -6,8 +6,10 @@ namespace mlaudit {
 
 // Analyses Python source (a .py file, or the code cells of a notebook mapped back to
 // the notebook's lines) and adds its facts to `sink`.
+// Collection literals past limit literal_bytes (or nested past nesting_depth) are blanked
+// before parsing, and parsing stops at the file's deadline; both are reported.
 void analyze_python_source(std::string_view source, const std::string& file, const python::LineMap& lines,
-                           FactSink& sink);
+                           FactSink& sink, const ScanLimits& limits = {}, const Deadline& deadline = {});
 
 class PythonExtractor final : public Extractor {
  public:

@@ -1,5 +1,6 @@
 #include "extract/python/syntax_tree.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace mlaudit::python {
@@ -105,13 +106,14 @@ const Grammar& Grammar::get() {
   return grammar;
 }
 
-TreePtr parse_python(std::string_view source) {
+TreePtr parse_python(std::string_view source, const Deadline& deadline) {
   thread_local std::unique_ptr<TSParser, ParserDeleter> parser = [] {
     std::unique_ptr<TSParser, ParserDeleter> created(ts_parser_new());
     ts_parser_set_language(created.get(), tree_sitter_python());
-    ts_parser_set_timeout_micros(created.get(), kParseTimeoutMicros);
     return created;
   }();
+  // 0 would mean "no timeout" to tree-sitter: a deadline already passed gets 1 µs.
+  ts_parser_set_timeout_micros(parser.get(), std::max<uint64_t>(1, std::min(kParseTimeoutMicros, deadline.remaining_micros())));
   ts_parser_reset(parser.get());
   return TreePtr(ts_parser_parse_string(parser.get(), nullptr, source.data(), static_cast<uint32_t>(source.size())));
 }

@@ -5,6 +5,8 @@
 #include <memory>
 #include <string_view>
 
+#include "util/scan_limits.h"
+
 extern "C" const TSLanguage* tree_sitter_python();
 
 namespace mlaudit::python {
@@ -31,8 +33,9 @@ struct TreeDeleter {
 };
 using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
 
-// Parses with a per-thread parser; null when parsing timed out (hostile input).
-TreePtr parse_python(std::string_view source);
+// Parses with a per-thread parser; null when parsing timed out (hostile input): after ten
+// seconds, or at `deadline` when that comes first.
+TreePtr parse_python(std::string_view source, const Deadline& deadline = {});
 
 inline std::string_view node_text(TSNode node, std::string_view source) {
   if (ts_node_is_null(node)) return {};
