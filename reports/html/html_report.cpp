@@ -10,6 +10,7 @@
 #include "personal/category_catalog.h"
 #include "reports/dot/dot_report.h"
 #include "reports/html/probe_figures.h"
+#include "reports/skipped_listing.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
 
@@ -480,11 +481,12 @@ void add_inventory(const ScanResult& result, mu::data& data) {
 
 // Files not analysed and why, the scan's problems, and the rules that ran.
 void add_scan_notes(const ScanResult& result, mu::data& data) {
+  SkippedListing listing = list_skipped(result);
   mu::data skipped{mu::data::type::list};
-  for (const auto& file : result.extraction.files)
-    if (!file.scanned()) skipped.push_back(mu::object{{"path", file.path}, {"reason", file.skip_reason}});
-  for (const auto& entry : result.walk.skipped)
-    skipped.push_back(mu::object{{"path", entry.relative + (entry.is_directory ? "/" : "")}, {"reason", entry.reason}});
+  for (const auto& item : listing.listed)
+    skipped.push_back(mu::object{{"path", item.path + (item.folder ? "/" : "")}, {"reason", item.reason}});
+  for (const auto& [reason, count] : listing.more)
+    skipped.push_back(mu::object{{"path", "… " + std::to_string(count) + " more (the JSON report lists them)"}, {"reason", reason}});
   data.set("skipped", skipped);
   mu::data diagnostics{mu::data::type::list};
   for (const auto& diagnostic : result.diagnostics)
