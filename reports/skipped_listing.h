@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/scan.h"
+#include "pipeline/scan.h"
 
 namespace mlaudit {
 
