@@ -9,7 +9,8 @@ packages=(build-essential cmake ninja-build pkg-config git ca-certificates time
   libtorch-dev libboost-graph-dev libssl-dev libpugixml-dev nlohmann-json3-dev libgtest-dev
   libyaml-cpp-dev libtree-sitter-dev libre2-dev libcli11-dev libkainjow-mustache-dev
   libzip-dev libgraphviz-dev libtomlplusplus-dev libinih-dev libmimalloc-dev libarchive-dev zlib1g-dev libonnx-dev libprotobuf-dev protobuf-compiler
-  libcsv-dev libphonenumber-dev libseccomp-dev
+  libcsv-dev libphonenumber-dev libseccomp-dev libyaml-dev
+  clang libclang-rt-14-dev
   util-linux)
 missing=()
 for package in "${packages[@]}"; do

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets (ASan + UBSan) with seed corpora from the fixtures and, when
+# present, ../shared/peer-model-corpora.
+#   fuzz/run.sh [--build DIR] [--seconds N | --runs N] [--jobs N] [TARGET...]   (default: all targets)
+# Builds DIR (default build-fuzz) with clang first. Corpora grow in DIR/corpus/TARGET;
+# crashes, leaks and timeouts land in DIR/findings/TARGET; one summary line per target.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build-fuzz
+seconds=60
+runs=""
+jobs=2
+targets=()
+while (($#)); do
+  case "$1" in
+    --build) build=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    -*) echo "usage: fuzz/run.sh [--build DIR] [--seconds N | --runs N] [--jobs N] [TARGET...]" >&2; exit 2 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+all=(fuzz_pickle fuzz_archive fuzz_npy fuzz_safetensors fuzz_notebook fuzz_csv fuzz_yaml fuzz_dockerfile fuzz_glob)
+((${#targets[@]})) || targets=("${all[@]}")
+
+if [[ ! -f "$build/build.ninja" ]]; then
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DMLAUDIT_FUZZ=ON -DMLAUDIT_BUILD_TESTS=OFF -DMLAUDIT_BUILD_PROBE=OFF \
+    ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} \
+    ${CMAKE_C_COMPILER_LAUNCHER:+-DCMAKE_C_COMPILER_LAUNCHER=$CMAKE_C_COMPILER_LAUNCHER} >/dev/null
+fi
+cmake --build "$build" --parallel "$jobs" --target "${targets[@]}" >/dev/null
+
+shared=$root/../shared/peer-model-corpora
+# Seeds: files whose names suit the target (small ones: big seeds slow every run).
+seed() {
+  local target=$1 corpus=$2
+  shift 2
+  local sources=("$root/fixtures")
+  [[ -d "$shared" ]] && sources+=("$shared")
+  find "${sources[@]}" -type f -size -1M \( "$@" \) -print0 2>/dev/null |
+    while IFS= read -r -d '' file; do cp -n "$file" "$corpus/$(sha1sum "$file" | cut -c1-16)" 2>/dev/null || true; done
+}
+prepare() {
+  local target=$1 corpus=$build/corpus/$1
+  mkdir -p "$corpus"
+  case "$target" in
+    fuzz_pickle) seed "$target" "$corpus" -name '*.pkl' -o -name '*.pickle' -o -name '*.joblib' -o -name '*.dill' -o -name '*.p' ;;
+    fuzz_archive) seed "$target" "$corpus" -name '*.zip' -o -name '*.pt' -o -name '*.pth' -o -name '*.tar' -o -name '*.tar.gz' -o -name '*.keras' -o -name '*.npz' ;;
+    fuzz_npy) seed "$target" "$corpus" -name '*.npy' -o -name '*.npz' ;;
+    fuzz_safetensors) seed "$target" "$corpus" -name '*.safetensors' ;;
+    fuzz_notebook) seed "$target" "$corpus" -name '*.ipynb' ;;
+    fuzz_csv)
+      # The first byte picks the format: 0 CSV, 1 TSV, 2 JSON lines, 3 JSON records.
+      local format file
+      while IFS= read -r -d '' file; do
+        case "$file" in *.csv) format='\x00' ;; *.tsv) format='\x01' ;; *.jsonl) format='\x02' ;; *) format='\x03' ;; esac
+        { printf "$format"; head -c 65536 "$file"; } >"$corpus/$(sha1sum "$file" | cut -c1-16)"
+      done < <(find "$root/fixtures" -type f \( -name '*.csv' -o -name '*.tsv' -o -name '*.jsonl' -o -name '*.json' \) -size -1M -print0) ;;
+    fuzz_yaml) seed "$target" "$corpus" -name '*.yml' -o -name '*.yaml' -o -name '*.dvc' -o -name 'dvc.lock' -o -name 'MLmodel' ;;
+    fuzz_dockerfile) seed "$target" "$corpus" -name 'Dockerfile*' -o -name '*.dockerfile' -o -name 'Containerfile' ;;
+    fuzz_glob)
+      printf '**/a*b*c\nx/ya/bc\n' >"$corpus/seed1"
+      printf '*.py[cod]\n!keep.pyc\nbuild/\n/top\ndocs/**/*.md\n' >"$corpus/seed2"
+      seed "$target" "$corpus" -name '.gitignore' -o -name '.mlauditignore' ;;
+  esac
+}
+
+status=0
+for target in "${targets[@]}"; do
+  prepare "$target"
+  findings=$build/findings/$target
+  mkdir -p "$findings"
+  limit=(-max_total_time="$seconds")
+  [[ -n "$runs" ]] && limit=(-runs="$runs")
+  log=$build/findings/$target.log
+  set +e
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    "$build/fuzz/$target" "${limit[@]}" -timeout=25 -rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1 \
+    -artifact_prefix="$findings/" "$build/corpus/$target" >"$log" 2>&1
+  code=$?
+  set -e
+  executions=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
+  crashes=$(find "$findings" -type f | wc -l)
+  echo "$target: exit $code, $executions executions, $crashes finding file(s) in $findings"
+  ((code == 0)) || status=1
+done
+exit $status
