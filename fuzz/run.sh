@@ -21,7 +21,8 @@ while (($#)); do
     *) targets+=("$1"); shift ;;
   esac
 done
-all=(fuzz_pickle fuzz_archive fuzz_npy fuzz_safetensors fuzz_notebook fuzz_csv fuzz_yaml fuzz_dockerfile fuzz_glob)
+all=(fuzz_pickle fuzz_archive fuzz_npy fuzz_safetensors fuzz_notebook fuzz_csv fuzz_yaml fuzz_project_config fuzz_dockerfile
+  fuzz_glob)
 ((${#targets[@]})) || targets=("${all[@]}")
 
 if [[ ! -f "$build/build.ninja" ]]; then
@@ -59,6 +60,7 @@ prepare() {
         { printf "$format"; head -c 65536 "$file"; } >"$corpus/$(sha1sum "$file" | cut -c1-16)"
       done < <(find "$root/fixtures" -type f \( -name '*.csv' -o -name '*.tsv' -o -name '*.jsonl' -o -name '*.json' \) -size -1M -print0) ;;
     fuzz_yaml) seed "$target" "$corpus" -name '*.yml' -o -name '*.yaml' -o -name '*.dvc' -o -name 'dvc.lock' -o -name 'MLmodel' ;;
+    fuzz_project_config) seed "$target" "$corpus" -name '.mlaudit.yml' -o -name 'mlaudit*.yml' ;;
     fuzz_dockerfile) seed "$target" "$corpus" -name 'Dockerfile*' -o -name '*.dockerfile' -o -name 'Containerfile' ;;
     fuzz_glob)
       printf '**/a*b*c\nx/ya/bc\n' >"$corpus/seed1"
