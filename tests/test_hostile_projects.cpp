@@ -139,8 +139,6 @@ class HostileProject : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HostileProject, ScanEndsWithReportsAndAReasonAndLeavesTheTreeAlone) {
   const HostileCase& item = *hostile::find_hostile_case(GetParam());
-  if (!item.waiting_for.empty())
-    GTEST_SKIP() << item.name << " waits for the model parsers' fix of issue 16 (another branch): " << item.waiting_for;
   testing::TempDir base;
   fs::path project = base.path() / "project", outside = base.path() / "outside", out = base.path() / "reports";
   fs::create_directories(project);

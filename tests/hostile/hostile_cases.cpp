@@ -50,9 +50,8 @@ const std::string kPeopleCsv = "name,email,phone\nAnna Berg,anna.berg@example.co
 std::vector<HostileCase> make_cases() {
   std::vector<HostileCase> cases;
   auto add = [&](std::string name, std::string attack, std::string file, std::string reason,
-                 std::function<void(const fs::path&, const fs::path&, bool)> build, std::string waiting_for = {}) {
-    cases.push_back({std::move(name), std::move(attack), std::move(file), std::move(reason), std::move(build),
-                     std::move(waiting_for)});
+                 std::function<void(const fs::path&, const fs::path&, bool)> build) {
+    cases.push_back({std::move(name), std::move(attack), std::move(file), std::move(reason), std::move(build)});
   };
 
   // ---- parser bombs in configuration files
@@ -312,8 +311,7 @@ std::vector<HostileCase> make_cases() {
       [](const fs::path& root, const fs::path&, bool) { write_file(root / "nested.pkl", nested_loads_pickle(100000)); });
   add("joblib-nested-object-arrays", "joblib object arrays nested 100,000 deep (stack overflow in the pickle machine)",
       "model.joblib", "model\\.|limit|depth|nest",
-      [](const fs::path& root, const fs::path&, bool) { write_file(root / "model.joblib", nested_joblib_object_arrays(100000)); },
-      "the pickle machine reads each object array with a new machine at the same depth (recursion without a limit)");
+      [](const fs::path& root, const fs::path&, bool) { write_file(root / "model.joblib", nested_joblib_object_arrays(100000)); });
   add("pickle-50m-opcodes", "50 million container opcodes (3.1 GB of heap values)", "big.pkl", "model\\.|limit",
       [](const fs::path& root, const fs::path&, bool) {
         write_file(root / "big.pkl", std::string("\x80\x04", 2) + repeat("]0", 25000000) + "N.");
@@ -356,8 +354,7 @@ std::vector<HostileCase> make_cases() {
         write_file(root / "weights.zip", zip_archive({{"weights.bin", data, true, 1ull << 30, crc}}));
       });
   add("gzip-bomb", "a gzip-compressed pickle that inflates to 1 GB", "model.pkl.gz", "model\\.|limit|cut|inflat|gzip",
-      [](const fs::path& root, const fs::path&, bool) { write_file(root / "model.pkl.gz", deflate_zeros(1ull << 30, true)); },
-      "compressed streams are inflated 8 KB and yield nothing, without saying what was cut");
+      [](const fs::path& root, const fs::path&, bool) { write_file(root / "model.pkl.gz", deflate_zeros(1ull << 30, true)); });
   add("zip-slip", "zip members named ../../etc/cron.d/x and /etc/passwd", "evil.zip", "model\\.archive-path-traversal",
       [](const fs::path& root, const fs::path&, bool) {
         write_file(root / "evil.zip", zip_archive({{"../../etc/cron.d/x", "* * * * * root id\n"}, {"/etc/passwd", "root::0:0::/:/bin/sh\n"}}));

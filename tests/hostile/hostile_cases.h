@@ -18,8 +18,6 @@ struct HostileCase {
   // `full_size`: the bench's sizes (the issue's figures); the test scales down what only
   // costs generation time (200,000 empty files become 20,000).
   std::function<void(const std::filesystem::path& root, const std::filesystem::path& outside, bool full_size)> build;
-  // The model parsers' own fixes (issue 16, another branch): the test says so and skips.
-  std::string waiting_for;
 };
 
 const std::vector<HostileCase>& hostile_cases();

@@ -10,8 +10,7 @@ int main(int argc, char** argv) {
   using namespace mlaudit::hostile;
   if (argc >= 2 && std::string(argv[1]) == "--list") {
     for (const auto& item : hostile_cases())
-      std::cout << item.name << "\t" << item.problem_file << "\t" << item.attack
-                << (item.waiting_for.empty() ? "" : " [waiting for the model parsers: " + item.waiting_for + "]") << "\n";
+      std::cout << item.name << "\t" << item.problem_file << "\t" << item.attack << "\n";
     return 0;
   }
   if (argc < 2) {
