@@ -87,14 +87,21 @@ std::string tar_archive(const std::vector<std::pair<std::string, std::string>>& 
   return out + std::string(1024, '\0');
 }
 
-std::string deflate_zeros(uint64_t count, bool gzip, uint32_t* crc) {
+std::string deflate_zeros(uint64_t count, bool gzip, uint32_t* crc, const std::string& prefix) {
   // Deflate 1 MiB of zeros once, ending with a full flush: the compressor starts afresh after
   // it, so every further MiB compresses to the same bytes. A gigabyte costs a memcpy per MiB.
   constexpr uint64_t kChunk = 1 << 20;
   if (count % kChunk != 0) throw std::runtime_error("deflate_zeros wants whole MiB");
   z_stream stream{};
   if (deflateInit2(&stream, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2 failed");
-  std::string zeros(kChunk, '\0'), chunk(kChunk, '\0');
+  // `prefix` (small) first, flushed so that the zeros after it start afresh too.
+  std::string zeros(kChunk, '\0'), chunk(kChunk, '\0'), head(prefix.size() + 1024, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(prefix.data()));
+  stream.avail_in = static_cast<uInt>(prefix.size());
+  stream.next_out = reinterpret_cast<Bytef*>(head.data());
+  stream.avail_out = static_cast<uInt>(head.size());
+  if (!prefix.empty()) deflate(&stream, Z_FULL_FLUSH);
+  head.resize(head.size() - stream.avail_out);
   stream.next_in = reinterpret_cast<Bytef*>(zeros.data());
   stream.avail_in = static_cast<uInt>(zeros.size());
   stream.next_out = reinterpret_cast<Bytef*>(chunk.data());
@@ -103,9 +110,10 @@ std::string deflate_zeros(uint64_t count, bool gzip, uint32_t* crc) {
   chunk.resize(chunk.size() - stream.avail_out);
   deflateEnd(&stream);
   uint32_t chunk_crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(zeros.data()), static_cast<uInt>(kChunk)));
-  uint32_t checksum = 0;
+  uint32_t checksum = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(prefix.data()), static_cast<uInt>(prefix.size())));
   std::string out;
   if (gzip) out = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+  out += head;
   out.reserve(out.size() + chunk.size() * (count / kChunk) + 16);
   for (uint64_t done = 0; done < count; done += kChunk) {
     out += chunk;
@@ -114,7 +122,7 @@ std::string deflate_zeros(uint64_t count, bool gzip, uint32_t* crc) {
   out += std::string("\x03\x00", 2);  // the final, empty, fixed-Huffman block
   if (gzip) {
     put32(out, checksum);
-    put32(out, static_cast<uint32_t>(count & 0xFFFFFFFF));
+    put32(out, static_cast<uint32_t>((count + prefix.size()) & 0xFFFFFFFF));
   }
   if (crc) *crc = checksum;
   return out;

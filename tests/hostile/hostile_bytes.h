@@ -22,7 +22,7 @@ std::string tar_archive(const std::vector<std::pair<std::string, std::string>>& 
 
 // `count` zero bytes compressed with raw deflate (for zip) or gzip framing; the CRC of the
 // uncompressed bytes is returned through `crc`.
-std::string deflate_zeros(uint64_t count, bool gzip, uint32_t* crc = nullptr);
+std::string deflate_zeros(uint64_t count, bool gzip, uint32_t* crc = nullptr, const std::string& prefix = {});
 
 // Pickle pieces (protocol 2/4 opcodes), enough for the cases.
 std::string pickle_global_call(const std::string& module, const std::string& name, const std::string& argument);

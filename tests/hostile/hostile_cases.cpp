@@ -339,7 +339,11 @@ std::vector<HostileCase> make_cases() {
   add("keras-class-name-repeat", "40,000 `{\"class_name\":` after an HDF5 signature (each restarted a 64 MiB scan)",
       "model.h5", "model\\.|limit|keras",
       [](const fs::path& root, const fs::path&, bool) {
-        write_file(root / "model.h5", std::string("\x89HDF\r\n\x1a\n", 8) + repeat("{\"class_name\": ", 40000));
+        // ... and then a model config with a Lambda layer, which must still be found.
+        write_file(root / "model.h5", std::string("\x89HDF\r\n\x1a\n", 8) + repeat("{\"class_name\": ", 40000) +
+                                          std::string(16, '\0') +
+                                          R"({"class_name": "Sequential", "config": {"layers": [{"class_name": "Lambda", )"
+                                          R"("config": {"name": "l", "function": "lambda x: x"}}]}})");
       });
   add("zip-member-lies", "an npz member that claims 10 KB and inflates to 256 MB", "arrays.npz", "model\\.|limit|member|size",
       [](const fs::path& root, const fs::path&, bool) {
@@ -353,8 +357,10 @@ std::vector<HostileCase> make_cases() {
         std::string data = deflate_zeros(1ull << 30, false, &crc);
         write_file(root / "weights.zip", zip_archive({{"weights.bin", data, true, 1ull << 30, crc}}));
       });
-  add("gzip-bomb", "a gzip-compressed pickle that inflates to 1 GB", "model.pkl.gz", "model\\.|limit|cut|inflat|gzip",
-      [](const fs::path& root, const fs::path&, bool) { write_file(root / "model.pkl.gz", deflate_zeros(1ull << 30, true)); });
+  add("gzip-bomb", "a gzip-compressed pickle (eval) followed by 1 GB of zeros", "model.pkl.gz", "model\\.|limit|cut|inflat|gzip",
+      [](const fs::path& root, const fs::path&, bool) {
+        write_file(root / "model.pkl.gz", deflate_zeros(1ull << 30, true, nullptr, pickle_global_call("builtins", "eval", "1+1")));
+      });
   add("zip-slip", "zip members named ../../etc/cron.d/x and /etc/passwd", "evil.zip", "model\\.archive-path-traversal",
       [](const fs::path& root, const fs::path&, bool) {
         write_file(root / "evil.zip", zip_archive({{"../../etc/cron.d/x", "* * * * * root id\n"}, {"/etc/passwd", "root::0:0::/:/bin/sh\n"}}));
@@ -362,7 +368,8 @@ std::vector<HostileCase> make_cases() {
   add("model-sparse-3gb", "a 3 GB sparse model.pt (the end-of-central-directory search read all of it)", "model.pt",
       "model\\.|limit|zip|damaged|central",
       [](const fs::path& root, const fs::path&, bool) {
-        write_sparse(root / "model.pt", std::string("\x80\x02}q\x00.", 6), 3ull << 30);  // a pickle, then 3 GB of storage
+        // a pickle that calls eval (the finding that must survive the 3 GB), then 3 GB of storage
+        write_sparse(root / "model.pt", pickle_global_call("builtins", "eval", "1+1"), 3ull << 30);
       });
   add("safetensors-header-lies", "a safetensors header that claims 2^62 bytes", "model.safetensors", "model\\.|header|damaged",
       [](const fs::path& root, const fs::path&, bool) {
