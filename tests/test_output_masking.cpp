@@ -44,7 +44,9 @@ void add_column_values(const fs::path& root, const std::string& dataset, const s
   std::string bytes = file_text(absolute);
   SniffResult sniffed = sniff(absolute, dataset, std::string_view(bytes).substr(0, kSniffHeadBytes), bytes.size());
   TableShape shape;
-  read_table(bytes, sniffed.kind, TableOptions{0, {}}, shape, [&](size_t column, std::string_view value) {
+  TableOptions every_row;
+  every_row.max_rows = 0;
+  read_table(bytes, sniffed.kind, every_row, shape, [&](size_t column, std::string_view value) {
     if (column < shape.columns.size() && columns.contains(shape.columns[column])) add_value(values, value);
   });
 }

@@ -77,7 +77,7 @@ void IniConfigExtractor::extract(const FileContext& file, FactSink& sink) const 
     if (entry.key == "install_requires" || entry.key == "requires" || entry.section.starts_with("options.extras_require")) {
       for (auto line : split_lines(entry.value))
         if (auto spec = parse_pip_requirement(line, "setup.cfg"))
-          sink.add(FactType::dependency, Location{path, line_of(lines, {entry.section, entry.key, std::string(trim(line))})},
+          sink.add(FactType::dependency, location,
                    dependency_props(*spec, "pypi", path));
       continue;
     }
