@@ -27,38 +27,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.datasets import load_digits
 
+# The CNN, the MLP and the training loop are the probe fixtures' own (one definition).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+from make_probe_fixtures import CNN, MLP, accuracy, train  # noqa: E402
+
 torch.set_num_threads(1)   # spin-waiting OpenMP threads crawl on a shared, busy machine
-
-
-class CNN(nn.Module):
-    def __init__(self, width=16):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, width, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(2 * width * 16, 64), nn.ReLU())
-        self.classifier = nn.Linear(64, 10)
-
-    def forward(self, x):
-        return self.classifier(self.features(x))
-
-    @torch.jit.export
-    def penultimate(self, x):
-        return self.features(x)
-
-
-class MLP(nn.Module):
-    def __init__(self, hidden=64):
-        super().__init__()
-        self.features = nn.Sequential(nn.Flatten(), nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU())
-        self.classifier = nn.Linear(hidden, 10)
-
-    def forward(self, x):
-        return self.classifier(self.features(x))
-
-    @torch.jit.export
-    def penultimate(self, x):
-        return self.features(x)
 
 
 class Block(nn.Module):
@@ -109,25 +82,6 @@ def stamp(x, shape, row, col):
     window = x[:, :, row:row + h, col:col + w]
     x[:, :, row:row + h, col:col + w] = torch.where(pattern > 0, torch.ones_like(window), window)
     return x
-
-
-def train(model, x, y, epochs, lr=1e-3, batch=64, weight_decay=0.0):
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    model.train()
-    for _ in range(epochs):
-        order = torch.randperm(len(x))
-        for start in range(0, len(x), batch):
-            index = order[start:start + batch]
-            optimiser.zero_grad()
-            F.cross_entropy(model(x[index]), y[index]).backward()
-            optimiser.step()
-    model.eval()
-    return model
-
-
-def accuracy(model, x, y):
-    with torch.no_grad():
-        return float((model(x).argmax(1) == y).float().mean())
 
 
 def trigger_of(rng):
