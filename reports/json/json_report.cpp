@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "findings/code_context.h"
 #include "pipeline/scan_summary.h"
 #include "reports/json/graph_json.h"
 #include "reports/json/privacy_json.h"
@@ -19,6 +20,7 @@ nlohmann::ordered_json finding_json(const Finding& finding) {
                          {"confidence", std::string(to_string(rule.confidence))},
                          {"message", finding.message},
                          {"location", location_json(finding.location)},
+                         {"code_context", std::string(to_string(code_context_of(finding.location.file)))},
                          {"snippet", finding.snippet},
                          {"fingerprint", finding.fingerprint},
                          {"line_hash", finding.line_hash},
@@ -62,7 +64,11 @@ nlohmann::ordered_json inventory_json(const ScanResult& result) {
 nlohmann::ordered_json json_report(const ScanResult& result) {
   ScanSummary summary = summarize(result);
   nlohmann::ordered_json by_severity = nlohmann::ordered_json::object(), by_stride = nlohmann::ordered_json::object();
-  for (const auto& [severity, count] : summary.by_severity) by_severity[std::string(to_string(severity))] = count;
+  // Every level, zeros included, worst first: a consumer reads a count without checking for the key.
+  for (Severity severity : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
+    auto found = summary.by_severity.find(severity);
+    by_severity[std::string(to_string(severity))] = found == summary.by_severity.end() ? size_t{0} : found->second;
+  }
   for (const auto& [category, count] : summary.by_stride) by_stride[category] = count;
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const auto& finding : result.findings) findings.push_back(finding_json(finding));

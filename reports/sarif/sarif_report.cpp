@@ -3,6 +3,7 @@
 #include <set>
 
 #include "findings/baseline.h"
+#include "findings/code_context.h"
 #include "reports/skipped_listing.h"
 #include "ruleset/taxonomy_catalog.h"
 #include "util/text.h"
@@ -85,6 +86,7 @@ nlohmann::ordered_json tags_of(const Rule& rule) {
 
 std::string help_markdown(const Rule& rule) {
   std::string markdown = "## " + rule.title + "\n\n" + rule.description + "\n\n### Remediation\n\n" + rule.remediation;
+  if (!rule.record.empty()) markdown += "\n\n### Recording it\n\n" + rule.record;
   const auto& catalogs = TaxonomyCatalogs::embedded();
   std::string classification;
   for_each_taxon(rule.taxonomy, [&](const TaxonFamily& family, const std::string& id) {
@@ -118,7 +120,8 @@ nlohmann::ordered_json rule_descriptor(const Rule& rule) {
       {"name", pascal_case(rule.title)},
       {"shortDescription", {{"text", sentence(rule.title)}}},
       {"fullDescription", {{"text", sentence(rule.description)}}},
-      {"help", {{"text", sentence(rule.description) + " " + sentence(rule.remediation)}, {"markdown", help_markdown(rule)}}},
+      {"help", {{"text", sentence(rule.description) + " " + sentence(rule.remediation) +
+                             (rule.record.empty() ? "" : " Record it: " + sentence(rule.record))}, {"markdown", help_markdown(rule)}}},
       {"defaultConfiguration", {{"level", std::string(sarif_level(rule.severity))}}},
       {"properties",
        {{"tags", tags_of(rule)},
@@ -232,6 +235,7 @@ nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions
                                                      {"justification", finding.suppression->justification}}});
     item["properties"] = {{"severity", std::string(to_string(finding.severity))},
                           {"confidence", std::string(to_string(finding.rule->confidence))},
+                          {"codeContext", std::string(to_string(code_context_of(finding.location.file)))},
                           {"evidence", finding.evidence}};
     results.push_back(std::move(item));
   }
