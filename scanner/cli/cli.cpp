@@ -255,6 +255,7 @@ int explain_command(const std::string& id, const std::vector<std::string>& folde
       << taxonomy_line(*rule) << "\n\n"
       << "Why it matters\n  " << rule->description << "\n\n"
       << "What to do\n  " << rule->remediation << "\n";
+  if (!rule->record.empty()) out << "\nHow to record it\n  " << rule->record << "\n";
   if (!rule->references.empty()) {
     out << "\nReferences\n";
     for (const auto& reference : rule->references) out << "  " << reference << "\n";

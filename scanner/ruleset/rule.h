@@ -45,6 +45,7 @@ struct Rule {
   std::string title;
   std::string description;     // why it matters, in plain words
   std::string remediation;
+  std::string record;          // how to record the measure in .mlaudit.yml (GDPR / AI Act rules)
   std::string message;         // with {key} placeholders
   std::vector<std::string> references;
   Severity severity = Severity::medium;

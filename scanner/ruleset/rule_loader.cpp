@@ -179,6 +179,7 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
   rule->title = string_of(document["title"]);
   rule->description = std::string(trim(string_of(document["description"])));
   rule->remediation = std::string(trim(string_of(document["remediation"])));
+  rule->record = std::string(trim(string_of(document["record"])));
   rule->message = std::string(trim(string_of(document["message"])));
   rule->references = strings_of(document["references"]);
   rule->severity = *parse_severity(string_of(document["severity"]));
