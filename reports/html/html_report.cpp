@@ -2,14 +2,18 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <cstdlib>
 #include <map>
+#include <tuple>
 #include <stdexcept>
 
 #include "pipeline/scan_summary.h"
 #include "ruleset/taxonomy_catalog.h"
 #include "personal/category_catalog.h"
 #include "reports/dot/dot_report.h"
+#include "findings/code_context.h"
 #include "reports/html/probe_figures.h"
+#include "reports/html/release_summary.h"
 #include "reports/skipped_listing.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
@@ -29,6 +33,19 @@ std::string where(const Location& location) {
   if (location.file.empty()) return "(project)";
   if (!location.has_region()) return location.file;
   return location.file + ":" + std::to_string(location.line);
+}
+
+// Text inside a CSS string literal in a <style> element: quotes and backslashes escaped,
+// and nothing that could close the element.
+std::string css_string(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += std::string("\\") + c;
+    else if (c == '<') out += "\\3C ";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else out += c;
+  }
+  return out;
 }
 
 std::string human_size(uint64_t bytes) {
@@ -94,53 +111,52 @@ mu::data tags_of(const Rule& rule) {
   return tags;
 }
 
+// One place a rule matched: what the reader needs to find and judge it.
 mu::data finding_data(const Finding& finding) {
-  const Rule& rule = *finding.rule;
-  mu::data path{mu::data::type::list}, related{mu::data::type::list}, references{mu::data::type::list};
+  mu::data path{mu::data::type::list}, related{mu::data::type::list};
   for (const auto& step : finding.path) path.push_back(mu::object{{"message", step.message}, {"location", where(step.location)}});
   for (const auto& item : finding.related)
     related.push_back(mu::object{{"message", item.message}, {"location", where(item.location)}});
-  for (const auto& reference : rule.references) references.push_back(reference);
+  CodeContext context = code_context_of(finding.location.file);
   mu::object object{{"severity", std::string(to_string(finding.severity))},
-                    {"title", rule.title},
-                    {"rule_id", rule.id},
-                    {"confidence", std::string(to_string(rule.confidence))},
                     {"location", where(finding.location)},
+                    {"file", finding.location.file},
+                    {"context", std::string(to_string(context))},
+                    {"not_production", mu::data(context != CodeContext::production)},
                     {"message", prose_html(finding.message)},
-                    {"description", prose_html(rule.description)},
-                    {"remediation", prose_html(rule.remediation)},
                     {"fingerprint", finding.fingerprint},
                     {"anchor", "finding-" + finding.fingerprint.substr(0, 12)},
-                    {"tags", tags_of(rule)},
                     {"path", path},
                     {"related", related},
-                    {"references", references},
                     {"has_path", mu::data(!finding.path.empty())},
-                    {"has_related", mu::data(!finding.related.empty())},
-                    {"has_references", mu::data(!rule.references.empty())}};
+                    {"has_related", mu::data(!finding.related.empty())}};
   if (!finding.snippet.empty()) object["snippet"] = finding.snippet;
   return object;
 }
 
-std::string verdict_of(const ScanSummary& summary, std::string& css_class) {
-  auto count = [&](Severity severity) {
-    auto found = summary.by_severity.find(severity);
-    return found == summary.by_severity.end() ? size_t{0} : found->second;
-  };
-  size_t serious = count(Severity::critical) + count(Severity::high);
-  if (serious > 0) {
-    css_class = "bad";
-    return std::to_string(serious) + " problem(s) of high or critical severity should be fixed before release.";
-  }
-  if (count(Severity::medium) > 0) {
-    css_class = "";
-    return "No high-severity problems. " + std::to_string(count(Severity::medium)) +
-           " medium-severity problem(s) should be reviewed.";
-  }
-  css_class = "ok";
-  return "No problems above low severity were found.";
+// A rule and its instances (as ZAP groups alerts): the explanation once, the places below.
+mu::data group_data(const RuleGroup& group) {
+  const Rule& rule = *group.rule;
+  mu::data instances{mu::data::type::list}, references{mu::data::type::list};
+  for (const Finding* finding : group.findings) instances.push_back(finding_data(*finding));
+  for (const auto& reference : rule.references) references.push_back(reference);
+  return mu::object{{"worst", std::string(to_string(group.worst))},
+                    {"title", rule.title},
+                    {"rule_id", rule.id},
+                    {"anchor", "rule-" + rule.id},
+                    {"kind", std::string(kind_of(rule))},
+                    {"owner", std::string(to_string(owner_of(rule)))},
+                    {"count", std::to_string(group.findings.size())},
+                    {"confidence", std::string(to_string(rule.confidence))},
+                    {"description", prose_html(rule.description)},
+                    {"remediation", prose_html(rule.remediation)},
+                    {"record", prose_html(rule.record)},
+                    {"has_record", mu::data(!rule.record.empty())},
+                    {"tags", tags_of(rule)},
+                    {"references", references},
+                    {"has_references", mu::data(!rule.references.empty())},
+                    {"instances", instances}};
 }
-
 
 std::string plain_list(const std::vector<std::string>& values) {
   std::string text;
@@ -355,14 +371,13 @@ void add_overview(const ScanResult& result, const ScanSummary& summary, mu::data
   data.set("project", result.target_name);
   data.set("root", result.root.string());
   data.set("started_at", result.started_at);
+  data.set("print_header", css_string("ML audit report: " + result.target_name + " · " + result.started_at));
   data.set("files_scanned", std::to_string(result.stats.files_scanned));
   data.set("files_skipped", std::to_string(result.stats.files_skipped + result.walk.skipped.size()));
   data.set("rule_count", std::to_string(result.rules.rules.size()));
   data.set("advisory_data", result.dependencies.snapshot);
   data.set("css", embedded_text("reports/html/report.css"));
-  std::string verdict_class;
-  data.set("verdict", verdict_of(summary, verdict_class));
-  data.set("verdict_class", verdict_class);
+  data.set("script", embedded_text("reports/html/report.js"));
   mu::data cards{mu::data::type::list};
   for (Severity severity : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
     auto found = summary.by_severity.find(severity);
@@ -380,18 +395,25 @@ void add_overview(const ScanResult& result, const ScanSummary& summary, mu::data
   data.set("stride_rows", stride_rows);
 }
 
+// "art-22" → 22, "AML.T0010" → 10: items of one framework sort by number, not as text.
+long article_number(const std::string& id) {
+  size_t digit = id.find_first_of("0123456789");
+  return digit == std::string::npos ? 0 : std::strtol(id.c_str() + digit, nullptr, 10);
+}
+
 // Articles and framework items that unsuppressed findings cite.
 void add_regulations(const ScanResult& result, mu::data& data) {
-  std::map<std::pair<const TaxonFamily*, std::string>, size_t> cited;
+  // Keyed by family, then the article's number (Art. 5 before Art. 22), then the id.
+  std::map<std::tuple<const TaxonFamily*, long, std::string>, size_t> cited;
   for (const auto& finding : result.findings) {
     if (finding.suppression) continue;
     for_each_taxon(finding.rule->taxonomy, [&](const TaxonFamily& family, const std::string& id) {
-      if (family.framework) ++cited[{&family, id}];
+      if (family.framework) ++cited[{&family, article_number(id), id}];
     });
   }
   mu::data regulation_rows{mu::data::type::list};
   for (const auto& [key, count] : cited) {
-    const auto& [family, id] = key;
+    const auto& [family, number, id] = key;
     const TaxonomyCatalog* catalog = TaxonomyCatalogs::embedded().catalog(std::string(family->key));
     const TaxonomyEntry* entry = catalog ? catalog->find(id) : nullptr;
     if (!entry) continue;
@@ -431,26 +453,41 @@ void add_diagram(const ScanResult& result, mu::data& data) {
   data.set("lineage", lineage);
 }
 
-void add_findings(const ScanResult& result, ScanSummary& summary, mu::data& data) {
-  std::map<Severity, mu::data> groups;
+// The first screen: the release decision, what to fix first and who acts, the GDPR status.
+void add_release_summary(const ScanResult& result, const ScanSummary& summary, const std::vector<RuleGroup>& groups,
+                         mu::data& data) {
+  ReleaseDecision decision = release_decision(summary, groups);
+  data.set("verdict", decision.line);
+  data.set("verdict_class", decision.css_class);
+  mu::data first{mu::data::type::list};
+  for (const RuleGroup* group : fix_first(groups)) {
+    size_t count = group->findings.size();
+    first.push_back(mu::object{{"worst", std::string(to_string(group->worst))}, {"title", group->rule->title},
+                               {"anchor", "rule-" + group->rule->id}, {"owner", std::string(to_string(owner_of(*group->rule)))},
+                               {"places", std::to_string(count) + (count == 1 ? " place" : " places")},
+                               {"first", where(group->findings.front()->location)}});
+  }
+  data.set("has_fix_first", mu::data(!first.is_empty_list()));
+  data.set("fix_first", first);
+  mu::data strip{mu::data::type::list};
+  for (const auto& cell : gdpr_status(result.privacy))
+    strip.push_back(mu::object{{"label", cell.label}, {"value", cell.value}, {"attention", mu::data(cell.attention)}});
+  data.set("gdpr_status", strip);
+}
+
+void add_findings(const ScanResult& result, const ScanSummary& summary, const std::vector<RuleGroup>& groups,
+                  mu::data& data) {
+  mu::data rule_groups{mu::data::type::list};
+  for (const auto& group : groups) rule_groups.push_back(group_data(group));
+  data.set("rule_groups", rule_groups);
+  data.set("finding_total", std::to_string(summary.total));
   mu::data suppressed{mu::data::type::list};
   for (const auto& finding : result.findings) {
-    if (finding.suppression) {
-      suppressed.push_back(mu::object{{"severity", std::string(to_string(finding.severity))}, {"title", finding.rule->title},
-                                      {"location", where(finding.location)},
-                                      {"justification", finding.suppression->justification}});
-      continue;
-    }
-    auto [group, added] = groups.try_emplace(finding.severity, mu::data::type::list);
-    group->second.push_back(finding_data(finding));
+    if (!finding.suppression) continue;
+    suppressed.push_back(mu::object{{"severity", std::string(to_string(finding.severity))}, {"title", finding.rule->title},
+                                    {"location", where(finding.location)},
+                                    {"justification", finding.suppression->justification}});
   }
-  mu::data severity_groups{mu::data::type::list};
-  for (auto it = groups.rbegin(); it != groups.rend(); ++it) {
-    size_t count = summary.by_severity[it->first];
-    severity_groups.push_back(mu::object{{"label", severity_label(it->first)}, {"count", std::to_string(count)},
-                                         {"findings", it->second}});
-  }
-  data.set("severity_groups", severity_groups);
   data.set("has_findings", mu::data(summary.total > 0));
   data.set("has_suppressed", mu::data(summary.suppressed > 0));
   data.set("suppressed_count", std::to_string(summary.suppressed));
@@ -505,11 +542,13 @@ void add_scan_notes(const ScanResult& result, mu::data& data) {
 
 std::string html_report(const ScanResult& result) {
   ScanSummary summary = summarize(result);
+  std::vector<RuleGroup> groups = group_by_rule(result);
   mu::data data;
   add_overview(result, summary, data);
+  add_release_summary(result, summary, groups, data);
   add_regulations(result, data);
   add_diagram(result, data);
-  add_findings(result, summary, data);
+  add_findings(result, summary, groups, data);
   add_inventory(result, data);
   add_privacy_data(result.privacy, data);
   add_probe_data(result, data);

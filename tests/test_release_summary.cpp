@@ -1,0 +1,131 @@
+// The report's first screen (release decision, fix-first list, GDPR strip) and the
+// test-code tag, on the sample projects.
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include "findings/code_context.h"
+#include "pipeline/scan_summary.h"
+#include "reports/html/html_report.h"
+#include "reports/html/release_summary.h"
+#include "reports/json/json_report.h"
+#include "test_support.h"
+
+namespace mlaudit {
+namespace {
+
+TEST(CodeContext, FoldersAndFileNamesThatAReleaseDoesNotShip) {
+  EXPECT_EQ(code_context_of("tests/server/test_api.py"), CodeContext::test);
+  EXPECT_EQ(code_context_of("src/app/test_utils.py"), CodeContext::test);
+  EXPECT_EQ(code_context_of("pkg/model_test.py"), CodeContext::test);
+  EXPECT_EQ(code_context_of("conftest.py"), CodeContext::test);
+  EXPECT_EQ(code_context_of("Examples/demo.py"), CodeContext::example);
+  EXPECT_EQ(code_context_of("docs/source/conf.py"), CodeContext::docs);
+  EXPECT_EQ(code_context_of("exploits/cve.py"), CodeContext::proof_of_concept);
+  EXPECT_EQ(code_context_of("src/testing_utils.py"), CodeContext::production);   // a name, not a folder
+  EXPECT_EQ(code_context_of("latest/serve.py"), CodeContext::production);
+  EXPECT_EQ(code_context_of("contest.py"), CodeContext::production);
+  EXPECT_EQ(code_context_of(""), CodeContext::production);
+}
+
+TEST(ReleaseSummary, BlocksOnHighFindingsAndCountsWhatTheDpoMustHandle) {
+  ScanResult result = testing::scan(testing::fixture("projects/vulnerable-service"));
+  ScanSummary summary = summarize(result);
+  auto groups = group_by_rule(result);
+  ASSERT_FALSE(groups.empty());
+  for (size_t i = 1; i < groups.size(); ++i) EXPECT_GE(groups[i - 1].worst, groups[i].worst);
+  size_t grouped = 0, for_dpo = 0;
+  for (const auto& group : groups) {
+    grouped += group.findings.size();
+    if (owner_of(*group.rule) == Owner::dpo) for_dpo += group.findings.size();
+    for (const Finding* finding : group.findings) EXPECT_EQ(finding->rule, group.rule);
+  }
+  EXPECT_EQ(grouped, summary.total);
+  ASSERT_GT(for_dpo, 0u) << "the sample holds customer data without declarations";
+
+  ReleaseDecision decision = release_decision(summary, groups);
+  EXPECT_EQ(decision.decision, "Block");
+  EXPECT_EQ(decision.css_class, "bad");
+  std::string critical = std::to_string(summary.by_severity[Severity::critical]);
+  std::string high = std::to_string(summary.by_severity[Severity::high]);
+  EXPECT_EQ(decision.line, "Block: " + critical + " critical, " + high + " high; " + std::to_string(for_dpo) + " need the DPO.");
+
+  auto first = fix_first(groups);
+  ASSERT_EQ(first.size(), 5u);
+  EXPECT_EQ(first.front(), &groups.front());
+  for (const RuleGroup* group : first) EXPECT_GE(group->worst, Severity::medium);
+
+  auto status = gdpr_status(result.privacy);
+  ASSERT_EQ(status.size(), 4u);
+  EXPECT_EQ(status[0].label, "DPIA (Art. 35)");
+  EXPECT_EQ(status[2].label, "Datasets without a lawful basis (Art. 6)");
+  EXPECT_TRUE(status[2].attention);
+  EXPECT_TRUE(RE2::FullMatch(status[2].value, R"([1-9]\d* of [1-9]\d*)")) << status[2].value;
+}
+
+TEST(ReleaseSummary, CleanProjectPassesAndSaysSoWithoutPersonalData) {
+  ScanResult result = testing::scan(testing::fixture("projects/clean-service"));
+  ScanSummary summary = summarize(result);
+  ReleaseDecision decision = release_decision(summary, group_by_rule(result));
+  EXPECT_NE(decision.decision, "Block") << decision.line;
+  auto status = gdpr_status(result.privacy);
+  if (!result.privacy.holds_personal_data) {
+    ASSERT_EQ(status.size(), 1u);
+    EXPECT_EQ(status[0].value, "none found by the scan");
+  }
+}
+
+TEST(Html, SummaryFirstThenFindingsGroupedByRule) {
+  ScanResult result = testing::scan(testing::fixture("projects/vulnerable-service"));
+  std::string html = html_report(result);
+  size_t verdict = html.find("<p class=\"verdict bad\" role=\"status\">Block: ");
+  size_t fix = html.find("<h3>Fix first</h3>"), strip = html.find("<h3>GDPR status</h3>");
+  size_t findings = html.find("id=\"findings\"");
+  ASSERT_NE(verdict, std::string::npos);
+  ASSERT_NE(fix, std::string::npos);
+  ASSERT_NE(strip, std::string::npos);
+  EXPECT_LT(verdict, fix);
+  EXPECT_LT(fix, strip);
+  EXPECT_LT(strip, findings);
+  // One group per rule, each instance inside its rule's group, all collapsed.
+  auto groups = group_by_rule(result);
+  for (const auto& group : groups) {
+    size_t at = html.find("id=\"rule-" + group.rule->id + "\"");
+    ASSERT_NE(at, std::string::npos) << group.rule->id;
+    size_t end = html.find("</details>\n  \n", at);
+    for (const Finding* finding : group.findings) {
+      size_t instance = html.find(finding->fingerprint, at);
+      EXPECT_LT(instance, html.find("<details class=\"rule-group", at + 1)) << group.rule->id;
+    }
+    (void)end;
+  }
+  EXPECT_EQ(html.find("<details open"), std::string::npos);
+  // GDPR rules say what to do and, apart, how to record it.
+  EXPECT_NE(html.find("<h5>How to record it</h5><p>datasets: {&quot;&lt;path&gt;&quot;: {lawful_basis: contract"),
+            std::string::npos);
+  // The filter form is hidden until the script shows it: without the script no dead controls.
+  EXPECT_NE(html.find("<form class=\"filters\" id=\"filters\" hidden"), std::string::npos);
+}
+
+TEST(Html, ArticlesSortByNumberAndThePrintHeaderIsEscaped) {
+  ScanResult result = testing::scan(testing::fixture("projects/vulnerable-service"));
+  result.target_name = "a\"b</style><script>x";
+  std::string html = html_report(result);
+  EXPECT_EQ(html.find("</style><script>x"), std::string::npos);
+  EXPECT_NE(html.find(R"(content: "ML audit report: a\"b\3C /style>\3C script>x)"), std::string::npos);
+  // GDPR articles in the regulations table: numbers ascending.
+  std::vector<int> articles;
+  re2::StringPiece input(html);
+  int number = 0;
+  while (RE2::FindAndConsume(&input, R"(<td>GDPR</td><td><a href="[^"]*">Art\. (\d+))", &number)) articles.push_back(number);
+  ASSERT_GE(articles.size(), 3u);
+  EXPECT_TRUE(std::is_sorted(articles.begin(), articles.end()));
+}
+
+TEST(Json, SeverityCountsIncludeZeros) {
+  auto json = json_report(testing::scan(testing::fixture("projects/clean-service")));
+  const auto& counts = json["summary"]["by_severity"];
+  for (const char* level : {"critical", "high", "medium", "low", "info"}) EXPECT_TRUE(counts.contains(level)) << level;
+}
+
+}  // namespace
+}  // namespace mlaudit
