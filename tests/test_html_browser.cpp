@@ -64,6 +64,10 @@ window.addEventListener("load", function () {
   form.dispatchEvent(new Event("input"));
   out.shown_after_reset = shown();
   out.count_line = document.getElementById("filter-count").textContent;
+  window.dispatchEvent(new Event("beforeprint"));
+  out.open_for_print = document.querySelectorAll("details.finding[open]").length;
+  out.groups_open_for_print = document.querySelectorAll("details.rule-group[open]").length;
+  out.groups = document.querySelectorAll("details.rule-group").length;
   var pre = document.createElement("pre");
   pre.id = "browser-probe";
   pre.textContent = JSON.stringify(out);
@@ -131,6 +135,26 @@ TEST_F(HtmlInBrowser, LoadsOfflineWithAReadableVerdictAndWorkingFilters) {
   EXPECT_LT(pickle, total);
   EXPECT_EQ(seen["shown_after_reset"], total);
   EXPECT_EQ(seen["count_line"], "Showing " + std::to_string(total) + " of " + std::to_string(total) + " findings.");
+  EXPECT_EQ(seen["open_for_print"], total) << "a printed copy shows every finding";
+  EXPECT_EQ(seen["groups_open_for_print"], seen["groups"]);
+}
+
+// Printed (Chromium's print to PDF fires beforeprint): every finding open, and the sample
+// fits in fewer than 25 pages.
+TEST_F(HtmlInBrowser, PrintsTheSampleInFewerThan25Pages) {
+  fs::path file = dir_.write("report.html", html_);
+  fs::path pdf = dir_.path() / "report.pdf";
+  auto run = testing::run_command(headless(browser_) + "--no-pdf-header-footer --print-to-pdf='" + pdf.string() +
+                                  "' 'file://" + file.string() + "' 2>&1");
+  ASSERT_EQ(run.exit_code, 0) << run.output.substr(0, 2000);
+  std::string bytes = testing::read_text(pdf);
+  ASSERT_TRUE(bytes.starts_with("%PDF-")) << run.output.substr(0, 2000);
+  // The page tree's root holds the largest /Count: the number of pages.
+  int pages = 0, count = 0;
+  re2::StringPiece input(bytes);
+  while (RE2::FindAndConsume(&input, R"(/Count (\d+))", &count)) pages = std::max(pages, count);
+  EXPECT_GT(pages, 5) << "every finding printed open takes more than a few pages";
+  EXPECT_LT(pages, 25);
 }
 
 TEST_F(HtmlInBrowser, ScreenshotOfTheSummary) {

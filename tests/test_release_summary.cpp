@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <algorithm>
+
 #include "findings/code_context.h"
 #include "pipeline/scan_summary.h"
 #include "reports/html/html_report.h"
@@ -119,6 +121,15 @@ TEST(Html, ArticlesSortByNumberAndThePrintHeaderIsEscaped) {
   while (RE2::FindAndConsume(&input, R"(<td>GDPR</td><td><a href="[^"]*">Art\. (\d+))", &number)) articles.push_back(number);
   ASSERT_GE(articles.size(), 3u);
   EXPECT_TRUE(std::is_sorted(articles.begin(), articles.end()));
+}
+
+TEST(Html, TwoScansGiveTheSameBytesApartFromTheTime) {
+  ScanResult first = testing::scan(testing::fixture("projects/vulnerable-service"));
+  ScanResult second = testing::scan(testing::fixture("projects/vulnerable-service"));
+  second.started_at = first.started_at;
+  std::string a = html_report(first), b = html_report(second);
+  ASSERT_GT(a.size(), 10'000u);
+  EXPECT_TRUE(a == b) << "the reports differ first at byte " << std::distance(a.begin(), std::mismatch(a.begin(), a.end(), b.begin(), b.end()).first);
 }
 
 TEST(Json, SeverityCountsIncludeZeros) {

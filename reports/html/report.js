@@ -50,8 +50,9 @@
   }
   window.addEventListener("hashchange", openTarget);
   openTarget();
-  // Printed, every section is open: a signed copy must show everything.
+  // Printed, every finding is open: a signed copy must show everything (the list of rules
+  // applied stays a one-line count; the JSON report lists them).
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("details").forEach(function (details) { details.open = true; });
+    document.querySelectorAll('details:not([data-print="closed"])').forEach(function (details) { details.open = true; });
   });
 })();
