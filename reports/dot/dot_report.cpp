@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "reports/dot/stable_ids.h"
 #include "util/text.h"
 #include "util/utf8.h"
 
@@ -104,7 +105,7 @@ std::string render_svg(const std::string& dot) {
   static std::mutex graphviz;  // the Graphviz context is not thread-safe
   std::lock_guard lock(graphviz);
   GVC_t* context = gvContext();
-  Agraph_t* graph = agmemread(dot.c_str());
+  Agraph_t* graph = read_dot_with_stable_ids(dot);
   std::string svg;
   if (graph != nullptr) {
     if (gvLayout(context, graph, "dot") == 0) {
