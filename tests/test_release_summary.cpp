@@ -140,6 +140,34 @@ TEST(Html, TwoScansGiveTheSameBytesApartFromTheTime) {
   EXPECT_TRUE(a == b) << "the reports differ first at byte " << at << ": " << a.substr(at > 200 ? at - 200 : 0, 300);
 }
 
+// The privacy section follows the ICO / CNIL DPIA templates; what the scan cannot fill is an
+// empty field, not a hidden one.
+TEST(Html, PrivacySectionIsShapedLikeADpia) {
+  ScanResult result = testing::scan(testing::fixture("projects/vulnerable-service"));
+  std::string html = html_report(result);
+  size_t at = html.find("id=\"privacy\"");
+  ASSERT_NE(at, std::string::npos);
+  for (const char* heading : {"<h3>1. Need for a DPIA</h3>", "<h3>2. Description of the processing</h3>",
+                              "<h3>3. Necessity and proportionality</h3>", "<h3>4. Risks to people</h3>",
+                              "<h3>5. Sign-off</h3>"}) {
+    size_t next = html.find(heading, at);
+    ASSERT_NE(next, std::string::npos) << heading;
+    at = next;
+  }
+  // One risk row per GDPR rule that fired, linking to its findings.
+  for (const auto& group : group_by_rule(result)) {
+    bool gdpr = !group.rule->taxonomy.gdpr.empty();
+    bool row = html.find("<a href=\"#rule-" + group.rule->id + "\">", html.find("<h3>4. Risks to people</h3>")) <
+               html.find("<h3>5. Sign-off</h3>");
+    EXPECT_EQ(row, gdpr) << group.rule->id;
+  }
+  size_t fields = 0;
+  for (size_t pos = html.find("<span class=\"fill\">to fill</span>"); pos != std::string::npos;
+       pos = html.find("<span class=\"fill\">to fill</span>", pos + 1))
+    ++fields;
+  EXPECT_GE(fields, 6u) << "sign-off fields, likelihood and residual risk per risk";
+}
+
 TEST(Json, SeverityCountsIncludeZeros) {
   auto json = json_report(testing::scan(testing::fixture("projects/clean-service")));
   const auto& counts = json["summary"]["by_severity"];

@@ -180,7 +180,38 @@ std::string article_label(const std::string& article) {
 
 // The personal-data section: inventory, fields in code, Art. 30 record, DPIA screening,
 // transfers, lineage. Everything comes from result.privacy.
-void add_privacy_data(const PrivacyRecord& record, mu::data& data) {
+// "art-6", "art-30" → "GDPR Art. 6, 30".
+std::string gdpr_articles(const Rule& rule) {
+  std::string text;
+  for (const auto& id : rule.taxonomy.gdpr) text += (text.empty() ? "GDPR Art. " : ", ") + id.substr(id.find('-') + 1);
+  return text;
+}
+
+// What the scan knows of minimisation for one dataset: the unused-columns finding, if any.
+std::string minimisation_of(const std::string& path, const std::vector<RuleGroup>& groups) {
+  for (const auto& group : groups)
+    if (group.rule->id == "gdpr.unused-personal-columns")
+      for (const Finding* finding : group.findings)
+        if (finding->location.file == path) return finding->message;
+  return "no unused personal column found by the scan";
+}
+
+// The DPIA's risk register: one row per GDPR rule that fired, with the harm, its evidence
+// and the measures; likelihood and residual risk are left for the organisation.
+mu::data risk_register(const std::vector<RuleGroup>& groups) {
+  mu::data risks{mu::data::type::list};
+  for (const auto& group : groups) {
+    if (group.rule->taxonomy.gdpr.empty()) continue;
+    size_t count = group.findings.size();
+    risks.push_back(mu::object{{"risk", group.rule->title}, {"articles", gdpr_articles(*group.rule)},
+                               {"severity", std::string(to_string(group.worst))}, {"anchor", "rule-" + group.rule->id},
+                               {"places", std::to_string(count) + (count == 1 ? " finding" : " findings")},
+                               {"measures", prose_html(group.rule->remediation)}});
+  }
+  return risks;
+}
+
+void add_privacy_data(const PrivacyRecord& record, const std::vector<RuleGroup>& groups, mu::data& data) {
   data.set("has_privacy", mu::data(record.holds_personal_data));
   if (!record.holds_personal_data) return;
   mu::data datasets{mu::data::type::list};
@@ -205,9 +236,13 @@ void add_privacy_data(const PrivacyRecord& record, mu::data& data) {
                                   {"basis_gap", mu::data(dataset.lawful_basis.empty())},
                                   {"retention_gap", mu::data(dataset.retention.empty())},
                                   {"reaches", plain_list(dataset.reaches)},
+                                  {"minimisation", minimisation_of(dataset.path, groups)},
                                   {"columns", columns}, {"has_columns", mu::data(!dataset.columns.empty())}});
   }
   data.set("privacy_datasets", datasets);
+  mu::data risks = risk_register(groups);
+  data.set("has_risks", mu::data(!risks.is_empty_list()));
+  data.set("risks", risks);
   mu::data fields{mu::data::type::list};
   for (const auto& field : record.code_fields)
     fields.push_back(mu::object{{"location", where(field.location)}, {"name", field.name}, {"label", field.label},
@@ -550,7 +585,7 @@ std::string html_report(const ScanResult& result) {
   add_diagram(result, data);
   add_findings(result, summary, groups, data);
   add_inventory(result, data);
-  add_privacy_data(result.privacy, data);
+  add_privacy_data(result.privacy, groups, data);
   add_probe_data(result, data);
   add_scan_notes(result, data);
   mu::mustache page(embedded_text("reports/html/report.mustache"));
