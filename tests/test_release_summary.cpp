@@ -168,6 +168,20 @@ TEST(Html, PrivacySectionIsShapedLikeADpia) {
   EXPECT_GE(fields, 6u) << "sign-off fields, likelihood and residual risk per risk";
 }
 
+TEST(Html, DiagramHasALegendAndATextAlternative) {
+  ScanResult result = testing::scan(testing::fixture("projects/vulnerable-service"));
+  std::string html = html_report(result);
+  EXPECT_NE(html.find("<figure class=\"legend\""), std::string::npos);
+  size_t text = html.find("<summary>The diagram as text: ");
+  ASSERT_NE(text, std::string::npos);
+  const auto& graph = result.diagram.graph();
+  size_t elements = 0;
+  for (auto [it, end] = boost::vertices(graph); it != end; ++it, ++elements)
+    EXPECT_NE(html.find("<tr><td>" + graph[*it].name + "</td>", text), std::string::npos) << graph[*it].name;
+  EXPECT_NE(html.find(std::to_string(elements) + " elements, " + std::to_string(boost::num_edges(graph)) + " flows", text),
+            std::string::npos);
+}
+
 TEST(Json, SeverityCountsIncludeZeros) {
   auto json = json_report(testing::scan(testing::fixture("projects/clean-service")));
   const auto& counts = json["summary"]["by_severity"];

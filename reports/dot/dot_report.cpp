@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "findings/redaction.h"
 #include "reports/dot/stable_ids.h"
 #include "util/text.h"
 #include "util/utf8.h"
@@ -41,7 +42,8 @@ std::string node_attributes(const Element& element, const DotOptions& options) {
   std::string shape = element.kind == ElementKind::external_entity ? "box"
                       : element.kind == ElementKind::data_store    ? "cylinder"
                                                                    : "ellipse";
-  std::string label = truncate_utf8(element.name, 48) + "\n(" + element.type + ")";
+  // Names can be URLs or paths with values in them: they pass the report masker first.
+  std::string label = truncate_utf8(Redactor::redact_text(element.name), 48) + "\n(" + element.type + ")";
   std::string attributes = "shape=" + shape + ", label=" + dot_string(label);
   if (auto highlight = options.highlights.find(element.id); highlight != options.highlights.end())
     attributes += ", color=\"" + std::string(colour_of(highlight->second)) + "\", penwidth=2.5";
@@ -94,7 +96,7 @@ DotGraph to_dot(const DataFlowDiagram& diagram, const DotOptions& options) {
     else if (flow.props.value("crosses_external_boundary", false)) style += ", color=\"#b45309\"";
     // xlabel, not label: Graphviz 2.42 corrupts memory laying out labels on same-rank edges.
     dot += "  n" + std::to_string(from) + " -> n" + std::to_string(to) + " [xlabel=" +
-           dot_string(truncate_utf8(kind == "request" ? std::string("HTTP") : flow.label, 28)) + style + "];\n";
+           dot_string(truncate_utf8(kind == "request" ? std::string("HTTP") : Redactor::redact_text(flow.label), 28)) + style + "];\n";
   }
   dot += "}\n";
   if (!is_valid_utf8(dot)) dot = escape_invalid_utf8(dot);  // Graphviz and viewers want UTF-8

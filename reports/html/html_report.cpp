@@ -12,6 +12,7 @@
 #include "personal/category_catalog.h"
 #include "reports/dot/dot_report.h"
 #include "findings/code_context.h"
+#include "findings/redaction.h"
 #include "reports/html/probe_figures.h"
 #include "reports/html/release_summary.h"
 #include "reports/skipped_listing.h"
@@ -460,6 +461,42 @@ void add_regulations(const ScanResult& result, mu::data& data) {
   data.set("regulation_rows", regulation_rows);
 }
 
+// The diagram as text for readers who cannot see it (and for search): every element and
+// flow, names through the report masker, up to a cap the JSON report does not have.
+void add_diagram_text(const DataFlowDiagram& diagram, mu::data& data) {
+  constexpr size_t kMaxRows = 300;
+  const auto& graph = diagram.graph();
+  auto kind_label = [](ElementKind kind) {
+    return kind == ElementKind::external_entity ? "outside party" : kind == ElementKind::data_store ? "store" : "program";
+  };
+  mu::data elements{mu::data::type::list}, flows{mu::data::type::list};
+  size_t element_count = 0, flow_count = 0;
+  for (auto [it, end] = boost::vertices(graph); it != end; ++it, ++element_count) {
+    if (element_count >= kMaxRows) continue;
+    const Element& element = graph[*it];
+    const TrustZone* zone = diagram.zone(element.zone);
+    elements.push_back(mu::object{{"name", Redactor::redact_text(element.name)},
+                                  {"kind", std::string(kind_label(element.kind)) + ", " + element.type},
+                                  {"zone", zone ? zone->name : element.zone}});
+  }
+  for (auto [it, end] = boost::edges(graph); it != end; ++it, ++flow_count) {
+    if (flow_count >= kMaxRows) continue;
+    const Flow& flow = graph[*it];
+    std::string notes;
+    if (flow.props.value("personal", false)) notes = "personal data";
+    if (flow.props.value("crosses_external_boundary", false)) notes += (notes.empty() ? "" : ", ") + std::string("crosses a trust boundary");
+    flows.push_back(mu::object{{"from", Redactor::redact_text(graph[boost::source(*it, graph)].name)},
+                               {"to", Redactor::redact_text(graph[boost::target(*it, graph)].name)},
+                               {"label", Redactor::redact_text(flow.label)}, {"notes", notes}});
+  }
+  data.set("diagram_elements", elements);
+  data.set("diagram_flows", flows);
+  data.set("diagram_text_summary", std::to_string(element_count) + " elements, " + std::to_string(flow_count) + " flows" +
+                                       (element_count > kMaxRows || flow_count > kMaxRows
+                                            ? " (the first " + std::to_string(kMaxRows) + " of each; the JSON report has all)"
+                                            : std::string()));
+}
+
 // The diagram, with elements that findings name outlined by their worst severity, and the
 // lineage of the datasets.
 void add_diagram(const ScanResult& result, mu::data& data) {
@@ -478,6 +515,7 @@ void add_diagram(const ScanResult& result, mu::data& data) {
     data.set("diagram_note", "The project has " + std::to_string(dot.total) + " elements; the diagram shows the " +
                                  std::to_string(dot.shown) + " involved in findings and their neighbours. `mlaudit graph` exports all of it.");
   const auto& graph = result.diagram.graph();
+  add_diagram_text(result.diagram, data);
   mu::data lineage{mu::data::type::list};
   for (const auto& path : result.lineage) {
     std::string steps = graph[path.source].name;
