@@ -38,6 +38,10 @@ window.addEventListener("load", function () {
   var verdict = getComputedStyle(document.querySelector(".verdict"));
   out.verdict_color = verdict.color;
   out.verdict_background = verdict.backgroundColor;
+  out.badges = Array.prototype.map.call(document.querySelectorAll(".badge, .artifact-verdict"), function (badge) {
+    var style = getComputedStyle(badge);
+    return [badge.className, style.color, style.backgroundColor];
+  });
   var form = document.getElementById("filters");
   out.filters_shown = !form.hidden;
   function shown(severity) {
@@ -121,6 +125,9 @@ TEST_F(HtmlInBrowser, LoadsOfflineWithAReadableVerdictAndWorkingFilters) {
   EXPECT_TRUE(seen["resources"].empty()) << "the report asked for " << seen["resources"].dump();
   EXPECT_GE(contrast(seen["verdict_color"], seen["verdict_background"]), 4.5)
       << seen["verdict_color"] << " on " << seen["verdict_background"];
+  ASSERT_FALSE(seen["badges"].empty());
+  for (const auto& badge : seen["badges"])  // white text on a coloured pill: WCAG AA for small text
+    EXPECT_GE(contrast(badge[1], badge[2]), 4.5) << badge.dump();
   EXPECT_TRUE(seen["filters_shown"].get<bool>());
   int total = seen["total"];
   EXPECT_GT(total, 10);
