@@ -19,7 +19,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::call, "call", {"callee", "resolved", "method", "args", "kwargs", "function", "text"}},
       {FactType::assignment, "assignment", {"target", "value", "function"}},
       {FactType::string_literal, "string_literal", {"value", "scheme", "partial"}},
-      {FactType::route, "route", {"framework", "path", "methods", "handler", "handler_reference", "app", "auth", "auth_evidence", "rate_limited", "logs_requests", "decision", "decision_calls", "request_fields", "body_types", "handler_line"}},
+      {FactType::route, "route", {"framework", "path", "methods", "handler", "handler_reference", "public_purpose", "app", "auth", "auth_evidence", "rate_limited", "logs_requests", "decision", "decision_calls", "request_fields", "body_types", "handler_line"}},
       {FactType::view, "view", {"name", "kind", "auth"}},
       {FactType::io, "io", {"direction", "target_kind", "target", "target_partial", "format", "artifact", "deserializes", "via", "function", "revision_pinned", "downloaded", "tls_verified", "has_timeout", "sends"}},
       {FactType::column_ref, "column_ref", {"columns", "action", "receiver", "function"}},

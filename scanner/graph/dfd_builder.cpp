@@ -298,6 +298,7 @@ class DfdBuilder {
                       {"methods", props["methods"]},
                       {"framework", text(props, "framework")},
                       {"handler", text(props, "handler")},
+                      {"public_purpose", text(props, "public_purpose")},
                       {"file", file},
                       {"authenticated", authenticated},
                       {"auth_evidence", props.value("auth_evidence", nlohmann::ordered_json::array())},

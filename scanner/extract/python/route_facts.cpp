@@ -93,6 +93,16 @@ void RouteFacts::record_module_level(const Callee& callee, TSNode node, const Ar
   if ((name == "flask_limiter.Limiter" || name == "slowapi.Limiter") &&
       !ts_node_is_null(argument(arguments, -1, {"default_limits", "application_limits"})))
     global_rate_limit_ = true;
+  if (name == "fastapi.APIRouter" && is_auth_dependency(evaluator_.text(argument(arguments, -1, {"dependencies"})))) {
+    // `router = APIRouter(dependencies=[Depends(authenticated)])`: every route on it is checked.
+    TSNode parent = ts_node_parent(node);
+    const Grammar& g = evaluator_.grammar();
+    if (!ts_node_is_null(parent) && ts_node_symbol(parent) == g.assignment) {
+      TSNode target = field(parent, g.f_left);
+      if (!ts_node_is_null(target) && ts_node_symbol(target) == g.identifier)
+        protected_routers_[std::string(evaluator_.text(target))] = evaluator_.text_of(node, 120);
+    }
+  }
   if ((name == "fastapi.FastAPI" || name.ends_with(".include_router")) &&
       is_auth_dependency(evaluator_.text(argument(arguments, -1, {"dependencies"})))) {
     global_auth_ = true;
@@ -174,11 +184,23 @@ void RouteFacts::finish_function(const FunctionFrame& frame, TSNode definition) 
     for (const auto& check : frame.auth_evidence) evidence.push_back("check in handler: " + check);
     if (frame.checks_auth && frame.auth_evidence.empty()) evidence.push_back("credential header read in handler");
     rate_limited = rate_limited || is_rate_limit_dependency(frame.parameters_text) || is_rate_limit_dependency(dependencies);
+    std::string path_text = path.is_string() ? path.text : "";
+    std::string purpose = public_purpose_of(path_text, frame.name);
+    bool read_only = std::all_of(methods.begin(), methods.end(), [](const auto& method) {
+      return method == "GET" || method == "HEAD";
+    });
+    // A public route makes no decision; only login/logout may take a body or be written to.
+    if (frame.decision || (purpose != "login" && (!read_only || !annotated_types(frame.parameters_text).empty())))
+      purpose.clear();
+    // The receiver as written (`chat_router` in `@chat_router.post(...)`), to match router-level dependencies.
+    std::string receiver = decorator.text.substr(0, decorator.text.find('('));
+    receiver = receiver.substr(0, receiver.rfind('.'));
     routes_.push_back({evaluator_.location_of(decorator.node),
                        {{"framework", framework},
-                        {"path", path.is_string() ? path.text : ""},
+                        {"path", path_text},
                         {"methods", methods},
                         {"handler", frame.name},
+                        {"public_purpose", purpose},
                         {"app", decorator.callee.substr(0, decorator.callee.rfind('.'))},
                         {"auth", !evidence.empty()},
                         {"auth_evidence", evidence},
@@ -189,7 +211,8 @@ void RouteFacts::finish_function(const FunctionFrame& frame, TSNode definition) 
                         {"request_fields", frame.request_fields},
                         {"body_types", annotated_types(frame.parameters_text)},
                         {"handler_line", evaluator_.location_of(definition).line}},
-                       true});
+                       true,
+                       receiver});
   }
   if (imports_django_ && top_level && !is_route) {
     std::string markers;
@@ -260,6 +283,7 @@ void RouteFacts::emit_django_route(TSNode node, const Arguments& arguments) {
                       {"methods", nlohmann::ordered_json::array()},
                       {"handler", last_component(target)},
                       {"handler_reference", handler},
+                      {"public_purpose", ""},
                       {"auth", wrapped_auth ? nlohmann::ordered_json(true) : nlohmann::ordered_json()},
                       {"auth_evidence", wrapped_auth ? nlohmann::ordered_json::array({handler}) : nlohmann::ordered_json::array()},
                       {"rate_limited", false},
@@ -274,6 +298,10 @@ void RouteFacts::finish() {
     if (route.hook_auth_applies && global_auth_ && props["auth"] == false) {
       props["auth"] = true;
       props["auth_evidence"].push_back("app-wide: " + global_auth_evidence_);
+    }
+    if (auto router = protected_routers_.find(route.receiver); router != protected_routers_.end() && props["auth"] == false) {
+      props["auth"] = true;
+      props["auth_evidence"].push_back("router-level: " + router->second);
     }
     if (global_rate_limit_) props["rate_limited"] = true;
     if (global_logging_) props["logs_requests"] = true;

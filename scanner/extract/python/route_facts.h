@@ -4,6 +4,7 @@
 // (authentication decorators and dependencies, credential checks in the handler, app-wide
 // hooks and middleware, rate limits), whether it logs requests and returns model decisions;
 // and the servers the code starts with the addresses they bind.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,7 @@ class RouteFacts {
     Location location;
     nlohmann::ordered_json props;
     bool hook_auth_applies = true;
+    std::string receiver;  // the decorator's receiver as written
   };
 
   void record_module_level(const Callee& callee, TSNode call, const Arguments& arguments);
@@ -72,6 +74,7 @@ class RouteFacts {
   bool imports_django_ = false;
   bool global_auth_ = false, global_rate_limit_ = false, global_logging_ = false;
   std::string global_auth_evidence_;
+  std::map<std::string, std::string> protected_routers_;  // router variable -> its APIRouter(...) call
 };
 
 }  // namespace mlaudit::python

@@ -112,6 +112,22 @@ bool is_log_call(std::string_view callee, std::string_view method, std::string& 
   return true;
 }
 
+std::string public_purpose_of(std::string_view path, std::string_view handler) {
+  static const RE2 health_word(
+      R"((?i)^(health|healthz|healthcheck|health_check|ready|readyz|readiness|live|livez|liveness|ping|metrics|version)$)");
+  static const RE2 health_handler(
+      R"((?i)(^|_)(health|healthz|healthcheck|ready|readiness|liveness|ping|metrics|version)($|_))");
+  static const RE2 index_handler(R"((?i)(^|_)(index|favicon)($|_))");
+  static const RE2 login_word(R"((?i)^(login|logout|signin|signout|sign_in|sign_out|log_in|log_out)$)");
+  std::string_view last = path;
+  while (last.ends_with('/')) last.remove_suffix(1);
+  if (auto slash = last.rfind('/'); slash != std::string_view::npos) last.remove_prefix(slash + 1);
+  if (matches(health_word, last) || matches(health_handler, handler)) return "health";
+  if (path == "/" || last == "index.html" || last == "favicon.ico" || matches(index_handler, handler)) return "index";
+  if (matches(login_word, last) || matches(login_word, handler)) return "login";
+  return {};
+}
+
 bool is_django_auth_marker(std::string_view text) {
   static const RE2 pattern(
       R"((login_required|permission_required|user_passes_test|staff_member_required|LoginRequiredMixin|PermissionRequiredMixin|UserPassesTestMixin|IsAuthenticated|IsAdminUser|DjangoModelPermissions))");

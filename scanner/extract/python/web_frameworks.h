@@ -30,6 +30,10 @@ bool is_request_hook(std::string_view method);
 bool is_decision_method(std::string_view method);
 // Logging sinks: logging.*, logger objects, print. Sets `level` ("info", "print", ...).
 bool is_log_call(std::string_view callee, std::string_view method, std::string& level);
+// What a route that needs no authentication is for, told by its path or handler name:
+// "health" (health, readiness, liveness, ping, metrics, version), "index" (the root, a
+// static UI page), "login" (login, logout). Empty for any other route.
+std::string public_purpose_of(std::string_view path, std::string_view handler);
 // Django: decorators, mixins and DRF permission classes that require a user.
 bool is_django_auth_marker(std::string_view text);
 
