@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "graph/host_scope.h"
 #include "graph/personal_flow.h"
 #include "util/glob.h"
 #include "util/text.h"
@@ -322,6 +323,14 @@ class DfdBuilder {
                    {{"kind", "response"}, {"protocol", "http"}, {"decision", flag(props, "decision")}}});
   }
 
+  // A host on the project's own network, or one only configuration names ({base_url}):
+  // not a third party, and plain HTTP to it is not an internet exposure.
+  Vertex internal_service(const std::string& scheme, const std::string& host, const Location& location) {
+    std::string name = host.empty() ? "configured host" : host;
+    return diagram_.element({"internal:" + scheme + "://" + name, ElementKind::external_entity, "internal_service", name,
+                             "internal", location, {{"host", host}, {"scheme", scheme}}});
+  }
+
   // The store or external entity an io fact reads or writes.
   std::optional<Vertex> io_target(const Fact& io) {
     const auto& props = io.props;
@@ -343,6 +352,8 @@ class DfdBuilder {
     if (kind == "url") {
       if (target.empty()) return std::nullopt;
       std::string host = host_of(target);
+      if (is_internal_or_unknown_host(host) || (flag(props, "target_partial") && target.starts_with("{")))
+        return internal_service(scheme_of(target), host, io.location);
       bool api = format == "prompt" || text(props, "direction") == "write" || sends_request_data(props);
       return diagram_.element({"external:" + scheme_of(target) + "://" + host, ElementKind::external_entity,
                                api ? "third_party_api" : "remote_host", host, "third_party", io.location,
@@ -364,8 +375,8 @@ class DfdBuilder {
     if (kind == "database") {
       std::string name = target.empty() ? "database" : target.find("://") != std::string::npos ? host_of(target) : target;
       bool remote = target.find("://") != std::string::npos && !target.starts_with("sqlite");
-      return diagram_.element({"store:database:" + name, ElementKind::data_store, "database", name,
-                               remote ? "cloud" : "storage", io.location,
+      std::string zone = !remote ? "storage" : is_internal_or_unknown_host(name) ? "internal" : "cloud";
+      return diagram_.element({"store:database:" + name, ElementKind::data_store, "database", name, zone, io.location,
                                {{"remote", remote}, {"scheme", scheme_of(target)}}});
     }
     if (kind == "tracking" || kind == "registry") {

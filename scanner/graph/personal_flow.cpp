@@ -196,7 +196,7 @@ class PersonalFlow {
     element.props["personal_sources"] = to_array(sources_[vertex]);
     bool personal = !categories_[vertex].empty();
     bool recipient = element.kind == ElementKind::external_entity || element.zone == "cloud" || element.zone == "third_party";
-    if (recipient && element.type != "client") annotate_recipient(element, personal);
+    if (recipient && element.type != "client" && element.zone != "internal") annotate_recipient(element, personal);
     if (element.kind == ElementKind::data_store) annotate_store(vertex);
     const Fact* processing = known_.processing;
     if (element.kind == ElementKind::data_store && element.type == "model") {
