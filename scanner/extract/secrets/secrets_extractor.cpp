@@ -74,7 +74,11 @@ bool looks_like_non_secret(std::string_view value) {
   static const RE2 code_expression(R"(^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$|[(\[])");
   if (RE2::PartialMatch(value, code_expression)) return true;
   static const RE2 example(R"((?i)(example|sample|dummy|placeholder|changeme|change_me|your[_-]|xxxx|redacted|\*\*\*))");
-  return RE2::FullMatch(value, variable_name) || RE2::PartialMatch(value, template_or_path) ||
+  // Test tokens and sentinels: a few short lowercase words, perhaps a small number
+  // ("access-before-sentinel", "bearer_token_123", "postgres"). Generated credentials mix case
+  // or digits throughout; a passphrase of words is rare in code and these are the common fakes.
+  static const RE2 readable_words(R"(^[a-z]{2,12}([-_][a-z]{2,12}){0,3}([-_]?[0-9]{1,4})?$)");
+  return RE2::FullMatch(value, readable_words) || RE2::FullMatch(value, variable_name) || RE2::PartialMatch(value, template_or_path) ||
          RE2::PartialMatch(value, example) || is_placeholder_value(value) || is_reference_value(value);
 }
 
