@@ -164,7 +164,11 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
     if (kind == "url" && !signature->target.downloaded) {
       Value verify = evaluator_.eval(argument(arguments, -1, {"verify"}));
       props["tls_verified"] = !(verify.kind == Value::Kind::boolean && verify.text == "false");
-      props["has_timeout"] = !ts_node_is_null(argument(arguments, -1, {"timeout"}));
+      // Only requests and urllib wait forever by default; these clients apply their own limit
+      // (openai 0.x and 1.x 600 s, anthropic 600 s, httpx 5 s, aiohttp 300 s).
+      bool default_timeout = callee.name.starts_with("openai.") || callee.name.starts_with("anthropic.") ||
+                             callee.name.starts_with("httpx.") || callee.name.starts_with("aiohttp.");
+      props["has_timeout"] = default_timeout || !ts_node_is_null(argument(arguments, -1, {"timeout"}));
       // Query parameters and bodies leave the process whatever the method: a GET with
       // params={"email": ...} sends the e-mail address.
       nlohmann::ordered_json sends = nlohmann::ordered_json::array();
