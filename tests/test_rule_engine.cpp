@@ -1,6 +1,7 @@
 // ruleset/: rule schema validation, conditions, keys checked against fact types, rule selection.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "ruleset/predicate.h"
@@ -154,6 +155,55 @@ TEST(RuleEngine, Conditions) {
   EXPECT_TRUE(holds("{not: {key: args.0.literal, equals: true}}", call));
   EXPECT_TRUE(holds("{any: [{key: callee, equals: x}, {key: callee, equals: subprocess.run}]}", call));
   EXPECT_FALSE(holds("[{key: callee, equals: subprocess.run}, {key: args.0.literal, equals: true}]", call));
+}
+
+// severity_when: SQL formatted only from the object's own attributes or named constants is
+// low; from anything else (arguments, request data) it stays high.
+TEST(RuleEngine, SeverityFollowsTheEvidence) {
+  testing::TempDir project;
+  project.write("store.py", R"(from sqlalchemy import text
+
+
+class Store:
+    def create(self, session):
+        session.execute(text(f"CREATE SCHEMA IF NOT EXISTS {self.schema_name}"))
+
+    def versions(self, conn):
+        return conn.execute(text(f"SELECT version FROM {self._table()} WHERE version = :version"))
+
+    def lookup(self, conn, customer_id):
+        return conn.execute(text(f"SELECT * FROM customers WHERE id = {customer_id}"))
+)");
+  ScanResult result = testing::scan(project.path(), {"code.sql-string-formatting"});
+  std::map<uint32_t, Severity> by_line;
+  for (const auto& finding : result.findings) by_line[finding.location.line] = finding.severity;
+  ASSERT_EQ(by_line.size(), 3u);
+  EXPECT_EQ(by_line[6], Severity::low);
+  EXPECT_EQ(by_line[9], Severity::low);
+  EXPECT_EQ(by_line[12], Severity::high);
+}
+
+// severity_when is for call and fact rules: a graph rule that declares it does not load.
+TEST(RuleEngine, SeverityWhenOnAGraphRuleIsAnError) {
+  testing::TempDir folder;
+  folder.write("team/team.graded-flow.yml", R"(id: team.graded-flow
+title: graded flow
+severity: high
+severity_when:
+  - {severity: low, where: [{key: encrypted, equals: true}]}
+confidence: high
+message: "flow"
+description: d
+remediation: r
+taxonomy: {stride: tampering}
+match:
+  flow:
+    where:
+      - {key: encrypted, equals: false}
+)");
+  RuleSet rules = load_rules({folder.path()});
+  ASSERT_FALSE(rules.errors.empty());
+  EXPECT_NE(rules.errors[0].to_string().find("severity_when"), std::string::npos) << rules.errors[0].to_string();
 }
 
 TEST(RuleEngine, MessagesUseMatchedValues) {

@@ -158,6 +158,13 @@ class Matcher {
     if (!rule.severity_from.empty())
       if (const auto* value = lookup(parse_key_path(rule.severity_from)); value && value->is_string())
         if (auto severity = parse_severity(value->get<std::string>())) finding.severity = *severity;
+    for (const auto& level : rule.severity_when) {
+      MatchContext level_context{&rules_.lists, {}};
+      if (level.where->evaluate(lookup, level_context)) {
+        finding.severity = level.severity;
+        break;
+      }
+    }
     finding.location = fact.location;
     finding.message = format_message(rule.message, lookup, context.bindings);
     // A fact that stands for several places names the others (e.g. every manifest line of one package@version).

@@ -40,6 +40,12 @@ struct MatchSpec {
   std::vector<FileExemption> unless_same_file;
 };
 
+// A level a fact or call rule's finding takes when its condition holds (the first that holds wins).
+struct SeverityCase {
+  Severity severity = Severity::medium;
+  std::unique_ptr<Predicate> where;
+};
+
 struct Rule {
   std::string id;
   std::string title;
@@ -50,6 +56,7 @@ struct Rule {
   std::vector<std::string> references;
   Severity severity = Severity::medium;
   std::string severity_from;   // a fact key whose severity name, when present, replaces `severity`
+  std::vector<SeverityCase> severity_when;  // evidence that sets another level (after severity_from)
   Confidence confidence = Confidence::medium;
   Taxonomy taxonomy;
   MatchSpec match;

@@ -258,6 +258,17 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
       spec.unless_same_file.push_back(std::move(exemption));
     }
   }
+  if (auto levels = document["severity_when"]) {
+    if (spec.kind != MatchKind::call && spec.kind != MatchKind::fact)
+      throw RuleError(levels, "severity_when applies to call and fact rules only");
+    for (const auto& item : levels) {
+      SeverityCase level;
+      level.severity = *parse_severity(string_of(item["severity"]));
+      check_keys(item["where"], spec.fact_type);
+      level.where = parse_predicate(item["where"], lists);
+      rule->severity_when.push_back(std::move(level));
+    }
+  }
   return rule;
 }
 
