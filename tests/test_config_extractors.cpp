@@ -104,6 +104,29 @@ jobs:
   EXPECT_EQ(remotes[0].props["url"], "https://***@dvc.example.com/store");  // credentials never kept
 }
 
+// GitHub's own actions on a release tag are info; a branch, or a third party's tag, stays low.
+TEST(ConfigExtractors, WorkflowActionSeverityFollowsOwnerAndRef) {
+  TempDir root;
+  root.write(".github/workflows/ci.yml", R"(on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: github/codeql-action/init@v3.25.1
+      - uses: actions/setup-python@main
+      - uses: docker/build-push-action@v5
+      - uses: actionsx/prettier@v3
+)");
+  auto actions = facts_of(testing::extract(root.path()), FactType::workflow_action);
+  ASSERT_EQ(actions.size(), 5u);
+  std::vector<std::string> severities;
+  for (const auto& action : actions) severities.push_back(action.props["severity"].get<std::string>());
+  EXPECT_EQ(severities, (std::vector<std::string>{"info", "info", "low", "low", "low"}));
+  EXPECT_TRUE(actions[0].props["github_owned"].get<bool>());
+  EXPECT_FALSE(actions[4].props["github_owned"].get<bool>());
+}
+
 TEST(ConfigExtractors, DependencyManifests) {
   TempDir root;
   root.write("requirements.txt", "torch==2.1.0 --hash=sha256:abc\nnumpy>=1.24 ; python_version > '3.8'\n"

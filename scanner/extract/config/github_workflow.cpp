@@ -41,9 +41,14 @@ void add_action(const YAML::Node& uses_node, const std::string& job, const std::
   bool local = uses.starts_with("./");
   bool docker = uses.starts_with("docker://");
   bool pinned = local || RE2::FullMatch(ref, sha) || (docker && uses.find("@sha256:") != std::string::npos);
+  // GitHub's own actions on a release tag: GitHub controls both the code and the tag, so the
+  // tag is worth a line in the report, not attention. Third-party tags and any branch stay low.
+  static const RE2 release_tag(R"(^v?[0-9]+(\.[0-9]+){0,2}$)");
+  bool github_owned = action.starts_with("actions/") || action.starts_with("github/");
+  std::string severity = github_owned && RE2::FullMatch(ref, release_tag) ? "info" : "low";
   sink.add(FactType::workflow_action, location_of(uses_node, file),
            {{"uses", uses}, {"action", action}, {"ref", ref}, {"pinned", pinned}, {"local", local},
-            {"docker", docker}, {"job", job}});
+            {"docker", docker}, {"job", job}, {"github_owned", github_owned}, {"severity", severity}});
 }
 
 }  // namespace
