@@ -1,12 +1,15 @@
 // Globs and ignore files: the first line is a pattern, the second a path; the whole input is
 // also read as a .gitignore and asked about the path.
-#include "fuzz_support.h"
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
 #include "util/glob.h"
 #include "walk/ignore_rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mlaudit;
-  std::string_view text = fuzz::as_text(data, size);
+  std::string_view text(reinterpret_cast<const char*>(data), size);
   auto newline = text.find('\n');
   std::string_view pattern = text.substr(0, newline);
   std::string_view path = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
