@@ -50,6 +50,8 @@ seed() {
 prepare() {
   local target=$1 corpus=$build/corpus/$1
   mkdir -p "$corpus"
+  # Inputs that once crashed a target (fuzz/regressions/TARGET/) are replayed on every run.
+  [[ -d "$root/fuzz/regressions/$target" ]] && cp "$root/fuzz/regressions/$target"/* "$corpus/"
   case "$target" in
     fuzz_pickle) seed "$target" "$corpus" -name '*.pkl' -o -name '*.pickle' -o -name '*.joblib' -o -name '*.dill' -o -name '*.p' ;;
     fuzz_archive) seed "$target" "$corpus" -name '*.zip' -o -name '*.pt' -o -name '*.pth' -o -name '*.tar' -o -name '*.tar.gz' -o -name '*.keras' -o -name '*.npz' ;;

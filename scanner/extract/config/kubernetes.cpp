@@ -18,15 +18,16 @@ YAML::Node pod_spec_of(const YAML::Node& document, const std::string& kind) {
 }
 
 std::optional<bool> bool_setting(const YAML::Node& container_context, const YAML::Node& pod_context, const char* key) {
-  if (container_context && container_context[key]) return truthy(container_context[key]);
-  if (pod_context && pod_context[key]) return truthy(pod_context[key]);
+  // A securityContext that is not a mapping (a scalar, a list) has no settings: indexing it throws.
+  if (container_context.IsMap() && container_context[key]) return truthy(container_context[key]);
+  if (pod_context.IsMap() && pod_context[key]) return truthy(pod_context[key]);
   return std::nullopt;
 }
 
 std::optional<std::string> string_setting(const YAML::Node& container_context, const YAML::Node& pod_context,
                                           const char* key) {
-  if (container_context && container_context[key]) return scalar(container_context[key]);
-  if (pod_context && pod_context[key]) return scalar(pod_context[key]);
+  if (container_context.IsMap() && container_context[key]) return scalar(container_context[key]);
+  if (pod_context.IsMap() && pod_context[key]) return scalar(pod_context[key]);
   return std::nullopt;
 }
 
