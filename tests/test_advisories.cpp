@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <zip.h>
 
+#include <map>
 #include <set>
 
 #include "advisories/advisory_database.h"
@@ -327,6 +328,21 @@ TEST(Advisories, BadExportFilesAreReportedAndSkipped) {
   EXPECT_THROW(load_advisory_data(dir.path() / "missing"), std::runtime_error);
   dir.write("empty/readme.txt", "nothing here");
   EXPECT_THROW(load_advisory_data(dir.path() / "empty"), std::runtime_error);
+}
+
+// Advisory text reaches every report: bytes that are not UTF-8 (a hand-written YAML export)
+// are escaped as \xHH, as file names are, so the JSON writers never see them raw.
+TEST(Advisories, InvalidUtf8InAdvisoryTextIsEscaped) {
+  testing::TempDir dir;
+  std::string range = "affected:\n  - package: {ecosystem: PyPI, name: torch}\n    versions: ['1.0']\n";
+  dir.write("export/summary.yaml", "id: PYSEC-TEST-2\nsummary: \"bad \xff\xfe byte\"\n" + range);
+  dir.write("export/details.yaml", "id: PYSEC-TEST-3\ndetails: \"caf\xe9 crash\"\n" + range);
+  auto [database, problems] = load_advisory_data(dir.path() / "export");
+  EXPECT_TRUE(problems.empty());
+  std::map<std::string, std::string> summaries;
+  for (const Advisory* advisory : database->advisories_for("torch")) summaries[advisory->id] = advisory->summary;
+  EXPECT_EQ(summaries["PYSEC-TEST-2"], "bad \\xff\\xfe byte");
+  EXPECT_EQ(summaries["PYSEC-TEST-3"], "caf\\xe9 crash");
 }
 
 }  // namespace

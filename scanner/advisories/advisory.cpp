@@ -6,6 +6,7 @@
 
 #include "advisories/cvss.h"
 #include "util/text.h"
+#include "util/utf8.h"
 
 namespace mlaudit::advisories {
 namespace {
@@ -180,7 +181,7 @@ std::string summary_from_details(std::string_view details, size_t limit) {
       cleaned.resize(i + 1);
       break;
     }
-  return truncate_utf8(sanitize_utf8(cleaned), limit);
+  return truncate_utf8(escape_invalid_utf8(cleaned), limit);
 }
 
 std::optional<Advisory> from_osv(const nlohmann::json& record, std::string& problem) {
@@ -208,7 +209,7 @@ static std::optional<Advisory> read_osv(const nlohmann::json& record, std::strin
   if (const auto* aliases = array_at(record, "aliases"))
     for (const auto& alias : *aliases)
       if (alias.is_string()) advisory.aliases.push_back(alias.get<std::string>());
-  advisory.summary = truncate_utf8(sanitize_utf8(string_at(record, "summary")), 200);
+  advisory.summary = truncate_utf8(escape_invalid_utf8(string_at(record, "summary")), 200);
   if (advisory.summary.empty()) advisory.summary = summary_from_details(string_at(record, "details"));
   advisory.published = string_at(record, "published");
   advisory.modified = string_at(record, "modified");

@@ -95,20 +95,6 @@ uint32_t count_lines(std::string_view text) {
   return lines;
 }
 
-namespace {
-// Length of the UTF-8 sequence starting at `at`, or 0 if it is not valid.
-size_t utf8_sequence_length(std::string_view text, size_t at) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(at);
-  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || at + length > text.size()) return 0;
-  for (size_t i = 1; i < length; ++i)
-    if ((byte(at + i) & 0xC0) != 0x80) return 0;
-  if (length == 2 && lead < 0xC2) return 0;  // overlong
-  return length;
-}
-}  // namespace
-
 std::string truncate_utf8(std::string_view text, size_t limit) {
   if (text.size() <= limit) return std::string(text);
   size_t cut = limit;
@@ -124,22 +110,6 @@ std::string truncate_words(std::string_view text, size_t limit) {
   while (!kept.empty() && (kept.back() == ',' || kept.back() == ';' || kept.back() == ':' || kept.back() == ' '))
     kept.remove_suffix(1);
   return std::string(kept) + "…";
-}
-
-std::string sanitize_utf8(std::string_view text) {
-  std::string clean;
-  clean.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    size_t length = utf8_sequence_length(text, i);
-    if (length == 0) {
-      clean += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      clean.append(text.substr(i, length));
-      i += length;
-    }
-  }
-  return clean;
 }
 
 double shannon_entropy(std::string_view text) {

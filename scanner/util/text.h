@@ -25,9 +25,6 @@ std::string truncate_utf8(std::string_view text, size_t limit);
 // "passes tex…"); a single word longer than half the limit is cut like truncate_utf8.
 std::string truncate_words(std::string_view text, size_t limit);
 
-// Replaces bytes that are not valid UTF-8 with U+FFFD so JSON output never fails.
-std::string sanitize_utf8(std::string_view text);
-
 // Shannon entropy in bits per character.
 double shannon_entropy(std::string_view text);
 
