@@ -52,6 +52,30 @@ spec:
   EXPECT_TRUE(services[0].props["externally_reachable"].get<bool>());
 }
 
+// Found by fuzz_yaml: a securityContext written as a scalar made yaml-cpp throw out of the
+// extractor. It has no settings; the container is still reported, with the defaults.
+TEST(ConfigExtractors, KubernetesSecurityContextThatIsNotAMapping) {
+  TempDir root;
+  root.write("k8s.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      securityContext: [runAsNonRoot]
+      containers:
+        - name: api
+          image: api:1.0
+          securityContext:
+            privileged
+)");
+  auto extraction = testing::extract(root.path());
+  auto containers = facts_of(extraction, FactType::k8s_container);
+  ASSERT_EQ(containers.size(), 1u);
+  EXPECT_TRUE(containers[0].props["runs_as_root"].get<bool>());   // nothing says otherwise
+  EXPECT_FALSE(containers[0].props["privileged"].get<bool>());
+}
+
 TEST(ConfigExtractors, ComposeWorkflowAndDvc) {
   TempDir root;
   root.write("docker-compose.yml", R"(services:

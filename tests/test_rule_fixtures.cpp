@@ -93,6 +93,11 @@ class RuleFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RuleFixture, FiresExactlyWhereAnnotated) {
   const std::string& id = GetParam();
+#ifndef MLAUDIT_PROBE_BINARY
+  if (id.starts_with("probe."))
+    GTEST_SKIP() << "skipping " << id << ": it needs mlaudit-probe, which this build leaves out "
+                 << "(-DMLAUDIT_BUILD_PROBE=OFF, as in the sanitizer build: LibTorch is prebuilt, not instrumented)";
+#endif
   fs::path fixture = fixture_for(id);
   ASSERT_FALSE(fixture.empty()) << "rule " << id << " has no fixture under fixtures/rules/";
   Expectations expected = expectations_for(fixture, id);
