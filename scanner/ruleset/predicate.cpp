@@ -66,7 +66,9 @@ enum class Op { equals, not_equals, in, not_in, matches, not_matches, exists, co
 class Leaf final : public Predicate {
  public:
   Leaf(KeyPath path, Op op, nlohmann::ordered_json operand, std::unique_ptr<RE2> regex)
-      : path_(std::move(path)), op_(op), operand_(std::move(operand)), regex_(std::move(regex)) {}
+      : path_(std::move(path)), op_(op), operand_(std::move(operand)), regex_(std::move(regex)) {
+    if (operand_.is_object()) bound_path_ = parse_key_path(operand_["key"].get<std::string>());
+  }
 
   bool evaluate(const KeyLookup& lookup, MatchContext& context) const override {
     const nlohmann::ordered_json* value = lookup(path_);
@@ -99,8 +101,13 @@ class Leaf final : public Predicate {
         context.bindings["matched"] = std::move(matched);
         return true;
       }
-      case Op::greater_than: return present && value->is_number() && value->get<double>() > operand_.get<double>();
-      case Op::less_than: return present && value->is_number() && value->get<double>() < operand_.get<double>();
+      case Op::greater_than:
+      case Op::less_than: {
+        // The bound is a number, or another value of the same thing ({key: path}).
+        const nlohmann::ordered_json* bound = operand_.is_object() ? lookup(bound_path_) : &operand_;
+        if (!present || !value->is_number() || !bound || !bound->is_number()) return false;
+        return op_ == Op::greater_than ? value->get<double>() > bound->get<double>() : value->get<double>() < bound->get<double>();
+      }
     }
     return false;
   }
@@ -113,6 +120,7 @@ class Leaf final : public Predicate {
   KeyPath path_;
   Op op_;
   nlohmann::ordered_json operand_;
+  KeyPath bound_path_;   // greater_than / less_than {key: path}
   std::unique_ptr<RE2> regex_;
 };
 
@@ -263,8 +271,9 @@ std::unique_ptr<Predicate> parse_predicate(const YAML::Node& node, const ListCat
     if ((op == Op::in || op == Op::not_in) && !operand.is_array())
       throw RuleError(operand_node, "'" + name + "' needs a list");
     if (op == Op::exists && !operand.is_boolean()) throw RuleError(operand_node, "'exists' needs true or false");
-    if ((op == Op::greater_than || op == Op::less_than) && !operand.is_number())
-      throw RuleError(operand_node, "'" + name + "' needs a number");
+    bool names_a_key = operand.is_object() && operand.size() == 1 && operand.contains("key") && operand["key"].is_string();
+    if ((op == Op::greater_than || op == Op::less_than) && !operand.is_number() && !names_a_key)
+      throw RuleError(operand_node, "'" + name + "' needs a number or {key: path} (another value of the same thing)");
     return std::make_unique<Leaf>(std::move(path), op, std::move(operand), std::move(regex));
   }
   throw RuleError(node, "condition on '" + node["key"].as<std::string>() + "' has no operator");
