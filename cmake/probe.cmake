@@ -45,7 +45,9 @@ if(NOT CLI11_INCLUDE_DIR)
   find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp HINTS ${MLAUDIT_EXTRA_INCLUDE})
 endif()
 
-file(GLOB PROBE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scanner/probe/*.cpp)
+# The report's types (probe_contract/) are compiled into both executables: the child writes
+# the report, the scanner reads it.
+file(GLOB PROBE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scanner/probe/*.cpp ${CMAKE_SOURCE_DIR}/scanner/probe_contract/*.cpp)
 add_executable(mlaudit-probe ${PROBE_SOURCES})
 target_include_directories(mlaudit-probe PRIVATE ${CMAKE_SOURCE_DIR}/scanner)
 if(MLAUDIT_EXTRA_INCLUDE)

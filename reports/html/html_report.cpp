@@ -304,97 +304,87 @@ void add_probe_data(const ScanResult& result, mu::data& data) {
     std::snprintf(buffer, sizeof buffer, format, value);
     return std::string(buffer);
   };
-  for (const auto& fact : result.extraction.facts) {
-    if (fact.type != FactType::probe_result) continue;
-    const auto& report = fact.props["report"];
-    mu::object probe{{"model", fact.location.file},
-                     {"sha256", report["model"].value("sha256", "")},
-                     {"summary", std::to_string(report.value("classes", 0)) + " classes, outputs " + report.value("output_kind", "") +
-                                     ", " + std::to_string(report.value("samples", 0)) + " inputs, on " + report.value("device", "cpu")}};
-    if (report["evasion"].is_object()) {
+  for (const auto& run : result.probes) {
+    if (!run.outcome.ran) continue;
+    const ProbeReport& report = run.outcome.report;
+    mu::object probe{{"model", run.model},
+                     {"sha256", report.model_sha256.value_or("")},
+                     {"summary", std::to_string(report.classes) + " classes, outputs " + report.output_kind + ", " +
+                                     std::to_string(report.samples) + " inputs, on " + report.device}};
+    if (const auto& evasion = report.evasion) {
       probe["has_evasion"] = mu::data(true);
-      probe["clean_accuracy"] = fixed(report["evasion"].value("clean_accuracy", 0.0));
-      probe["robustness_svg"] = robustness_curve_svg(report["evasion"]);
+      probe["clean_accuracy"] = fixed(evasion->clean_accuracy);
+      probe["robustness_svg"] = robustness_curve_svg(*evasion);
       mu::data rows{mu::data::type::list};
-      for (const char* attack : {"fgsm", "pgd_linf", "pgd_l2"})
-        if (report["evasion"].contains(attack))
-          for (const auto& point : report["evasion"][attack])
-            rows.push_back(mu::object{{"attack", std::string(attack)}, {"eps", fixed(point.value("eps", 0.0), "%g")},
-                                      {"robust", fixed(point.value("robust_accuracy", 0.0))},
-                                      {"success", fixed(point.value("success_rate", 0.0))}});
+      for (const auto& curve : evasion->curves)
+        for (const auto& point : curve.points)
+          rows.push_back(mu::object{{"attack", curve.attack}, {"eps", fixed(point.eps, "%g")},
+                                    {"robust", fixed(point.robust_accuracy)}, {"success", fixed(point.success_rate)}});
       probe["evasion_rows"] = std::move(rows);
       mu::data examples{mu::data::type::list};
-      for (const auto& example : report["figures"].value("adversarial_examples", nlohmann::ordered_json::array())) {
-        std::string original = image_svg(example["original"]), adversarial = image_svg(example["adversarial"]);
+      for (const auto& example : report.figures.adversarial_examples) {
+        std::string original = image_svg(example.original), adversarial = image_svg(example.adversarial);
         if (original.empty()) continue;
         examples.push_back(mu::object{{"original", original}, {"adversarial", adversarial},
-                                      {"caption", example.value("attack", "") + " ε " + fixed(example.value("eps", 0.0), "%g") + ": " +
-                                                      std::to_string(example.value("label", 0)) + " → " +
-                                                      std::to_string(example.value("adversarial_label", 0))}});
+                                      {"caption", example.attack + " ε " + fixed(example.eps, "%g") + ": " +
+                                                      std::to_string(example.label) + " → " +
+                                                      std::to_string(example.adversarial_label)}});
       }
       bool any_example = !examples.is_empty_list();
       probe["examples"] = std::move(examples);
       probe["has_examples"] = mu::data(any_example);
     }
-    if (report["backdoor"].is_object()) {
-      const auto& backdoor = report["backdoor"];
+    if (const auto& backdoor = report.backdoor) {
       probe["has_backdoor"] = mu::data(true);
-      probe["backdoor_flagged"] = mu::data(backdoor.value("flagged", false));
-      std::string verdict = backdoor.value("verdict", backdoor.value("flagged", false) ? "suspected" : "not-found");
-      probe["backdoor_verdict"] = (verdict == "suspected"      ? "Backdoor suspected, class " + backdoor["target_class"].dump() + ": "
-                                   : verdict == "inconclusive" ? std::string("Inconclusive: ")
-                                                               : std::string("No backdoor found: ")) +
-                                  backdoor.value("reason", std::string()) + ".";
-      const auto no_classes = nlohmann::ordered_json::array();
-      const auto& evidence = backdoor.contains("classes") ? backdoor["classes"] : no_classes;
-      probe["anomaly_svg"] = anomaly_index_svg(backdoor);
+      probe["backdoor_flagged"] = mu::data(backdoor->flagged);
+      std::string target = backdoor->target_class ? std::to_string(*backdoor->target_class) : "null";
+      probe["backdoor_verdict"] = (backdoor->verdict == "suspected"      ? "Backdoor suspected, class " + target + ": "
+                                   : backdoor->verdict == "inconclusive" ? std::string("Inconclusive: ")
+                                                                         : std::string("No backdoor found: ")) +
+                                  backdoor->reason + ".";
+      probe["anomaly_svg"] = anomaly_index_svg(*backdoor);
       mu::data triggers{mu::data::type::list};
-      for (const auto& trigger : report["figures"].value("triggers", nlohmann::ordered_json::array())) {
-        std::string mask = trigger["mask"].is_null() ? "" : image_svg(trigger["mask"], 5);
+      for (const auto& trigger : report.figures.triggers.value_or(std::vector<TriggerFigure>{})) {
+        std::string mask = trigger.mask.is_null() ? "" : image_svg(trigger.mask, 5);
         if (mask.empty()) continue;
-        size_t at = trigger.value("class", size_t{0});
-        std::string per_class = at < evidence.size()
-                                    ? ", held-out success " + fixed(evidence[at].value("heldout_attack_success", 0.0), "%.2f") +
-                                          ", STRIP entropy " + fixed(evidence[at].value("strip_entropy", 0.0), "%.3f")
+        auto at = static_cast<size_t>(trigger.target_class);
+        std::string per_class = at < backdoor->classes.size()
+                                    ? ", held-out success " + fixed(backdoor->classes[at].heldout_attack_success, "%.2f") +
+                                          ", STRIP entropy " + fixed(backdoor->classes[at].strip_entropy, "%.3f")
                                     : "";
-        triggers.push_back(mu::object{{"class", std::to_string(trigger.value("class", 0))}, {"mask", mask},
-                                      {"pattern", trigger["pattern"].is_null() ? "" : image_svg(trigger["pattern"], 5)},
-                                      {"l1", fixed(trigger.value("l1", 0.0), "%.2f")},
-                                      {"index", fixed(trigger.value("anomaly_index", 0.0), "%.2f")}, {"evidence", per_class}});
+        triggers.push_back(mu::object{{"class", std::to_string(trigger.target_class)}, {"mask", mask},
+                                      {"pattern", trigger.pattern.is_null() ? "" : image_svg(trigger.pattern, 5)},
+                                      {"l1", fixed(trigger.l1, "%.2f")},
+                                      {"index", fixed(trigger.anomaly_index, "%.2f")}, {"evidence", per_class}});
       }
       bool any_trigger = !triggers.is_empty_list();
       probe["triggers"] = std::move(triggers);
       probe["has_triggers"] = mu::data(any_trigger);
     }
-    if (report["strip"].is_object())
-      probe["strip"] = fixed(report["strip"].value("flagged_rate", 0.0) * 100, "%.0f") + "% of " +
-                       std::to_string(report["strip"].value("inputs", 0)) + " inputs keep their prediction when blended (entropy below " +
-                       fixed(report["strip"].value("threshold", 0.0)) + ", clean inputs' 1% quantile): they look triggered.";
-    if (report["poisoning"].is_object()) {
+    if (const auto& strip = report.strip)
+      probe["strip"] = fixed(strip->flagged_rate * 100, "%.0f") + "% of " + std::to_string(strip->inputs) +
+                       " inputs keep their prediction when blended (entropy below " + fixed(strip->threshold) +
+                       ", clean inputs' 1% quantile): they look triggered.";
+    if (const auto& poisoning = report.poisoning) {
       mu::data methods{mu::data::type::list};
-      for (const auto& [method, suspects] : report["poisoning"]["suspected_indices"].items()) {
+      for (const auto& method : poisoning->methods) {
         std::string top;
-        for (size_t i = 0; i < suspects.size() && i < 12; ++i)
-          top += (i ? ", " : "") + std::to_string(suspects[i].value("index", 0)) + " (" + fixed(suspects[i].value("score", 0.0), "%.2f") + ")";
-        methods.push_back(mu::object{{"method", method}, {"count", std::to_string(report["poisoning"]["counts"].value(method, 0))},
+        for (size_t i = 0; i < method.suspects.size() && i < 12; ++i)
+          top += (i ? ", " : "") + std::to_string(method.suspects[i].index) + " (" + fixed(method.suspects[i].score, "%.2f") + ")";
+        methods.push_back(mu::object{{"method", method.method}, {"count", std::to_string(method.count)},
                                      {"top", top.empty() ? std::string("—") : top}});
       }
       probe["poisoning"] = std::move(methods);
       probe["has_poisoning"] = mu::data(true);
     }
-    if (report["membership"].is_object()) {
+    if (const auto& membership = report.membership) {
       probe["has_membership"] = mu::data(true);
-      const auto& membership = report["membership"];
-      std::string interval = membership.contains("auc_ci") ? " (95% interval " + fixed(membership["auc_ci"][0].get<double>()) + "–" +
-                                                                 fixed(membership["auc_ci"][1].get<double>()) + ")"
-                                                           : "";
-      probe["membership"] = "Strongest attack: " + membership.value("strongest_attack", std::string("loss")) + ", AUC " +
-                            fixed(membership.value("auc", 0.0)) + interval + ", true-positive rate at 0.1% false positives " +
-                            fixed(membership.value("tpr_at_01pct_fpr", 0.0)) + ", at 1% false positives " +
-                            fixed(report["membership"].value("tpr_at_1pct_fpr", 0.0)) + "; accuracy on members " +
-                            fixed(report["membership"].value("member_accuracy", 0.0)) + ", on non-members " +
-                            fixed(report["membership"].value("nonmember_accuracy", 0.0)) + ".";
-      probe["roc_svg"] = roc_svg(report["membership"]);
+      probe["membership"] = "Strongest attack: " + membership->strongest_attack + ", AUC " + fixed(membership->auc) +
+                            " (95% interval " + fixed(membership->auc_ci[0]) + "–" + fixed(membership->auc_ci[1]) +
+                            "), true-positive rate at 0.1% false positives " + fixed(membership->tpr_at_01pct_fpr) +
+                            ", at 1% false positives " + fixed(membership->tpr_at_1pct_fpr) + "; accuracy on members " +
+                            fixed(membership->member_accuracy) + ", on non-members " + fixed(membership->nonmember_accuracy) + ".";
+      probe["roc_svg"] = roc_svg(*membership);
     }
     probes.push_back(probe);
   }

@@ -66,57 +66,55 @@ std::string legend(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::string robustness_curve_svg(const json& evasion) {
-  if (!evasion.is_object()) return "";
+std::string robustness_curve_svg(const EvasionReport& evasion) {
   // L∞ attacks share one axis; L2 budgets are on another scale, so they get their own chart.
   std::string out;
   for (const auto& group : {std::vector<std::string>{"fgsm", "pgd_linf"}, std::vector<std::string>{"pgd_l2"}}) {
     double x_max = 0;
-    std::vector<std::string> present;
-    for (const auto& attack : group)
-      if (evasion.contains(attack))
-        for (const auto& point : evasion[attack]) x_max = std::max(x_max, point.value("eps", 0.0)), present.push_back(attack);
+    std::vector<const EvasionCurve*> present;
+    for (const auto& curve : evasion.curves)
+      if (std::find(group.begin(), group.end(), curve.attack) != group.end() && !curve.points.empty()) {
+        present.push_back(&curve);
+        for (const auto& point : curve.points) x_max = std::max(x_max, point.eps);
+      }
     if (present.empty()) continue;
-    present.erase(std::unique(present.begin(), present.end()), present.end());
     std::string svg = frame(x_max, group.size() == 1 ? "L2 budget ε" : "L∞ budget ε", "accuracy");
     std::vector<std::string> names;
     for (size_t i = 0; i < present.size(); ++i) {
-      std::vector<std::pair<double, double>> points{{0.0, evasion.value("clean_accuracy", 0.0)}};
-      for (const auto& point : evasion[present[i]]) points.push_back({point.value("eps", 0.0), point.value("robust_accuracy", 0.0)});
+      std::vector<std::pair<double, double>> points{{0.0, evasion.clean_accuracy}};
+      for (const auto& point : present[i]->points) points.push_back({point.eps, point.robust_accuracy});
       svg += polyline(points, x_max, kColours[i % 4]);
-      names.push_back(present[i]);
+      names.push_back(present[i]->attack);
     }
     out += svg + legend(names) + "</svg>";
   }
   return out;
 }
 
-std::string anomaly_index_svg(const json& backdoor) {
-  if (!backdoor.is_object() || !backdoor.contains("anomaly_index")) return "";
-  const auto& index = backdoor["anomaly_index"];
-  const auto& norms = backdoor.contains("trigger_l1") ? backdoor["trigger_l1"] : json::array();
-  double threshold = backdoor.value("threshold", 2.0), top = threshold * 1.5;
-  for (const auto& value : index) top = std::max(top, value.get<double>() * 1.1);
+std::string anomaly_index_svg(const BackdoorReport& backdoor) {
+  const auto& index = backdoor.anomaly_index;
+  const auto& norms = backdoor.trigger_l1;
+  double threshold = backdoor.threshold, top = threshold * 1.5;
+  for (double value : index) top = std::max(top, value * 1.1);
   int plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   std::string svg = "<svg class=\"chart\" viewBox=\"0 0 " + std::to_string(kWidth) + " " + std::to_string(kHeight) + "\" width=\"" +
                     std::to_string(kWidth) + "\" height=\"" + std::to_string(kHeight) + "\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\">";
   double median = 0;
   if (!norms.empty()) {
-    std::vector<double> sorted;
-    for (const auto& value : norms) sorted.push_back(value.get<double>());
+    std::vector<double> sorted = norms;
     std::sort(sorted.begin(), sorted.end());
     median = sorted[sorted.size() / 2];
   }
   double bar = double(plot_w) / std::max<size_t>(index.size(), 1);
   for (size_t i = 0; i < index.size(); ++i) {
-    double value = index[i].get<double>();
-    bool small = i < norms.size() && norms[i].get<double>() < median;
+    double value = index[i];
+    bool small = i < norms.size() && norms[i] < median;
     bool flagged = small && value > threshold;
     double height = plot_h * value / top;
     svg += "<rect x=\"" + number(kLeft + bar * i + 2, "%.1f") + "\" y=\"" + number(kTop + plot_h - height, "%.1f") + "\" width=\"" +
            number(bar - 4, "%.1f") + "\" height=\"" + number(height, "%.1f") + "\" fill=\"" + (flagged ? "#dc2626" : small ? "#2563eb" : "#9ca3af") +
            "\"><title>class " + std::to_string(i) + ": anomaly index " + number(value) +
-           (i < norms.size() ? ", trigger L1 " + number(norms[i].get<double>()) : "") + "</title></rect>";
+           (i < norms.size() ? ", trigger L1 " + number(norms[i]) : "") + "</title></rect>";
     svg += "<text x=\"" + number(kLeft + bar * i + bar / 2, "%.1f") + "\" y=\"" + std::to_string(kTop + plot_h + 12) +
            "\" font-size=\"9\" text-anchor=\"middle\">" + std::to_string(i) + "</text>";
   }
@@ -132,23 +130,23 @@ std::string anomaly_index_svg(const json& backdoor) {
   return svg + "</svg>";
 }
 
-std::string roc_svg(const json& membership) {
-  if (!membership.is_object() || !membership.contains("attacks")) return "";
+std::string roc_svg(const MembershipReport& membership) {
+  if (membership.attacks.empty()) return "";
   std::string svg = frame(1.0, "false-positive rate (non-members called members)", "true-positive rate");
   svg += polyline({{0, 0}, {1, 1}}, 1.0, "#9ca3af");
   std::vector<std::string> names;
   size_t i = 0;
-  for (const auto& [name, attack] : membership["attacks"].items()) {
+  for (const auto& attack : membership.attacks) {
     std::vector<std::pair<double, double>> points;
-    for (const auto& point : attack["curve"]) points.push_back({point[0].get<double>(), point[1].get<double>()});
+    for (const auto& point : attack.curve) points.push_back({point[0], point[1]});
     svg += polyline(points, 1.0, kColours[i % 4]);
-    names.push_back(name + " (AUC " + number(attack.value("auc", 0.0), "%.2f") + ")");
+    names.push_back(attack.attack + " (AUC " + number(attack.auc, "%.2f") + ")");
     ++i;
   }
   return svg + legend(names) + "</svg>";
 }
 
-std::string image_svg(const json& image, int pixel) {
+std::string image_svg(const ImageJson& image, int pixel) {
   if (!image.is_array() || image.empty()) return "";
   // [C][H][W] or [H][W]: draw the first channel in grey (RGB when there are three).
   bool three_d = image[0].is_array() && !image[0].empty() && image[0][0].is_array();

@@ -1,17 +1,17 @@
 #pragma once
-// Inline SVG figures for the probe section of the HTML report, drawn from a probe's JSON
-// document: accuracy against the perturbation budget, the anomaly index per class with its
+// Inline SVG figures for the probe section of the HTML report, drawn from a probe's typed
+// report: accuracy against the perturbation budget, the anomaly index per class with its
 // threshold, ROC curves, and small images (adversarial examples, recovered triggers).
-#include <nlohmann/json.hpp>
-
 #include <string>
+
+#include "probe_contract/probe_report.h"
 
 namespace mlaudit {
 
-std::string robustness_curve_svg(const nlohmann::ordered_json& evasion);
-std::string anomaly_index_svg(const nlohmann::ordered_json& backdoor);
-std::string roc_svg(const nlohmann::ordered_json& membership);
+std::string robustness_curve_svg(const EvasionReport& evasion);
+std::string anomaly_index_svg(const BackdoorReport& backdoor);
+std::string roc_svg(const MembershipReport& membership);
 // A 2-D (H×W) or 3-D (C×H×W, first channel, or RGB when C = 3) nested list as pixels.
-std::string image_svg(const nlohmann::ordered_json& image, int pixel = 6);
+std::string image_svg(const ImageJson& image, int pixel = 6);
 
 }  // namespace mlaudit

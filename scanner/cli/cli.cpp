@@ -12,6 +12,7 @@
 
 #include "cli/advisories_command.h"
 #include "pipeline/probe_runner.h"
+#include "probe_contract/attacks.h"
 #include "pipeline/scan.h"
 #include "pipeline/scan_summary.h"
 #include "pipeline/stages.h"
@@ -319,40 +320,32 @@ int facts_command(const std::string& path, const std::string& type, std::ostream
 }
 
 
-// `mlaudit probe`: the human summary of a probe document.
-void print_probe_summary(const nlohmann::ordered_json& report, std::ostream& out) {
-  out << "model " << report["model"].value("path", "") << " (sha256 " << report["model"].value("sha256", "").substr(0, 16)
-      << "…), " << report.value("classes", 0) << " classes, " << report.value("output_kind", "") << ", on "
-      << report.value("device", "cpu") << "\n";
-  if (report["evasion"].is_object()) {
-    out << "evasion: clean accuracy " << report["evasion"].value("clean_accuracy", 0.0) << "\n";
-    for (const char* attack : {"fgsm", "pgd_linf", "pgd_l2"}) {
-      if (!report["evasion"].contains(attack)) continue;
-      out << "  " << attack << ":";
-      for (const auto& point : report["evasion"][attack])
-        out << " eps " << point.value("eps", 0.0) << " → " << point.value("robust_accuracy", 0.0) << ";";
+// `mlaudit probe`: the human summary of a probe report.
+void print_probe_summary(const ProbeReport& report, std::ostream& out) {
+  out << "model " << report.model_path << " (sha256 " << report.model_sha256.value_or("").substr(0, 16) << "…), "
+      << report.classes << " classes, " << report.output_kind << ", on " << report.device << "\n";
+  if (const auto& evasion = report.evasion) {
+    out << "evasion: clean accuracy " << evasion->clean_accuracy << "\n";
+    for (const auto& curve : evasion->curves) {
+      out << "  " << curve.attack << ":";
+      for (const auto& point : curve.points) out << " eps " << point.eps << " → " << point.robust_accuracy << ";";
       out << "\n";
     }
   }
-  if (report["backdoor"].is_object()) {
-    const auto& backdoor = report["backdoor"];
-    out << "backdoor: " << backdoor.value("verdict", std::string(backdoor.value("flagged", false) ? "suspected" : "not-found"))
-        << (backdoor["target_class"].is_null() ? "" : ", class " + backdoor["target_class"].dump()) << ": "
-        << backdoor.value("reason", std::string()) << "\n  anomaly index per class " << backdoor["anomaly_index"].dump() << "\n";
-  }
-  if (report["strip"].is_object())
-    out << "strip: " << report["strip"].value("flagged_rate", 0.0) * 100 << "% of the inputs look triggered\n";
-  if (report["poisoning"].is_object()) {
+  if (const auto& backdoor = report.backdoor)
+    out << "backdoor: " << backdoor->verdict
+        << (backdoor->target_class ? ", class " + std::to_string(*backdoor->target_class) : "") << ": " << backdoor->reason
+        << "\n  anomaly index per class " << nlohmann::ordered_json(backdoor->anomaly_index).dump() << "\n";
+  if (report.strip) out << "strip: " << report.strip->flagged_rate * 100 << "% of the inputs look triggered\n";
+  if (report.poisoning) {
     out << "poisoning: suspects";
-    for (const auto& [method, count] : report["poisoning"]["counts"].items()) out << " " << method << " " << count.dump() << ";";
+    for (const auto& method : report.poisoning->methods) out << " " << method.method << " " << method.count << ";";
     out << "\n";
   }
-  if (report["membership"].is_object())
-    out << "membership inference (strongest: " << report["membership"].value("strongest_attack", std::string("loss")) << "): AUC "
-        << report["membership"].value("auc", 0.0) << ", TPR at 0.1% FPR " << report["membership"].value("tpr_at_01pct_fpr", 0.0)
-        << ", at 1% FPR " << report["membership"].value("tpr_at_1pct_fpr", 0.0) << "\n";
-  for (const auto& diagnostic : report.value("diagnostics", nlohmann::ordered_json::array()))
-    out << "note (" << diagnostic.value("probe", "") << "): " << diagnostic.value("message", "") << "\n";
+  if (const auto& membership = report.membership)
+    out << "membership inference (strongest: " << membership->strongest_attack << "): AUC " << membership->auc
+        << ", TPR at 0.1% FPR " << membership->tpr_at_01pct_fpr << ", at 1% FPR " << membership->tpr_at_1pct_fpr << "\n";
+  for (const auto& note : report.diagnostics) out << "note (" << note.probe << "): " << note.message << "\n";
 }
 
 int probe_command(const ProbeRequest& request, bool json, std::ostream& out, std::ostream& err) {
@@ -360,15 +353,15 @@ int probe_command(const ProbeRequest& request, bool json, std::ostream& out, std
                                                                      : static_model_objections(request.model));
   if (!outcome.ran) {
     err << "mlaudit: " << outcome.problem << "\n";
-    if (json)
-      out << nlohmann::ordered_json{{"model", {{"path", request.model.string()}}}, {"evasion", nullptr}, {"backdoor", nullptr},
-                                    {"strip", nullptr}, {"poisoning", nullptr}, {"membership", nullptr},
-                                    {"diagnostics", {{{"probe", outcome.refused ? "refused" : "failed"}, {"message", outcome.problem}}}}}
-                 .dump()
-          << "\n";
+    if (json) {
+      nlohmann::ordered_json refusal{{"model", {{"path", request.model.string()}}}};
+      for (const auto& attack : kProbeAttacks) refusal[std::string(attack.section)] = nullptr;
+      refusal["diagnostics"] = {{{"probe", outcome.refused ? "refused" : "failed"}, {"message", outcome.problem}}};
+      out << refusal.dump() << "\n";
+    }
     return outcome.refused ? kExitFindings : kExitInternal;
   }
-  if (json) out << outcome.report.dump() << "\n";
+  if (json) out << outcome.report.to_json().dump() << "\n";
   else print_probe_summary(outcome.report, out);
   return kExitClean;
 }
@@ -457,41 +450,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   ProbeRequest probe;
   bool probe_json = false;
-  std::string probe_attacks;
   auto* probe_app = app.add_subcommand("probe", "Attack a TorchScript classifier: evasion, backdoor, poisoned data, membership inference");
-  probe_app->add_option("model", probe.model, "TorchScript model")->required();
-  probe_app->add_option("--data", probe.data, "Clean inputs (.npy, .npz, .pt, .csv)")->required();
-  probe_app->add_option("--labels", probe.labels, "Labels of --data (or inside it: .npz keys x/y)");
-  probe_app->add_option("--train", probe.train, "Training set: members, and checked for poison");
-  probe_app->add_option("--train-labels", probe.train_labels, "Labels of --train");
-  probe_app->add_option("--holdout", probe.holdout, "Data the model never saw: non-members");
-  probe_app->add_option("--holdout-labels", probe.holdout_labels, "Labels of --holdout");
-  probe_app->add_option("--strip-inputs", probe.strip_inputs, "Inputs to check for triggers with STRIP");
-  probe_app->add_option("--attacks", probe.attacks, "fgsm, pgd_linf (pgd), pgd_l2, backdoor, strip, poisoning, membership (default: all the data allows)")
-      ->delimiter(',')
-      ->check(CLI::IsMember({"fgsm", "pgd", "pgd_linf", "pgd_l2", "backdoor", "strip", "poisoning", "membership"}));
-  probe_app->add_option("--eps", probe.eps, "L-inf budgets for fgsm and pgd_linf (default 0.01,0.03,0.05,0.1,0.2)")->delimiter(',');
-  probe_app->add_option("--eps-l2", probe.eps_l2, "L2 budgets for pgd_l2 (default 0.25,0.5,1,2)")->delimiter(',');
-  probe_app->add_option("--steps", probe.steps, "PGD steps (default 10; step size 2.5·eps/steps)");
-  probe_app->add_flag("--random-start", probe.random_start, "PGD starts at a random point of the eps-ball");
-  probe_app->add_flag("--targeted", probe.targeted, "Targeted attacks (target = label + 1 mod classes)");
-  probe_app->add_option("--input-shape", probe.input_shape, "Shape of one input, e.g. 1,28,28 (reshapes flat rows)")->delimiter(',');
-  probe_app->add_option("--mean", probe.mean, "Per-channel normalisation mean applied before the model")->delimiter(',');
-  probe_app->add_option("--std", probe.std, "Per-channel normalisation std")->delimiter(',');
-  probe_app->add_option("--clip-min", probe.clip_min, "Smallest valid input value (default: min(0, data))");
-  probe_app->add_option("--clip-max", probe.clip_max, "Largest valid input value (default: max(1, data))");
-  probe_app->add_option("--nc-steps", probe.nc_steps, "Neural Cleanse optimisation steps per class (default 200)");
-  probe_app->add_option("--nc-restarts", probe.nc_restarts, "Neural Cleanse starts per class; the smallest trigger wins (default 3)");
-  probe_app->add_option("--shadows", probe.shadows, "LiRA shadow models trained from the model's architecture (default 8; 0: none)");
-  probe_app->add_option("--shadow-epochs", probe.shadow_epochs, "Most epochs a shadow model trains (default 100)");
-  probe_app->add_option("--cv-folds", probe.cv_folds, "Confident-learning folds for label noise (default 5; 0: none)");
-  probe_app->add_option("--cv-epochs", probe.cv_epochs, "Epochs each confident-learning model trains (default 20)");
-  probe_app->add_option("--threshold", probe.threshold, "Backdoor anomaly-index threshold (default 2)");
-  probe_app->add_option("--max-samples", probe.max_samples, "Inputs of --data used (default 1000)");
-  probe_app->add_option("--device", probe.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  add_probe_options(*probe_app, probe);
   probe_app->add_option("--timeout", probe.timeout_seconds, "Wall-clock limit of the probe in seconds")->capture_default_str();
   probe_app->add_option("--memory-mb", probe.memory_mb, "Address-space limit of the probe")->capture_default_str();
-  probe_app->add_option("--threads", probe.threads, "CPU threads for LibTorch (default: all)");
   probe_app->add_flag("--allow-unsafe-model", probe.allow_unsafe_model,
                       "Load the model even when the static scan finds code execution in it (still sandboxed)");
   probe_app->add_flag("--json", probe_json, "Print the result as one JSON object");

@@ -11,6 +11,7 @@
 
 #include "facts/diagnostic.h"
 #include "facts/fact.h"
+#include "probe_contract/probe_report.h"
 
 namespace mlaudit {
 
@@ -19,7 +20,7 @@ struct ProbeOutcome {
   bool ran = false;                 // the probe produced its document
   bool refused = false;             // not loaded: the static scan found code execution (or an unreadable model)
   std::string problem;              // why it did not run, or how the child failed
-  nlohmann::ordered_json report;    // the probe's document (model, evasion, backdoor, ...)
+  ProbeReport report;               // what the probe measured (when it ran)
 };
 
 // Limits a probe declaration sets for judging its measures.
@@ -39,6 +40,6 @@ struct ProbeRun {
 std::vector<Fact> probe_result_facts(std::span<const ProbeRun> runs, std::vector<Diagnostic>& diagnostics);
 
 // The flattened measures of one probe document (exposed for tests).
-nlohmann::ordered_json probe_measures(const nlohmann::ordered_json& report, const ProbeThresholds& thresholds);
+nlohmann::ordered_json probe_measures(const ProbeReport& report, const ProbeThresholds& thresholds);
 
 }  // namespace mlaudit

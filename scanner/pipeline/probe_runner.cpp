@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <sstream>
 #include <thread>
 
 #include "crypto/sha256.h"
@@ -24,52 +23,9 @@ fs::path probe_executable() {
 
 namespace {
 
-std::string joined(const std::vector<double>& values) {
-  std::ostringstream text;
-  for (size_t i = 0; i < values.size(); ++i) text << (i ? "," : "") << values[i];
-  return text.str();
-}
-
 std::vector<std::string> probe_arguments(const ProbeRequest& request) {
-  std::vector<std::string> argv{probe_executable().string(), request.model.string(), "--data", request.data.string()};
-  auto path_option = [&](const char* name, const std::optional<fs::path>& value) {
-    if (value) argv.insert(argv.end(), {name, value->string()});
-  };
-  path_option("--labels", request.labels);
-  path_option("--train", request.train);
-  path_option("--train-labels", request.train_labels);
-  path_option("--holdout", request.holdout);
-  path_option("--holdout-labels", request.holdout_labels);
-  path_option("--strip-inputs", request.strip_inputs);
-  if (!request.attacks.empty()) {
-    std::string attacks;
-    for (const auto& attack : request.attacks) attacks += (attacks.empty() ? "" : ",") + attack;
-    argv.insert(argv.end(), {"--attacks", attacks});
-  }
-  if (!request.eps.empty()) argv.insert(argv.end(), {"--eps", joined(request.eps)});
-  if (!request.eps_l2.empty()) argv.insert(argv.end(), {"--eps-l2", joined(request.eps_l2)});
-  if (!request.input_shape.empty()) {
-    std::string shape;
-    for (auto dim : request.input_shape) shape += (shape.empty() ? "" : ",") + std::to_string(dim);
-    argv.insert(argv.end(), {"--input-shape", shape});
-  }
-  if (!request.mean.empty()) argv.insert(argv.end(), {"--mean", joined(request.mean)});
-  if (!request.std.empty()) argv.insert(argv.end(), {"--std", joined(request.std)});
-  if (request.clip_min) argv.insert(argv.end(), {"--clip-min", std::to_string(*request.clip_min)});
-  if (request.clip_max) argv.insert(argv.end(), {"--clip-max", std::to_string(*request.clip_max)});
-  if (request.steps) argv.insert(argv.end(), {"--steps", std::to_string(*request.steps)});
-  if (request.nc_steps) argv.insert(argv.end(), {"--nc-steps", std::to_string(*request.nc_steps)});
-  if (request.nc_restarts) argv.insert(argv.end(), {"--nc-restarts", std::to_string(*request.nc_restarts)});
-  if (request.shadows) argv.insert(argv.end(), {"--shadows", std::to_string(*request.shadows)});
-  if (request.shadow_epochs) argv.insert(argv.end(), {"--shadow-epochs", std::to_string(*request.shadow_epochs)});
-  if (request.cv_folds) argv.insert(argv.end(), {"--cv-folds", std::to_string(*request.cv_folds)});
-  if (request.cv_epochs) argv.insert(argv.end(), {"--cv-epochs", std::to_string(*request.cv_epochs)});
-  if (request.max_samples) argv.insert(argv.end(), {"--max-samples", std::to_string(*request.max_samples)});
-  if (request.threshold) argv.insert(argv.end(), {"--threshold", std::to_string(*request.threshold)});
-  if (request.random_start) argv.push_back("--random-start");
-  if (request.targeted) argv.push_back("--targeted");
-  if (request.threads) argv.insert(argv.end(), {"--threads", std::to_string(request.threads)});
-  argv.insert(argv.end(), {"--device", request.device});
+  std::vector<std::string> argv{probe_executable().string()};
+  for (auto& argument : probe_option_arguments(request)) argv.push_back(std::move(argument));
   return argv;
 }
 
@@ -108,14 +64,16 @@ ProbeOutcome run_probe(const ProbeRequest& request, const std::vector<std::strin
     return outcome;
   }
   try {
-    outcome.report = nlohmann::ordered_json::parse(child.out);
+    outcome.report = ProbeReport::from_json(nlohmann::ordered_json::parse(child.out));
   } catch (const nlohmann::json::exception& error) {
     outcome.problem = "the probe of " + request.model.string() + " printed no valid JSON: " + error.what();
     return outcome;
+  } catch (const ProbeReportError& error) {
+    outcome.problem = "the probe of " + request.model.string() + " printed a report mlaudit cannot read: " + error.what();
+    return outcome;
   }
-  outcome.report["model"] = {{"path", request.model.string()}, {"sha256", sha256_file_hex(request.model).value_or("")}};
-  for (const char* key : {"evasion", "backdoor", "strip", "poisoning", "membership"})
-    if (!outcome.report.contains(key)) outcome.report[key] = nullptr;
+  outcome.report.model_path = request.model.string();
+  outcome.report.model_sha256 = sha256_file_hex(request.model).value_or("");
   outcome.ran = true;
   return outcome;
 }

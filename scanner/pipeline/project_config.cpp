@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "probe_contract/attacks.h"
 #include "ruleset/schema.h"
+#include "util/embedded_files.h"
 #include "util/file_io.h"
 #include "util/yaml_reader.h"
 
@@ -59,9 +61,40 @@ nlohmann::ordered_json declaration_props(const YAML::Node& node) {
   return props;
 }
 
+// The schema of .mlaudit.yml: threat-models/mlaudit.schema.yml, with the `probes:` entries'
+// keys that come from the probe's option table (probe_contract/probe_options.h).
+Schema configuration_schema() {
+  auto text = embedded_file("threat-models/mlaudit.schema.yml");
+  if (!text) throw std::logic_error("threat-models/mlaudit.schema.yml is not embedded");
+  YAML::Node root = YAML::Load(std::string(*text));
+  YAML::Node properties = root["properties"]["probes"]["items"]["properties"];
+  for (const auto& option : probe_options()) {
+    if (option.config_key.empty()) continue;
+    YAML::Node entry = option.constraints.empty() ? YAML::Node(YAML::NodeType::Map) : YAML::Load(std::string(option.constraints));
+    std::visit(
+        [&](auto member) {
+          using Value = std::decay_t<decltype(ProbeSettings().*member)>;
+          auto items = [&](const char* type) { entry["type"] = "array", entry["items"]["type"] = type; };
+          if constexpr (std::is_same_v<Value, fs::path> || std::is_same_v<Value, std::optional<fs::path>>) entry["type"] = "string";
+          else if constexpr (std::is_same_v<Value, std::vector<double>>) items("number");
+          else if constexpr (std::is_same_v<Value, std::vector<int64_t>>) items("integer");
+          else if constexpr (std::is_same_v<Value, std::vector<std::string>>) {   // the attacks
+            entry["type"] = "array";
+            for (const auto& name : accepted_attack_names()) entry["items"]["enum"].push_back(name);
+          } else if constexpr (std::is_same_v<Value, bool>) entry["type"] = "boolean";
+          else if constexpr (std::is_integral_v<Value>) entry["type"] = "integer";
+          else if constexpr (!std::is_same_v<Value, std::string>) entry["type"] = "number";
+        },
+        option.field);
+    entry["description"] = std::string(option.config_key == "attacks" ? attack_names_for_help() : option.help);
+    properties[std::string(option.config_key)] = entry;
+  }
+  return Schema(root);
+}
+
 // The configuration's text comes from the scanned tree: parsed by the bounded reader.
 YAML::Node parse_and_validate(std::string_view text, const fs::path& file) {
-  static const Schema schema = Schema::from_embedded("threat-models/mlaudit.schema.yml");
+  static const Schema schema = configuration_schema();
   YamlDocuments parsed = read_yaml(text, YamlBudget{64, 100'000, Deadline::after_seconds(10)});
   if (parsed.stop)
     throw ConfigError(file.string() + ":" + std::to_string(parsed.stop->line) + ":" + std::to_string(parsed.stop->column) +
@@ -120,40 +153,30 @@ void read_privacy_declarations(YAML::Node document, ProjectConfig& config) {
 
 // One entry of `probes:`; paths resolved against the configuration file's folder.
 ProbeDeclaration read_probe_declaration(const YAML::Node& node, const fs::path& base) {
-  auto path_at = [&](const char* key) -> std::optional<fs::path> {
-    if (!node[key]) return std::nullopt;
-    return base / node[key].as<std::string>();
-  };
   ProbeDeclaration declaration;
   declaration.line = line_of(node);
   ProbeRequest& request = declaration.request;
-  request.model = *path_at("model");
-  request.data = *path_at("data");
-  request.labels = path_at("labels");
-  request.train = path_at("train");
-  request.train_labels = path_at("train_labels");
-  request.holdout = path_at("holdout");
-  request.holdout_labels = path_at("holdout_labels");
-  request.strip_inputs = path_at("strip_inputs");
-  if (node["attacks"]) request.attacks = node["attacks"].as<std::vector<std::string>>();
-  if (node["eps"]) request.eps = node["eps"].as<std::vector<double>>();
-  if (node["eps_l2"]) request.eps_l2 = node["eps_l2"].as<std::vector<double>>();
-  if (node["input_shape"]) request.input_shape = node["input_shape"].as<std::vector<int64_t>>();
-  if (node["mean"]) request.mean = node["mean"].as<std::vector<double>>();
-  if (node["std"]) request.std = node["std"].as<std::vector<double>>();
+  for (const auto& option : probe_options()) {
+    if (option.config_key.empty()) continue;
+    YAML::Node value = node[std::string(option.config_key)];
+    if (!value) continue;
+    std::visit(
+        [&](auto member) {
+          auto& field = request.*member;
+          using Value = std::decay_t<decltype(field)>;
+          if constexpr (std::is_same_v<Value, fs::path> || std::is_same_v<Value, std::optional<fs::path>>)
+            field = base / value.as<std::string>();
+          else if constexpr (std::is_same_v<Value, std::optional<double>>)
+            field = value.as<double>();
+          else
+            field = value.as<Value>();
+        },
+        option.field);
+  }
   if (node["clip"]) {
     auto clip = node["clip"].as<std::vector<double>>();
     request.clip_min = clip.at(0), request.clip_max = clip.at(1);
   }
-  if (node["steps"]) request.steps = node["steps"].as<int>();
-  if (node["nc_steps"]) request.nc_steps = node["nc_steps"].as<int>();
-  if (node["nc_restarts"]) request.nc_restarts = node["nc_restarts"].as<int>();
-  if (node["shadows"]) request.shadows = node["shadows"].as<int>();
-  if (node["shadow_epochs"]) request.shadow_epochs = node["shadow_epochs"].as<int>();
-  if (node["cv_folds"]) request.cv_folds = node["cv_folds"].as<int>();
-  if (node["cv_epochs"]) request.cv_epochs = node["cv_epochs"].as<int>();
-  if (node["max_samples"]) request.max_samples = node["max_samples"].as<int>();
-  if (node["device"]) request.device = node["device"].as<std::string>();
   if (node["timeout_seconds"]) request.timeout_seconds = node["timeout_seconds"].as<unsigned>();
   if (node["memory_mb"]) request.memory_mb = node["memory_mb"].as<uint64_t>();
   if (auto thresholds = node["thresholds"]) {

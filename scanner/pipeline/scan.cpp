@@ -142,9 +142,8 @@ ScanResult run_scan(const ScanOptions& options) {
   phase = Clock::now();
   result.extraction = extract_project(result.walk, options, result.config);
   audit_dependencies(result, advisory_data);
-  std::vector<ProbeRun> probes;
   size_t facts_matched = 0;
-  std::vector<Finding> from_facts = derive_before_diagram(result, project, options, probes, facts_matched);
+  std::vector<Finding> from_facts = derive_before_diagram(result, project, options, result.probes, facts_matched);
   result.stats.extract_seconds = seconds_since(phase);
 
   // Fact rules need no diagram: they run while it is built.
@@ -157,7 +156,7 @@ ScanResult run_scan(const ScanOptions& options) {
 
   phase = Clock::now();
   append(from_facts, more_from_facts.get());
-  FinalizeReport report = judge(result, probes, std::move(from_facts), std::move(loaded.baseline));
+  FinalizeReport report = judge(result, result.probes, std::move(from_facts), std::move(loaded.baseline));
   result.stats.rules_seconds = seconds_since(phase);
 
   append(result.diagnostics, std::vector<Diagnostic>(result.walk.errors));

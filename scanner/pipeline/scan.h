@@ -40,6 +40,7 @@ struct ScanResult {
   RuleSet rules;
   advisories::DependencyAudit dependencies;           // Python dependencies checked against advisory data
   std::vector<Finding> findings;                      // suppressed ones included, marked
+  std::vector<ProbeRun> probes;                       // the probes .mlaudit.yml declares, as they ran
   std::vector<InventoryItem> inventory;               // models and datasets with verdicts
   PrivacyRecord privacy;                              // personal data, its paths, Art. 30 record, DPIA screening
   std::vector<Diagnostic> diagnostics;                // walk, extraction and rule problems

@@ -1,7 +1,7 @@
 // mlaudit-probe: the only executable that links LibTorch (loading it costs ~0.3 s and
 // ~160 MB before main(), so the scanner never does). `mlaudit probe` and `mlaudit scan`
 // run it as a child process with resource limits and no network; it prints one JSON
-// document on stdout (probe/probe_report.h) and never writes files.
+// document on stdout (probe_contract/probe_report.h) and never writes files.
 #include <CLI/CLI.hpp>
 #if MLAUDIT_PROBE_HAVE_SECCOMP
 #include <seccomp.h>
@@ -10,11 +10,11 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <iostream>
 #include <set>
-#include <sstream>
 
 #include "probe/backdoor.h"
 #include "probe/classifier.h"
@@ -22,30 +22,17 @@
 #include "probe/membership.h"
 #include "probe/poisoning.h"
 #include "probe/probe_data.h"
-#include "probe/probe_report.h"
+#include "probe/report_sections.h"
+#include "probe_contract/attacks.h"
+#include "probe_contract/probe_options.h"
 
 namespace fs = std::filesystem;
-using json = nlohmann::ordered_json;
+using namespace mlaudit;
 using namespace mlaudit::probe;
 
 namespace {
 
-struct Options {
-  fs::path model, data;
-  std::optional<fs::path> labels, train, train_labels, holdout, holdout_labels, strip_inputs;
-  std::vector<std::string> attacks;
-  std::vector<double> eps{0.01, 0.03, 0.05, 0.1, 0.2}, eps_l2{0.25, 0.5, 1.0, 2.0};
-  std::vector<int64_t> input_shape;
-  std::vector<double> mean, std;
-  std::optional<double> clip_min, clip_max;
-  int steps = 10, nc_steps = 200, nc_restarts = 3, threads = 0, examples = 4;
-  int shadows = 8, shadow_epochs = 100, cv_folds = 5, cv_epochs = 20;
-  bool random_start = false, targeted = false;
-  int64_t target_class = -1, max_samples = 1000;
-  double threshold = 2.0;
-  std::string device = "cpu";
-  uint64_t seed = 0;
-};
+using Options = ProbeSettings;
 
 // Once LibTorch is loaded nothing here needs to start programs: refuse execve for good.
 // (Network access is refused by the parent's filter, inherited across its exec.)
@@ -64,16 +51,132 @@ torch::Tensor first(const torch::Tensor& tensor, int64_t count) {
   return count > 0 && tensor.size(0) > count ? tensor.slice(0, 0, count) : tensor;
 }
 
-json run(const Options& options) {
-  json diagnostics = json::array();
-  auto note = [&](const std::string& probe, const std::string& message) {
-    diagnostics.push_back({{"probe", probe}, {"message", message}});
-  };
-  torch::Device device(torch::kCPU);
-  if (options.device == "cuda") {
-    if (torch::cuda::is_available()) device = torch::Device(torch::kCUDA);
-    else note("device", "CUDA was asked for but this LibTorch has no usable CUDA device; running on the CPU");
+// What every probe reads, and the report they fill.
+struct ProbeSession {
+  const Options& options;
+  Classifier& model;
+  torch::Tensor inputs;                 // the first --max-samples of --data
+  std::optional<torch::Tensor> labels;
+  double clip_min = 0, clip_max = 1;
+  bool all = true;                      // no --attacks: run what the data allows, skip the rest quietly
+  ProbeReport& report;
+
+  void note(const std::string& probe, const std::string& message) { report.diagnostics.push_back({probe, message}); }
+  // A probe that needs inputs the user did not give: said only when the user asked for it.
+  void not_asked_for(const std::string& probe, const std::string& message) {
+    if (!all) note(probe, message);
   }
+  template <typename Probe>
+  auto timed(const std::string& name, Probe probe) {
+    auto start = std::chrono::steady_clock::now();
+    auto result = probe();
+    report.seconds.push_back({name, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+    return result;
+  }
+};
+
+std::vector<EvasionResult> probe_evasion(ProbeSession& run, const std::set<std::string>& asked) {
+  std::vector<EvasionResult> results;
+  if (!run.labels) {
+    run.note("evasion", "skipped: --labels (or labels inside the data file) are needed to measure accuracy");
+    return results;
+  }
+  const Options& options = run.options;
+  EvasionSettings settings;
+  settings.steps = options.steps;
+  settings.random_start = options.random_start;
+  settings.targeted = options.targeted;
+  settings.target_class = options.target_class;
+  settings.clip_min = run.clip_min;
+  settings.clip_max = run.clip_max;
+  settings.seed = options.seed;
+  double clean = run.model.predict(run.inputs).eq(*run.labels).to(torch::kFloat32).mean().item<double>();
+  for (Attack attack : {Attack::fgsm, Attack::pgd_linf, Attack::pgd_l2}) {
+    if (!asked.contains(to_string(attack))) continue;
+    const auto& budgets = attack == Attack::pgd_l2 ? options.eps_l2 : options.eps;
+    results.push_back(run.timed(to_string(attack), [&] {
+      return run_evasion(run.model, attack, run.inputs, *run.labels, budgets, settings, static_cast<size_t>(options.examples));
+    }));
+  }
+  run.report.evasion = evasion_section(clean, results, {settings.steps, "2.5 * eps / steps", settings.random_start,
+                                                        settings.targeted, {run.clip_min, run.clip_max}, run.inputs.size(0)});
+  return results;
+}
+
+BackdoorResult probe_backdoor(ProbeSession& run) {
+  NeuralCleanseSettings settings;
+  settings.steps = run.options.nc_steps;
+  settings.restarts = run.options.nc_restarts;
+  settings.threshold = run.options.threshold;
+  settings.clip_min = run.clip_min;
+  settings.clip_max = run.clip_max;
+  settings.seed = run.options.seed;
+  BackdoorResult result = run.timed("backdoor", [&] { return neural_cleanse(run.model, run.inputs, settings); });
+  run.report.backdoor = backdoor_section(result);
+  return result;
+}
+
+void probe_strip(ProbeSession& run) {
+  if (!run.options.strip_inputs) return run.not_asked_for("strip", "skipped: --strip-inputs names the inputs to check");
+  auto suspects = load_dataset(*run.options.strip_inputs, std::nullopt, run.options.input_shape).inputs;
+  run.report.strip = strip_section(run.timed("strip", [&] { return strip(run.model, suspects, run.inputs, 16, 0.01, run.options.seed); }));
+}
+
+void probe_poisoning(ProbeSession& run) {
+  const Options& options = run.options;
+  if (!options.train) return run.not_asked_for("poisoning", "skipped: --train (with labels) is needed");
+  Dataset train = load_dataset(*options.train, options.train_labels, options.input_shape);
+  if (!train.labels) return run.note("poisoning", "skipped: the training set has no labels (--train-labels)");
+  run.report.poisoning = run.timed("poisoning", [&] {
+    auto layers = run.model.layer_activations(train.inputs);
+    if (layers.empty())
+      run.note("poisoning", "activation clustering and spectral signatures skipped: the model's layers cannot be run one by "
+                            "one and it has no `penultimate`, `features` or `embed` method; label noise only");
+    PoisoningSettings settings;
+    settings.folds = options.cv_folds;
+    settings.epochs = options.cv_epochs;
+    settings.label_noise = options.cv_folds > 1 && options.cv_epochs > 0;
+    settings.seed = options.seed;
+    auto result = find_poisoned(run.model, layers, train.inputs, *train.labels, settings);
+    if (!result.label_noise_problem.empty()) run.note("poisoning", "label noise skipped: " + result.label_noise_problem);
+    return poisoning_section(result, train.inputs.size(0));
+  });
+}
+
+std::optional<MembershipResult> probe_membership(ProbeSession& run) {
+  const Options& options = run.options;
+  if (!options.train || !options.holdout) {
+    run.not_asked_for("membership", "skipped: --train (members) and --holdout (non-members), with labels, are needed");
+    return std::nullopt;
+  }
+  Dataset members = load_dataset(*options.train, options.train_labels, options.input_shape);
+  Dataset nonmembers = load_dataset(*options.holdout, options.holdout_labels, options.input_shape);
+  if (!members.labels || !nonmembers.labels) {
+    run.note("membership", "skipped: members and non-members need labels");
+    return std::nullopt;
+  }
+  MembershipSettings settings;
+  settings.shadows = options.shadows;
+  settings.shadow_max_epochs = options.shadow_epochs;
+  settings.seed = options.seed;
+  MembershipResult result = run.timed("membership", [&] {
+    return membership_inference(run.model, members.inputs, *members.labels, nonmembers.inputs, *nonmembers.labels, settings);
+  });
+  if (!result.lira_problem.empty()) run.note("membership", "LiRA skipped: " + result.lira_problem);
+  run.report.membership = membership_section(result);
+  return result;
+}
+
+torch::Device choose_device(const Options& options, ProbeReport& report) {
+  if (options.device != "cuda") return torch::kCPU;
+  if (torch::cuda::is_available()) return torch::Device(torch::kCUDA);
+  report.diagnostics.push_back({"device", "CUDA was asked for but this LibTorch has no usable CUDA device; running on the CPU"});
+  return torch::kCPU;
+}
+
+ProbeReport run(const Options& options) {
+  ProbeReport report;
+  torch::Device device = choose_device(options, report);
   if (options.threads > 0) torch::set_num_threads(options.threads);
   // Denormal floats (common in overtrained weights) make CPU arithmetic ~10x slower.
   at::globalContext().setFlushDenormal(true);
@@ -85,145 +188,38 @@ json run(const Options& options) {
   Dataset data = load_dataset(options.data, options.labels, options.input_shape);
   Classifier model(options.model, device, {options.mean, options.std});
   model.inspect(first(data.inputs, 8));
-  double clip_min = options.clip_min.value_or(std::min(0.0, data.inputs.min().item<double>()));
-  double clip_max = options.clip_max.value_or(std::max(1.0, data.inputs.max().item<double>()));
+  report.model_path = options.model.string();
+  report.device = device.is_cuda() ? "cuda" : "cpu";
+  report.libtorch = TORCH_VERSION;
+  report.output_kind = to_string(model.output_kind());
+  report.classes = model.classes();
+  report.samples = data.inputs.size(0);
 
-  std::set<std::string> wanted(options.attacks.begin(), options.attacks.end());
-  if (wanted.erase("pgd")) wanted.insert("pgd_linf");
-  bool all = wanted.empty();
-  auto asked = [&](const char* name) { return all || wanted.contains(name); };
+  std::set<std::string> asked;
+  for (const auto& name : options.attacks) asked.insert(canonical_attack_name(name));
+  bool all = asked.empty();
+  if (all)
+    for (const auto& attack : kProbeAttacks) asked.emplace(attack.name);
+  ProbeSession run{options, model, first(data.inputs, options.max_samples), std::nullopt,
+               options.clip_min.value_or(std::min(0.0, data.inputs.min().item<double>())),
+               options.clip_max.value_or(std::max(1.0, data.inputs.max().item<double>())), all, report};
+  if (data.labels) run.labels = first(*data.labels, options.max_samples);
 
-  json out = {{"model", {{"path", options.model.string()}}},
-              {"device", device.is_cuda() ? "cuda" : "cpu"},
-              {"libtorch", TORCH_VERSION},
-              {"output_kind", to_string(model.output_kind())},
-              {"classes", model.classes()},
-              {"samples", data.inputs.size(0)}};
-  auto timer = [] { return std::chrono::steady_clock::now(); };
-  auto seconds = [](auto since) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count(); };
-  json timings = json::object();
-
-  // Evasion.
   std::vector<EvasionResult> evasion;
-  auto inputs = first(data.inputs, options.max_samples);
-  if (asked("fgsm") || asked("pgd_linf") || asked("pgd_l2")) {
-    if (!data.labels) {
-      note("evasion", "skipped: --labels (or labels inside the data file) are needed to measure accuracy");
-    } else {
-      auto labels = first(*data.labels, options.max_samples);
-      EvasionSettings settings;
-      settings.steps = options.steps;
-      settings.random_start = options.random_start;
-      settings.targeted = options.targeted;
-      settings.target_class = options.target_class;
-      settings.clip_min = clip_min;
-      settings.clip_max = clip_max;
-      settings.seed = options.seed;
-      double clean = model.predict(inputs).eq(labels).to(torch::kFloat32).mean().item<double>();
-      for (auto [attack, name] : {std::pair{Attack::fgsm, "fgsm"}, {Attack::pgd_linf, "pgd_linf"}, {Attack::pgd_l2, "pgd_l2"}}) {
-        if (!asked(name)) continue;
-        auto start = timer();
-        evasion.push_back(run_evasion(model, attack, inputs, labels, attack == Attack::pgd_l2 ? options.eps_l2 : options.eps,
-                                      settings, static_cast<size_t>(options.examples)));
-        timings[name] = seconds(start);
-      }
-      out["evasion"] = evasion_json(clean, evasion);
-      out["evasion"]["settings"] = {{"steps", settings.steps}, {"step_size", "2.5 * eps / steps"},
-                                    {"random_start", settings.random_start}, {"targeted", settings.targeted},
-                                    {"clip", {clip_min, clip_max}}, {"samples", inputs.size(0)}};
-    }
-  }
-
-  // Backdoor.
+  auto section_asked = [&](std::string_view section) {
+    return std::ranges::any_of(kProbeAttacks, [&](const auto& attack) {
+      return attack.section == section && asked.contains(std::string(attack.name));
+    });
+  };
+  if (section_asked("evasion")) evasion = probe_evasion(run, asked);
   std::optional<BackdoorResult> backdoor;
-  if (asked("backdoor")) {
-    NeuralCleanseSettings settings;
-    settings.steps = options.nc_steps;
-    settings.restarts = options.nc_restarts;
-    settings.threshold = options.threshold;
-    settings.clip_min = clip_min;
-    settings.clip_max = clip_max;
-    settings.seed = options.seed;
-    auto start = timer();
-    backdoor = neural_cleanse(model, inputs, settings);
-    timings["backdoor"] = seconds(start);
-    out["backdoor"] = backdoor_json(*backdoor);
-  }
-  if (asked("strip")) {
-    if (!options.strip_inputs) {
-      if (!all) note("strip", "skipped: --strip-inputs names the inputs to check");
-    } else {
-      auto suspects = load_dataset(*options.strip_inputs, std::nullopt, options.input_shape).inputs;
-      auto start = timer();
-      out["strip"] = strip_json(strip(model, suspects, inputs, 16, 0.01, options.seed));
-      timings["strip"] = seconds(start);
-    }
-  }
-
-  // Poisoned training data.
-  if (asked("poisoning")) {
-    if (!options.train) {
-      if (!all) note("poisoning", "skipped: --train (with labels) is needed");
-    } else {
-      Dataset train = load_dataset(*options.train, options.train_labels, options.input_shape);
-      if (!train.labels) {
-        note("poisoning", "skipped: the training set has no labels (--train-labels)");
-      } else {
-        auto start = timer();
-        auto layers = model.layer_activations(train.inputs);
-        if (layers.empty())
-          note("poisoning", "activation clustering and spectral signatures skipped: the model's layers cannot be run one by "
-                            "one and it has no `penultimate`, `features` or `embed` method; label noise only");
-        PoisoningSettings settings;
-        settings.folds = options.cv_folds;
-        settings.epochs = options.cv_epochs;
-        settings.label_noise = options.cv_folds > 1 && options.cv_epochs > 0;
-        settings.seed = options.seed;
-        auto result = find_poisoned(model, layers, train.inputs, *train.labels, settings);
-        if (!result.label_noise_problem.empty()) note("poisoning", "label noise skipped: " + result.label_noise_problem);
-        out["poisoning"] = poisoning_json(result);
-        out["poisoning"]["train_samples"] = train.inputs.size(0);
-        timings["poisoning"] = seconds(start);
-      }
-    }
-  }
-
-  // Membership inference.
+  if (asked.contains("backdoor")) backdoor = probe_backdoor(run);
+  if (asked.contains("strip")) probe_strip(run);
+  if (asked.contains("poisoning")) probe_poisoning(run);
   std::optional<MembershipResult> membership;
-  if (asked("membership")) {
-    if (!options.train || !options.holdout) {
-      if (!all) note("membership", "skipped: --train (members) and --holdout (non-members), with labels, are needed");
-    } else {
-      Dataset members = load_dataset(*options.train, options.train_labels, options.input_shape);
-      Dataset nonmembers = load_dataset(*options.holdout, options.holdout_labels, options.input_shape);
-      if (!members.labels || !nonmembers.labels) {
-        note("membership", "skipped: members and non-members need labels");
-      } else {
-        auto start = timer();
-        MembershipSettings settings;
-        settings.shadows = options.shadows;
-        settings.shadow_max_epochs = options.shadow_epochs;
-        settings.seed = options.seed;
-        membership = membership_inference(model, members.inputs, *members.labels, nonmembers.inputs, *nonmembers.labels, settings);
-        if (!membership->lira_problem.empty()) note("membership", "LiRA skipped: " + membership->lira_problem);
-        out["membership"] = membership_json(*membership);
-        timings["membership"] = seconds(start);
-      }
-    }
-  }
-  out["diagnostics"] = diagnostics;
-  out["seconds"] = timings;
-  out["figures"] = figures_json(evasion, backdoor, membership);
-  return out;
-}
-
-template <typename T>
-std::vector<T> list_of(const std::string& text) {
-  std::vector<T> values;
-  std::stringstream stream(text);
-  for (std::string item; std::getline(stream, item, ',');)
-    if (!item.empty()) values.push_back(static_cast<T>(std::stod(item)));
-  return values;
+  if (asked.contains("membership")) membership = probe_membership(run);
+  report.figures = figures_section(evasion, backdoor, membership);
+  return report;
 }
 
 }  // namespace
@@ -236,61 +232,15 @@ int main(int argc, char** argv) {
   }
   forbid_exec();
   Options options;
-  std::string attacks, eps, eps_l2, shape, mean, std_dev;
   CLI::App app{"mlaudit-probe: adversarial, backdoor, poisoning and membership probes of a TorchScript classifier"};
-  app.add_option("model", options.model, "TorchScript model")->required();
-  app.add_option("--data", options.data, "inputs (.npy, .npz, .pt, .csv)")->required();
-  app.add_option("--labels", options.labels, "labels of --data");
-  app.add_option("--train", options.train, "training set (members; poisoning checks)");
-  app.add_option("--train-labels", options.train_labels);
-  app.add_option("--holdout", options.holdout, "data the model never saw (non-members)");
-  app.add_option("--holdout-labels", options.holdout_labels);
-  app.add_option("--strip-inputs", options.strip_inputs, "inputs to check with STRIP");
-  app.add_option("--attacks", attacks, "fgsm,pgd_linf,pgd_l2,backdoor,strip,poisoning,membership (pgd = pgd_linf)");
-  app.add_option("--eps", eps, "L-inf budgets for fgsm and pgd_linf");
-  app.add_option("--eps-l2", eps_l2, "L2 budgets for pgd_l2");
-  app.add_option("--steps", options.steps);
-  app.add_flag("--random-start", options.random_start);
-  app.add_flag("--targeted", options.targeted);
-  app.add_option("--target-class", options.target_class);
-  app.add_option("--input-shape", shape, "shape of one input, e.g. 1,28,28");
-  app.add_option("--mean", mean, "per-channel normalisation mean");
-  app.add_option("--std", std_dev, "per-channel normalisation std");
-  app.add_option("--clip-min", options.clip_min);
-  app.add_option("--clip-max", options.clip_max);
-  app.add_option("--nc-steps", options.nc_steps, "Neural Cleanse steps per class");
-  app.add_option("--nc-restarts", options.nc_restarts, "Neural Cleanse starts per class");
-  app.add_option("--threshold", options.threshold, "anomaly index threshold");
-  app.add_option("--shadows", options.shadows, "LiRA shadow models (0: threshold attacks only)");
-  app.add_option("--shadow-epochs", options.shadow_epochs, "most epochs a shadow model trains");
-  app.add_option("--cv-folds", options.cv_folds, "confident learning folds (0: no label-noise check)");
-  app.add_option("--cv-epochs", options.cv_epochs, "epochs each confident-learning model trains");
-  app.add_option("--max-samples", options.max_samples, "inputs used from --data");
-  app.add_option("--examples", options.examples, "adversarial examples kept per attack");
-  app.add_option("--device", options.device)->check(CLI::IsMember({"cpu", "cuda"}));
-  app.add_option("--threads", options.threads);
-  app.add_option("--seed", options.seed);
+  add_probe_options(app, options);
   try {
     app.parse(argc, argv);
-    std::stringstream names(attacks);
-    for (std::string name; std::getline(names, name, ',');)
-      if (!name.empty()) options.attacks.push_back(name);
-    for (const auto& name : options.attacks)
-      if (!std::set<std::string>{"fgsm", "pgd", "pgd_linf", "pgd_l2", "backdoor", "strip", "poisoning", "membership"}.contains(name))
-        throw CLI::ValidationError("--attacks", "unknown attack '" + name + "'");
-    if (!eps.empty()) options.eps = list_of<double>(eps);
-    if (!eps_l2.empty()) options.eps_l2 = list_of<double>(eps_l2);
-    if (!shape.empty()) options.input_shape = list_of<int64_t>(shape);
-    if (!mean.empty()) options.mean = list_of<double>(mean);
-    if (!std_dev.empty()) options.std = list_of<double>(std_dev);
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? 0 : 2;  // usage errors: 2, as for mlaudit
-  } catch (const std::invalid_argument&) {
-    std::cerr << "mlaudit-probe: a list option holds something that is not a number\n";
-    return 2;
   }
   try {
-    std::cout << run(options).dump() << "\n";
+    std::cout << run(options).to_json().dump() << "\n";
     return 0;
   } catch (const DataError& error) {
     std::cerr << "mlaudit-probe: " << error.what() << "\n";
