@@ -8,7 +8,6 @@ using json = nlohmann::ordered_json;
 json probe_measures(const ProbeReport& report, const ProbeThresholds& thresholds) {
   json measures = json::object();
   measures["evasion_ran"] = report.evasion.has_value();
-  measures["evasion_weak"] = false;
   if (report.evasion) {
     // Judged at each attack's smallest budget: the weakest perturbation that still works.
     const EvasionCurve* weakest = nullptr;
@@ -21,7 +20,6 @@ json probe_measures(const ProbeReport& report, const ProbeThresholds& thresholds
       measures["weakest_attack"] = weakest->attack;
       measures["weakest_eps"] = weakest->points[0].eps;
       measures["robust_accuracy_threshold"] = thresholds.min_robust_accuracy;
-      measures["evasion_weak"] = weakest->points[0].robust_accuracy < thresholds.min_robust_accuracy;
     }
   }
   const auto& backdoor = report.backdoor;
@@ -54,16 +52,13 @@ json probe_measures(const ProbeReport& report, const ProbeThresholds& thresholds
   double share = train > 0 ? double(suspects) / train : 0.0;
   measures["poisoning_suspect_share"] = share;
   measures["poisoning_share_threshold"] = thresholds.max_suspect_share;
-  measures["poisoning_flagged"] = share >= thresholds.max_suspect_share;
   const auto& membership = report.membership;
   measures["membership_ran"] = membership.has_value();
-  measures["membership_vulnerable"] = false;
   if (membership) {
     measures["membership_attack"] = membership->strongest_attack;
     measures["membership_auc"] = membership->auc;
     measures["membership_tpr_at_1pct_fpr"] = membership->tpr_at_1pct_fpr;
     measures["membership_auc_threshold"] = thresholds.max_membership_auc;
-    measures["membership_vulnerable"] = membership->auc > thresholds.max_membership_auc;
   }
   return measures;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // The probes declared in .mlaudit.yml, once run (pipeline/probe_runner), as facts: each
-// document becomes a probe_result fact on the model file, with the measures rules read
-// flattened (evasion_weak, backdoor_flagged, poisoning_suspects, membership_vulnerable, ...).
+// report becomes a probe_result fact on the model file, with the measures rules read
+// flattened (min_robust_accuracy, backdoor_flagged, poisoning_suspect_share, membership_auc,
+// ...) next to the limits the declaration set. Only measures: the rules (rules/probe/)
+// compare them with the limits.
 // A probe that was refused or failed is a diagnostic, not a failed scan.
 #include <string>
 #include <vector>
@@ -23,7 +25,8 @@ struct ProbeOutcome {
   ProbeReport report;               // what the probe measured (when it ran)
 };
 
-// Limits a probe declaration sets for judging its measures.
+// Limits a probe declaration sets (.mlaudit.yml `thresholds:`), carried into the fact for the
+// rules to compare with.
 struct ProbeThresholds {
   double min_robust_accuracy = 0.5;    // at the smallest eps, for every attack
   double max_membership_auc = 0.6;
