@@ -314,6 +314,7 @@ TEST(Advisories, BadExportFilesAreReportedAndSkipped) {
   dir.write("export/bomb.yaml", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
                                 "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
                                 "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n");
+  dir.write("export/loop.yaml", "{},\n");   // yaml-cpp's LoadAll never returned on this
   dir.write("export/other-ecosystem.json",
             R"({"id": "GHSA-npm", "affected": [{"package": {"ecosystem": "npm", "name": "torch"}, "versions": ["1.0.0"]}]})");
   auto [database, problems] = load_advisory_data(dir.path() / "export");
@@ -324,6 +325,7 @@ TEST(Advisories, BadExportFilesAreReportedAndSkipped) {
   EXPECT_TRUE(files.contains("not-a-record.json"));
   EXPECT_TRUE(files.contains("bad-version.yaml"));
   EXPECT_TRUE(files.contains("bomb.yaml"));
+  EXPECT_TRUE(files.contains("loop.yaml"));
   EXPECT_FALSE(files.contains("other-ecosystem.json"));   // not ours to read, not a problem
   EXPECT_THROW(load_advisory_data(dir.path() / "missing"), std::runtime_error);
   dir.write("empty/readme.txt", "nothing here");
@@ -331,18 +333,20 @@ TEST(Advisories, BadExportFilesAreReportedAndSkipped) {
 }
 
 // Advisory text reaches every report: bytes that are not UTF-8 (a hand-written YAML export)
-// are escaped as \xHH, as file names are, so the JSON writers never see them raw.
+// are escaped as \xHH before the YAML is read (libyaml refuses them), so a plain scalar
+// keeps the escape as text, and inside a double-quoted scalar YAML reads \xHH as the code
+// point (Latin-1's reading of the byte). Either way the reports get valid UTF-8.
 TEST(Advisories, InvalidUtf8InAdvisoryTextIsEscaped) {
   testing::TempDir dir;
   std::string range = "affected:\n  - package: {ecosystem: PyPI, name: torch}\n    versions: ['1.0']\n";
-  dir.write("export/summary.yaml", "id: PYSEC-TEST-2\nsummary: \"bad \xff\xfe byte\"\n" + range);
+  dir.write("export/summary.yaml", "id: PYSEC-TEST-2\nsummary: bad \xff\xfe byte\n" + range);
   dir.write("export/details.yaml", "id: PYSEC-TEST-3\ndetails: \"caf\xe9 crash\"\n" + range);
   auto [database, problems] = load_advisory_data(dir.path() / "export");
   EXPECT_TRUE(problems.empty());
   std::map<std::string, std::string> summaries;
   for (const Advisory* advisory : database->advisories_for("torch")) summaries[advisory->id] = advisory->summary;
   EXPECT_EQ(summaries["PYSEC-TEST-2"], "bad \\xff\\xfe byte");
-  EXPECT_EQ(summaries["PYSEC-TEST-3"], "caf\\xe9 crash");
+  EXPECT_EQ(summaries["PYSEC-TEST-3"], "caf\u00e9 crash");
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "util/embedded_files.h"
 #include "util/file_io.h"
 #include "util/text.h"
+#include "util/utf8.h"
+#include "util/yaml_reader.h"
 
 namespace mlaudit::advisories {
 namespace fs = std::filesystem;
@@ -60,8 +62,15 @@ void read_text(const std::string& name, const std::string& text, std::vector<Adv
   };
   try {
     if (extension == ".yaml" || extension == ".yml") {
+      // Through the bounded reader, as every untrusted YAML: yaml-cpp's own parser never
+      // returns on three bytes such as `{},`.
+      // libyaml refuses bytes that are not UTF-8; they are escaped (\xHH) first, as every
+      // advisory text is, so a hand-written export with a Latin-1 byte still loads.
+      YamlDocuments parsed = read_yaml(is_valid_utf8(text) ? text : escape_invalid_utf8(text), YamlBudget{});
       size_t budget = 200000;
-      for (const auto& document : YAML::LoadAll(text)) add_record(yaml_to_json(document, budget));
+      for (const auto& document : parsed.documents) add_record(yaml_to_json(document, budget));
+      if (parsed.stop)
+        problems.push_back({name, "YAML not read past line " + std::to_string(parsed.stop->line) + ": " + parsed.stop->message});
       return;
     }
     if (extension == ".jsonl") {
