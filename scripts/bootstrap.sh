@@ -11,7 +11,7 @@ packages=(build-essential cmake ninja-build pkg-config git ca-certificates time
   libzip-dev libgraphviz-dev libtomlplusplus-dev libinih-dev libmimalloc-dev libarchive-dev zlib1g-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libcsv-dev libphonenumber-dev libseccomp-dev libyaml-dev
   clang libclang-rt-14-dev
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core fonts-liberation
   util-linux)
 missing=()
 for package in "${packages[@]}"; do
