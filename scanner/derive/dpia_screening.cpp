@@ -50,6 +50,8 @@ std::vector<Fact> screen_for_dpia(const DataFlowDiagram& diagram, const std::vec
     const Element& element = graph[*it];
     auto categories = string_set(element.props.value("personal_categories", nlohmann::ordered_json()));
     if (categories.empty()) continue;
+    // With no dataset file in the tree (data from a feature store), the first personal element's place.
+    if (where.file.empty() && !element.location.file.empty()) where = Location{element.location.file, element.location.line};
     all_categories.insert(categories.begin(), categories.end());
     for (const auto& id : string_set(element.props.value("special_categories", nlohmann::ordered_json()))) special.insert(id);
     for (const auto& id : categories) {
@@ -118,6 +120,14 @@ std::vector<Fact> screen_for_dpia(const DataFlowDiagram& diagram, const std::vec
     for (const auto& label : met_labels) text += (text.empty() ? "" : "; ") + label.get<std::string>();
     return text;
   }();
+  // WP248: two criteria generally call for a DPIA; it is high when three or more are met or
+  // the data is special-category, criminal or about children (the processing is riskier
+  // for the people concerned), medium when two general criteria meet on ordinary data.
+  bool sensitive_subjects = !special.empty() || !vulnerable.empty();
+  props["severity"] = met >= 3 || sensitive_subjects ? "high" : "medium";
+  props["severity_reason"] = met >= 3 ? std::to_string(met) + " criteria met"
+                             : sensitive_subjects ? "special-category, criminal or children's data"
+                                                  : "two general criteria on ordinary personal data";
   props["dpia"] = dpia;
   props["dpia_declared"] = !dpia.empty();
   props["categories"] = nlohmann::ordered_json(std::vector<std::string>(all_categories.begin(), all_categories.end()));

@@ -425,7 +425,19 @@ class DfdBuilder {
       return path.starts_with(tracked + "/");
     });
     props["integrity_recorded"] = dvc_hashed || sidecar_hashed_.contains(path);
-    props["version_tracked"] = dvc_hashed || dvc_versioned_.contains(path);
+    // A file committed in the scanned tree (the walk leaves out what .gitignore ignores) is
+    // versioned by the repository's history; DVC stage outputs are versioned by DVC, a
+    // folder output with everything under it.
+    bool dvc_output = dvc_versioned_.contains(path) || std::any_of(dvc_versioned_.begin(), dvc_versioned_.end(), [&](const auto& out) {
+      return path.starts_with(out + "/");
+    });
+    bool committed = files_.contains(path);
+    props["version_tracked"] = dvc_hashed || dvc_output || committed;
+    props["versioned_by"] = dvc_hashed || dvc_output ? "dvc" : committed ? "repository" : "";
+    // A path built from values the scan cannot see ({args.train_data_path}/train.csv, a
+    // SageMaker channel or an argv folder): where it points, and whether that is versioned,
+    // is unknown; SageMaker records each training job's input channel (lineage) anyway.
+    props["path_resolved"] = path.find('{') == std::string::npos && path.find("${") == std::string::npos;
     auto checked = integrity_status_.find(path);
     props["integrity_status"] = checked == integrity_status_.end() ? "unchecked" : checked->second;
     Location location = files_.contains(path) ? Location{path} : first_use;
@@ -601,8 +613,12 @@ class DfdBuilder {
         bool read_by_training = false, written_by_serving = false, deserialized = false;
         nlohmann::ordered_json loaded_by = nlohmann::ordered_json::array();
         for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
-          const Element& reader = graph[boost::target(*out, graph)];
-          if (reader.zone == "pipeline") read_by_training = true;
+          auto reader_vertex = boost::target(*out, graph);
+          const Element& reader = graph[reader_vertex];
+          // A step that reads back what it wrote itself (metrics.json uploaded after
+          // json.dump) reads its own output, not training data.
+          bool own_output = boost::edge(reader_vertex, *it, graph).second;
+          if (reader.zone == "pipeline" && !own_output) read_by_training = true;
           if (!graph[*out].props["deserializes"].is_null() && graph[*out].props.contains("deserializes")) {
             deserialized = true;
             if (std::find(loaded_by.begin(), loaded_by.end(), reader.name) == loaded_by.end()) loaded_by.push_back(reader.name);

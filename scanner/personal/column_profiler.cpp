@@ -24,10 +24,22 @@ std::string_view trim_value(std::string_view value) {
   return value;
 }
 
-// Recognizers whose values carry check digits: a telling name over values that fail the
-// check is a look-alike (test data, order numbers), not personal data.
+// Recognizers whose values carry check digits: a telling name over values that mostly fail
+// the check is a look-alike (test data, order numbers), not personal data.
 bool has_checksum(Recognizer recognizer) {
   return recognizer == Recognizer::iban || recognizer == Recognizer::payment_card || recognizer == Recognizer::national_id;
+}
+
+// Values confirm names: a telling name over values none of which has the category's own
+// format (an '@', a dialable number) is a look-alike: a `telephone` of yes/no. A few passing
+// values among blanks or placeholders still confirm it. Addresses are written in too many
+// ways for the check to refute one (a city, a zip under `address.*`), but a street column
+// of short letter codes only (Grvl, Pave: a road surface) holds no address.
+bool contradicted_by_values(Recognizer recognizer, uint64_t values, uint64_t matched, double share, uint64_t codes) {
+  if (values < 5) return false;
+  if (has_checksum(recognizer)) return share < kLookAlikeShare;
+  if (recognizer == Recognizer::street_address) return matched == 0 && codes == values;
+  return recognizes_without_name(recognizer) && matched == 0;
 }
 
 bool is_null_marker(std::string_view value) {
@@ -56,6 +68,7 @@ void ColumnProfiler::add(std::string_view raw) {
   ++non_empty_;
   if (!active_) return;
   ValueShape shape(value);
+  if (shape.size <= 4 && shape.letters == shape.size) ++letter_codes_;
   uint64_t vocabulary = 0;
   if (has_vocabulary_ && value.size() <= 40 && shape.digits == 0 && shape.letters > 0) {
     key_ = normalize_name(value);
@@ -114,7 +127,7 @@ std::vector<ColumnVerdict> ColumnProfiler::verdicts() const {
       if (checkable && non_empty_ >= kMinValues && share >= kNamedShare) {
         verdict.confidence = "high";
         verdict.source = "name+values";
-      } else if (has_checksum(category.recognizer) && non_empty_ >= 5 && share < kLookAlikeShare) {
+      } else if (contradicted_by_values(category.recognizer, non_empty_, candidate.matched, share, letter_codes_)) {
         continue;  // named like it, but the values fail the check: a look-alike
       } else {
         verdict.confidence = "medium";

@@ -4,6 +4,7 @@
 
 #include "graph/dfd_builder.h"
 #include "pipeline/probe_runner.h"
+#include "pipeline/test_datasets.h"
 #include "ruleset/matcher.h"
 
 namespace mlaudit {
@@ -109,7 +110,9 @@ Extraction extract_project(const WalkResult& walk, const ScanOptions& options, c
     extraction_options.max_text_bytes = *limit;
   if (auto rows = options.data_sample_rows ? options.data_sample_rows : config.data_sample_rows)
     extraction_options.settings.data_sample_rows = *rows;
-  return extract_files(walk, extraction_options);
+  Extraction extraction = extract_files(walk, extraction_options);
+  set_aside_test_datasets(extraction);
+  return extraction;
 }
 
 DeriveInputs derive_inputs(const fs::path& root, const ProjectConfig& config, std::span<const ProbeRun> probes) {

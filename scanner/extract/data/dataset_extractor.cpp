@@ -120,34 +120,49 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   bool json = kind == FileKind::jsonl || kind == FileKind::json_records;
   ColumnLocator locator(path, bytes, json);
   if (shape.header && !shape.encoding.starts_with("utf-16")) locator.index_header(shape.columns, shape.delimiter);
+  // Every column's verdicts first: whether the rows describe persons depends on all of them.
+  std::vector<std::pair<size_t, personal::ColumnVerdict>> verdicts;
   for (size_t column = 0; column < shape.columns.size(); ++column) {
     // Columns with no values at all are still judged by their names.
     personal::ColumnProfiler empty(shape.columns[column]);
     const personal::ColumnProfiler& profiler = column < profilers.size() && profilers[column] ? *profilers[column] : empty;
-    for (const auto& verdict : profiler.verdicts()) {
-      const auto& category = *verdict.category;
-      if (std::find(categories.begin(), categories.end(), category.id) == categories.end()) categories.push_back(category.id);
-      if (!category.article.empty() && std::find(special.begin(), special.end(), category.id) == special.end())
-        special.push_back(category.id);
-      nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
-      props["dataset"] = path;
-      props["column"] = shape.columns[column];
-      props["category"] = category.id;
-      props["label"] = category.label;
-      props["identifier"] = category.identifier;
-      props["article"] = category.article;
-      props["special"] = category.special();
-      props["confidence"] = verdict.confidence;
-      props["source"] = verdict.source;
-      props["checked"] = verdict.checked;
-      props["matched"] = verdict.matched;
-      props["example"] = verdict.example;
-      props["detail"] = verdict.detail;
-      props["evidence"] = verdict.source == "name" ? "column name"
-                                                   : std::to_string(verdict.matched) + " of " + std::to_string(verdict.checked) +
-                                                         " values" + (verdict.example.empty() ? "" : ", e.g. " + verdict.example);
-      sink.add(FactType::personal_data, locator.locate(shape.columns[column]), std::move(props));
+    for (auto& verdict : profiler.verdicts()) verdicts.emplace_back(column, std::move(verdict));
+  }
+  // Health, income or belief columns are data about people only when the rows are people:
+  // some column identifies or singles out a person (a name, an id, an age, a sex, a postal
+  // code...). Without one the table is reference data (disease -> symptom -> medication),
+  // and its terms are not personal data.
+  bool describes_persons = std::any_of(verdicts.begin(), verdicts.end(),
+                                       [](const auto& entry) { return entry.second.category->identifier != "none"; });
+  nlohmann::ordered_json without_subjects = nlohmann::ordered_json::array();
+  for (const auto& [column, verdict] : verdicts) {
+    const auto& category = *verdict.category;
+    if (!describes_persons) {
+      if (std::find(without_subjects.begin(), without_subjects.end(), category.id) == without_subjects.end())
+        without_subjects.push_back(category.id);
+      continue;
     }
+    if (std::find(categories.begin(), categories.end(), category.id) == categories.end()) categories.push_back(category.id);
+    if (!category.article.empty() && std::find(special.begin(), special.end(), category.id) == special.end())
+      special.push_back(category.id);
+    nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
+    props["dataset"] = path;
+    props["column"] = shape.columns[column];
+    props["category"] = category.id;
+    props["label"] = category.label;
+    props["identifier"] = category.identifier;
+    props["article"] = category.article;
+    props["special"] = category.special();
+    props["confidence"] = verdict.confidence;
+    props["source"] = verdict.source;
+    props["checked"] = verdict.checked;
+    props["matched"] = verdict.matched;
+    props["example"] = verdict.example;
+    props["detail"] = verdict.detail;
+    props["evidence"] = verdict.source == "name" ? "column name"
+                                                 : std::to_string(verdict.matched) + " of " + std::to_string(verdict.checked) +
+                                                       " values" + (verdict.example.empty() ? "" : ", e.g. " + verdict.example);
+    sink.add(FactType::personal_data, locator.locate(shape.columns[column]), std::move(props));
   }
 
   nlohmann::ordered_json columns = nlohmann::ordered_json::array();
@@ -162,6 +177,11 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   props["all_rows_profiled"] = shape.complete;
   props["personal_categories"] = categories;
   props["special_categories"] = special;
+  if (!without_subjects.empty()) {
+    props["categories_without_data_subjects"] = without_subjects;
+    props["not_personal_reason"] = "no column identifies or describes a person (no name, id, age, sex, postal code, "
+                                   "contact or date of birth): a reference table, its terms are not data about people";
+  }
   props["size"] = file.file.size;
   props["sha256"] = sha256_hex_released(*mapped, file.deadline);
   if (props["sha256"].get<std::string>().empty())
