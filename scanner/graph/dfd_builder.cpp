@@ -360,6 +360,12 @@ class DfdBuilder {
                                {{"host", host}, {"scheme", scheme_of(target)}}});
     }
     if (kind == "hub") {
+      // A name that is a folder of the scanned tree (from_pretrained("models/chat")) is read
+      // from the local disk, not downloaded.
+      if (!target.empty() && format != "torch-hub")
+        for (const std::string& folder : {normalize_path(folder_of(file) + target), normalize_path(target)})
+          if (std::any_of(files_.begin(), files_.end(), [&](const std::string& path) { return path.starts_with(folder + "/"); }))
+            return file_store(folder, text(props, "artifact"), format, io.location);
       bool torch_hub = format == "torch-hub";
       std::string hub = torch_hub ? "PyTorch Hub (GitHub)" : format == "dataset" ? "Hugging Face Hub (datasets)"
                                                                                    : "Hugging Face Hub";

@@ -5,11 +5,29 @@
 #include <algorithm>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "util/text.h"
 
 namespace mlaudit::python {
 namespace {
+
+// The builders that ship inside the datasets library: load_dataset("json", data_files=...)
+// reads local (or listed) files, it downloads no dataset repository.
+bool is_packaged_dataset_builder(std::string_view name) {
+  static const std::unordered_set<std::string_view> builders = {
+      "json", "csv", "parquet", "text", "arrow", "pandas", "imagefolder", "audiofolder", "videofolder",
+      "webdataset", "xml", "sql", "generator", "spark", "folder_based_builder", "cache"};
+  return builders.contains(name);
+}
+
+// A hub id is "name" or "owner/name"; a name ending in a slash, with two slashes or more, a
+// home-relative or Windows path is a folder on the local disk.
+bool looks_like_local_folder(std::string_view target) {
+  return target.starts_with("/") || target.starts_with("./") || target.starts_with("../") || target.starts_with("~") ||
+         target.ends_with("/") || target.find('\\') != std::string_view::npos ||
+         std::count(target.begin(), target.end(), '/') >= 2;
+}
 
 std::string kind_of_target(std::string_view target) {
   std::string scheme = scheme_of(target);
@@ -141,9 +159,21 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
     if (signature->safe_when && condition_holds(*signature->safe_when, arguments)) deserializes.clear();
     if (signature->only_when && !condition_holds(*signature->only_when, arguments)) deserializes.clear();
     std::string kind = !signature->kind.empty() ? signature->kind : target ? kind_of_target(*target) : "file";
-    if (kind == "hub" && target && (target->starts_with("/") || target->starts_with("./") || target->starts_with("../")))
-      kind = "file";  // from_pretrained("./local_dir") reads the local disk
-    std::string format = signature->format.empty() && target ? format_of_path(*target) : signature->format;
+    if (kind == "hub" && to_lower(callee.name).find("tiktoken") != std::string::npos)
+      continue;  // tiktoken's encodings (a TikTokenTokenizer.from_pretrained), not the Hugging Face Hub
+    bool local_builder = false;
+    if (kind == "hub" && target && callee.name == "datasets.load_dataset" && is_packaged_dataset_builder(*target)) {
+      // load_dataset("json", data_files=...) reads local files with a packaged builder.
+      Value files = evaluator_.eval(argument(arguments, -1, {"data_files"}));
+      if (!files.is_string()) continue;  // the files are not known: nothing to draw
+      target = files.text;
+      partial = files.partial;
+      kind = kind_of_target(*target);
+      local_builder = true;
+    }
+    if (kind == "hub" && target && looks_like_local_folder(*target))
+      kind = "file";  // from_pretrained("./local_dir") or ("chatDoctor100k/") reads the local disk
+    std::string format = (signature->format.empty() || local_builder) && target ? format_of_path(*target) : signature->format;
     std::string artifact = signature->artifact.empty() ? artifact_of_format(format) : signature->artifact;
     nlohmann::ordered_json props = {{"direction", signature->direction},
                             {"target_kind", kind},
@@ -158,7 +188,10 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
       // A hub model is pinned only by an immutable commit hash, not a branch or tag.
       static const RE2 commit(R"(^[0-9a-f]{7,40}$)");
       Value revision = evaluator_.eval(argument(arguments, -1, {"revision", "commit_hash"}));
-      props["revision_pinned"] = revision.is_string() && !revision.partial && RE2::FullMatch(revision.text, commit);
+      // A name the scan cannot resolve (a parameter) may be a hub id or a local folder: the
+      // pin is judged where the name is known.
+      if (target && !target->empty())
+        props["revision_pinned"] = revision.is_string() && !revision.partial && RE2::FullMatch(revision.text, commit);
     }
     if (signature->target.downloaded) props["downloaded"] = true;  // transport is the earlier download call's
     if (kind == "url" && !signature->target.downloaded) {
