@@ -86,6 +86,37 @@ TEST(PersonalProfiler, LookAlikesWithATellingNameAreRejected) {
   EXPECT_EQ(verdicts[0].example, "**** **** **** **** **** 00");
 }
 
+// Values confirm names: the categories a profiler keeps for `name` over `values`.
+std::set<std::string> profiled(const std::string& name, const std::vector<std::string>& values) {
+  ColumnProfiler profiler(name);
+  for (const auto& value : values) profiler.add(value);
+  std::set<std::string> found;
+  for (const auto& verdict : profiler.verdicts()) found.insert(verdict.category->id);
+  return found;
+}
+
+TEST(PersonalProfiler, ValuesThatContradictTheNameAreNotPersonal) {
+  EXPECT_FALSE(profiled("telephone", {"yes", "no", "no", "yes", "no", "yes"}).contains("phone"));
+  EXPECT_FALSE(profiled("Street", {"Pave", "Pave", "Grvl", "Pave", "Grvl", "Pave"}).contains("postal-address"));
+  EXPECT_FALSE(profiled("Num_Credit_Card", {"2", "4", "1", "3", "5", "2"}).contains("payment-card"));
+  EXPECT_FALSE(profiled("email", {"none", "n.a.", "unknown", "none", "unknown"}).contains("email"));
+  // Kept: values with the category's format, a city under an address, and too few values to judge.
+  EXPECT_TRUE(profiled("telephone", {"+44 20 7946 0958", "+44 20 7946 0959", "+44 20 7946 0960"}).contains("phone"));
+  EXPECT_TRUE(profiled("address.city", {"Austin", "Denver", "Boston", "Austin", "Denver"}).contains("postal-address"));
+  EXPECT_TRUE(profiled("Street", {"Main Street 5", "Pave", "Grvl", "Pave", "Grvl"}).contains("postal-address"));
+  EXPECT_TRUE(profiled("telephone", {"yes", "no"}).contains("phone"));
+}
+
+// A column name is not a vulnerable-subject criterion by a word inside it.
+TEST(PersonalProfiler, ChildrenByWholeNameOrByAges) {
+  EXPECT_FALSE(profiled("driver_relationship_child", {"0", "1", "0", "0", "1"}).contains("child"));
+  EXPECT_FALSE(profiled("children", {"0", "2", "1", "3", "0"}).contains("child"));
+  EXPECT_FALSE(profiled("kind", {"a", "b", "a", "b", "a"}).contains("child"));
+  EXPECT_TRUE(profiled("is_minor", {"true", "false", "true"}).contains("child"));
+  EXPECT_FALSE(profiled("pct_long_cells", {"0.1", "0.2", "0.3"}).contains("geolocation"));
+  EXPECT_TRUE(profiled("pickup_lat", {"52.52", "48.13", "50.11"}).contains("geolocation"));
+}
+
 TEST(PersonalProfiler, AgesUnderSixteenMeanChildren) {
   ColumnProfiler ages("Alter");
   for (int age : {7, 9, 12, 15, 11}) ages.add(std::to_string(age));

@@ -178,6 +178,11 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   props["personal_categories"] = categories;
   props["special_categories"] = special;
   if (!without_subjects.empty()) {
+    std::string listed;
+    for (const auto& id : without_subjects) listed += (listed.empty() ? "" : ", ") + id.get<std::string>();
+    sink.diagnose(DiagnosticLevel::note, "no-data-subjects", Location{path},
+                  "columns named like personal data (" + listed +
+                      ") not treated as personal data: no column identifies or describes a person, a reference table");
     props["categories_without_data_subjects"] = without_subjects;
     props["not_personal_reason"] = "no column identifies or describes a person (no name, id, age, sex, postal code, "
                                    "contact or date of birth): a reference table, its terms are not data about people";
