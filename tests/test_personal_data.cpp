@@ -185,6 +185,25 @@ TEST(PersonalData, SamplingAndFullScan) {
   EXPECT_TRUE(categories(0).contains("email"));
 }
 
+// Bare digit runs in free text need a label or a header: printed arrays and timestamps are numbers.
+TEST(PersonalData, FreeTextBareDigitsNeedALabel) {
+  auto categories = [](std::string_view text) {
+    TextScanner scanner;
+    scanner.scan(text, 0);
+    std::set<std::string> found;
+    for (const auto& hit : scanner.hits()) found.insert(hit.category);
+    return found;
+  };
+  EXPECT_FALSE(categories("array([4111111111111111, 5500005555555559])\n").contains("payment-card"));
+  EXPECT_TRUE(categories("card number: 4111111111111111\n").contains("payment-card"));
+  EXPECT_TRUE(categories("   name  credit_card\n0  Ann  4111111111111111\n").contains("payment-card"));
+  EXPECT_TRUE(categories("paid with 4111 1111 1111 1111\n").contains("payment-card"));  // grouped: its own format
+  // The masker still hides the bare value wherever it stands.
+  bool masked = false;
+  for_each_personal_value("array([4111111111111111])", 0, [&](const Category&, std::string_view, size_t) { masked = true; });
+  EXPECT_TRUE(masked);
+}
+
 // Free text (notebook outputs): strict checks only, values written in groups joined.
 TEST(PersonalData, FreeTextFindsCheckedValuesOnly) {
   TextScanner scanner;

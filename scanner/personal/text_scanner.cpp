@@ -57,6 +57,48 @@ std::vector<size_t> grouped_ends(std::string_view text, size_t start, size_t end
   return ends;
 }
 
+// Whether `words` (a label, a header line) name `category`: "SSN:", "card number", a
+// printed frame's header "name  ssn  city".
+bool names_category(std::string_view words, const Category& category) {
+  size_t at = 0;
+  while (at < words.size()) {
+    while (at < words.size() && !std::isalnum(static_cast<unsigned char>(words[at]))) ++at;
+    size_t end = at;
+    while (end < words.size() && (std::isalnum(static_cast<unsigned char>(words[end])) || words[end] == '_')) ++end;
+    if (end > at) {
+      // The word alone and with the next one ("card number", "tax id").
+      size_t next = end;
+      while (next < words.size() && (words[next] == ' ' || words[next] == '-')) ++next;
+      size_t pair_end = next;
+      while (pair_end < words.size() && (std::isalnum(static_cast<unsigned char>(words[pair_end])) || words[pair_end] == '_')) ++pair_end;
+      for (std::string_view candidate : {words.substr(at, end - at), words.substr(at, pair_end - at)}) {
+        auto named = CategoryCatalog::get().match_name(candidate);
+        if (std::find(named.begin(), named.end(), &category) != named.end()) return true;
+      }
+    }
+    at = end;
+  }
+  return false;
+}
+
+// A bare run of digits that passes a national-id or card check is, in free text, mostly a
+// number (an epoch timestamp, an element of a printed array, a count): it counts only with
+// a label before it on its line or a header naming the category on the text's first line.
+bool needs_label(const Category& category, std::string_view value) {
+  if (category.recognizer != Recognizer::national_id && category.recognizer != Recognizer::payment_card) return false;
+  return std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool labelled(std::string_view text, std::string_view value, const Category& category) {
+  size_t offset = static_cast<size_t>(value.data() - text.data());
+  size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  line_start = line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1;
+  size_t label_start = offset - std::min<size_t>(offset - line_start, 40);
+  if (names_category(text.substr(label_start, offset - label_start), category)) return true;
+  std::string_view first_line = text.substr(0, std::min(text.find('\n'), size_t{400}));
+  return line_start > 0 && names_category(first_line, category);
+}
+
 }  // namespace
 
 void TextScanner::add(const std::string& category, std::string_view value, size_t line) {
@@ -99,7 +141,9 @@ void for_each_personal_value(std::string_view text, size_t line, const PersonalV
 }
 
 void TextScanner::scan(std::string_view text, size_t line) {
+  // The masker (findings/redaction) still hides every value for_each_personal_value finds.
   for_each_personal_value(text, line, [&](const Category& category, std::string_view value, size_t at_line) {
+    if (needs_label(category, value) && !labelled(text, value, category)) return;
     add(category.id, value, at_line);
   });
 }
