@@ -59,6 +59,29 @@ TEST(PrivacyRecord, UndeclaredProjectShowsGapsAndLineage) {
   for (const auto& criterion : record.dpia_criteria) EXPECT_FALSE(criterion.why.empty()) << criterion.id;
 }
 
+// WP248: two general criteria on ordinary personal data call for a DPIA at medium; the
+// sample project (special categories, decisions, several criteria) stays high.
+TEST(PrivacyRecord, DpiaSeverityFollowsTheCriteria) {
+  testing::TempDir root;
+  root.write("data/customers.csv", "customer_id,email,age,churned\n1,ann@example.com,34,0\n2,bob@example.com,51,1\n"
+                                   "3,cy@example.com,29,0\n");
+  root.write("train.py", "import pickle\nimport pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\n"
+                         "frame = pd.read_csv('data/customers.csv')\n"
+                         "model = LogisticRegression().fit(frame[['age']], frame['churned'])\n"
+                         "with open('model.pkl', 'wb') as out:\n    pickle.dump(model, out)\n");
+  auto dpia = [](const ScanResult& result) -> const Finding* {
+    for (const auto& finding : result.findings)
+      if (finding.rule->id == "gdpr.dpia-required") return &finding;
+    return nullptr;
+  };
+  ScanResult ordinary = testing::scan(root.path(), {"gdpr.dpia-required"});
+  ASSERT_NE(dpia(ordinary), nullptr);
+  EXPECT_EQ(dpia(ordinary)->severity, Severity::medium) << dpia(ordinary)->message;
+  ScanResult sample = testing::scan(testing::fixture("projects/vulnerable-service"), {"gdpr.dpia-required"});
+  ASSERT_NE(dpia(sample), nullptr);
+  EXPECT_EQ(dpia(sample)->severity, Severity::high);
+}
+
 TEST(PrivacyRecord, DeclarationsCloseTheGaps) {
   ScanResult result = testing::scan(testing::fixture("projects/clean-service"));
   const PrivacyRecord& record = result.privacy;
