@@ -1,5 +1,6 @@
 #include "extract/python/module_analyzer.h"
 
+#include "extract/python/value_travel.h"
 #include "extract/python/web_frameworks.h"
 #include "util/text.h"
 
@@ -19,6 +20,7 @@ ModuleAnalyzer::ModuleAnalyzer(std::string_view source, std::string file, const 
       routes_(evaluator_, sink) {}
 
 void ModuleAnalyzer::analyze(TSNode root) {
+  hoist_module_constants(evaluator_, root);
   visit(root, 0);
   routes_.finish();
 }
@@ -155,16 +157,9 @@ void ModuleAnalyzer::visit_function(TSNode node, std::vector<Decorator> decorato
   visit(parameters, depth + 1);  // defaults such as Depends(...) are calls too
 
   routes_.enter_function(name, std::move(decorators), std::string(evaluator_.text(parameters).substr(0, 4000)));
+  auto parameter_bindings = parameter_values(evaluator_, parameters, name);  // defaults: in the enclosing scope
   evaluator_.enter_scope();
-  uint32_t count = ts_node_is_null(parameters) ? 0 : ts_node_named_child_count(parameters);
-  for (uint32_t i = 0; i < count; ++i) {
-    TSNode parameter = ts_node_named_child(parameters, i);
-    TSNode name_node = ts_node_symbol(parameter) == g_.identifier ? parameter : field(parameter, g_.f_name);
-    if (ts_node_is_null(name_node) && ts_node_named_child_count(parameter) > 0)
-      name_node = ts_node_named_child(parameter, 0);
-    if (!ts_node_is_null(name_node) && ts_node_symbol(name_node) == g_.identifier)
-      evaluator_.bind(evaluator_.text(name_node), Value::unknown(std::string(evaluator_.text(name_node))));
-  }
+  for (auto& [parameter, value] : parameter_bindings) evaluator_.bind(parameter, std::move(value));
   visit(field(node, g_.f_body), depth + 1);
   evaluator_.leave_scope();
   routes_.leave_function(node);
@@ -178,9 +173,12 @@ void ModuleAnalyzer::visit_class(TSNode node, const std::vector<Decorator>& deco
   routes_.on_class(node, name, decorators);
   record_schema_class(node, name, decorators);
   if (!ts_node_is_null(bases)) visit(bases, depth + 1);
+  evaluator_.enter_class();
+  record_init_attributes(evaluator_, body);
   evaluator_.enter_scope();
   visit(body, depth + 1);
   evaluator_.leave_scope();
+  evaluator_.leave_class();
 }
 
 // Data model classes name the fields a service accepts or stores (a pydantic request body,
@@ -221,6 +219,8 @@ void ModuleAnalyzer::visit_assignment(TSNode node, int depth) {
   if (symbol == g_.identifier) {
     std::string name(evaluator_.text(left));
     Value value = ts_node_is_null(right) ? Value::unknown() : evaluator_.eval(right);
+    if (evaluator_.at_module_scope() && value.origin.empty() && (value.is_constant() || value.kind == Value::Kind::dict))
+      value.origin = "module constant `" + name + "` (line " + std::to_string(evaluator_.location_of(left).line) + ")";
     columns_.on_assignment(left, name, value);
     evaluator_.bind(name, std::move(value));
   } else if (symbol == g_.attribute || symbol == g_.subscript) {

@@ -1,0 +1,154 @@
+// extract/python value travel: a value written in one place reaches the call that uses it
+// through a default argument, a module constant defined anywhere in the module, a literal
+// dict key or an attribute set in __init__; the call fact says where it came from.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace mlaudit {
+namespace {
+
+using testing::python_facts;
+
+const Fact* call_on_line(const std::vector<Fact>& calls, const std::string& callee, uint32_t line) {
+  for (const auto& fact : calls)
+    if (fact.props["callee"] == callee && fact.location.line == line) return &fact;
+  return nullptr;
+}
+
+TEST(ValueTravel, DefaultArgumentReachesTheCallAndIsNoLiteral) {
+  auto calls = python_facts(R"(from transformers import AutoModel
+def load(name="acme/model", trust_remote_code: bool = True, revision=None):
+    return AutoModel.from_pretrained(name, trust_remote_code=trust_remote_code, revision=revision)
+)", FactType::call);
+  const Fact* load = call_on_line(calls, "transformers.AutoModel.from_pretrained", 3);
+  ASSERT_NE(load, nullptr);
+  EXPECT_EQ(load->props["args"][0]["value"], "acme/model");
+  // A caller may pass another value: the default is known but is no literal of this line.
+  EXPECT_EQ(load->props["args"][0]["literal"], false);
+  EXPECT_EQ(load->props["kwargs"]["trust_remote_code"]["value"], true);
+  EXPECT_NE(load->props["kwargs"]["trust_remote_code"]["via"].get<std::string>().find(
+                "default of parameter `trust_remote_code` of load() (line 2)"),
+            std::string::npos);
+  // None is no value worth carrying: the parameter stays unknown.
+  EXPECT_FALSE(load->props["kwargs"]["revision"].contains("value"));
+}
+
+TEST(ValueTravel, ModuleConstantDefinedBelowTheFunctionIsSeen) {
+  auto calls = python_facts(R"(import requests
+def fetch():
+    return requests.get(PARTNER_URL, verify=VERIFY)
+PARTNER_URL = "http://partner.example.com/api"
+VERIFY = False
+TWICE = "a"
+TWICE = "b"
+def other():
+    requests.get(TWICE)
+)", FactType::call);
+  const Fact* get = call_on_line(calls, "requests.get", 3);
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->props["args"][0]["value"], "http://partner.example.com/api");
+  EXPECT_EQ(get->props["args"][0]["literal"], true);  // one assignment, never overridden
+  EXPECT_EQ(get->props["kwargs"]["verify"]["value"], false);
+  EXPECT_EQ(get->props["kwargs"]["verify"]["via"], "module constant `VERIFY` (line 5)");
+  // Assigned twice at module level: which one a call sees depends on when it runs.
+  const Fact* twice = call_on_line(calls, "requests.get", 9);
+  ASSERT_NE(twice, nullptr);
+  EXPECT_EQ(twice->props["args"][0]["value"], "b");  // defined above: the walk has seen the last one
+}
+
+TEST(ValueTravel, ModuleConstantAssignedTwiceIsNotHoisted) {
+  auto calls = python_facts(R"(import requests
+def fetch():
+    requests.get(URL)
+URL = "http://a.example"
+if flag:
+    URL = "http://b.example"
+)", FactType::call);
+  const Fact* get = call_on_line(calls, "requests.get", 3);
+  ASSERT_NE(get, nullptr);
+  EXPECT_FALSE(get->props["args"][0].contains("value"));
+}
+
+TEST(ValueTravel, LiteralDictKeysResolve) {
+  auto calls = python_facts(R"(import requests
+CONFIG = {"url": "http://internal.example/api", "verify": False, **extra}
+def fetch(cfg=CONFIG):
+    requests.get(CONFIG["url"], verify=CONFIG["verify"])
+    requests.get(CONFIG["missing"])
+    local = {"u": "https://x.example"}
+    requests.post(local["u"], verify=True)
+)", FactType::call);
+  const Fact* get = call_on_line(calls, "requests.get", 4);
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->props["args"][0]["value"], "http://internal.example/api");
+  EXPECT_EQ(get->props["kwargs"]["verify"]["value"], false);
+  EXPECT_NE(get->props["kwargs"]["verify"]["via"].get<std::string>().find("key \"verify\" of a literal dict"),
+            std::string::npos);
+  const Fact* missing = call_on_line(calls, "requests.get", 5);
+  ASSERT_NE(missing, nullptr);
+  EXPECT_FALSE(missing->props["args"][0].contains("value"));
+  const Fact* post = call_on_line(calls, "requests.post", 7);
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(post->props["args"][0]["value"], "https://x.example");
+}
+
+TEST(ValueTravel, AttributesSetInInitReachOtherMethods) {
+  auto calls = python_facts(R"(import requests
+class Client:
+    def send(self, body):
+        return requests.post(self.url, json=body, verify=self.verify)
+    def __init__(self, url="http://scoring.example/v1"):
+        self.url = url
+        self.verify = False
+        self.token = get_token()
+        self.twice = "a"
+        self.twice = "b"
+    def other(self):
+        requests.get(self.token)
+        requests.get(self.twice)
+class Unrelated:
+    def send(self):
+        requests.get(self.url)
+)", FactType::call);
+  const Fact* post = call_on_line(calls, "requests.post", 4);
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(post->props["args"][0]["value"], "http://scoring.example/v1");
+  EXPECT_EQ(post->props["args"][0]["literal"], false);  // from __init__'s default
+  EXPECT_EQ(post->props["kwargs"]["verify"]["value"], false);
+  EXPECT_EQ(post->props["kwargs"]["verify"]["via"], "`self.verify` set in __init__ (line 7)");
+  EXPECT_FALSE(call_on_line(calls, "requests.get", 12)->props["args"][0].contains("value"));
+  EXPECT_FALSE(call_on_line(calls, "requests.get", 13)->props["args"][0].contains("value"));
+  EXPECT_FALSE(call_on_line(calls, "requests.get", 16)->props["args"][0].contains("value"));
+}
+
+TEST(ValueTravel, DatasetReadThroughADefaultArgumentIsADatasetRead) {
+  auto io = python_facts(R"(import pandas as pd
+def load(path="data/applicants.csv"):
+    return pd.read_csv(path)
+)", FactType::io);
+  bool found = false;
+  for (const auto& fact : io)
+    if (fact.props["via"] == "pandas.read_csv" && fact.props["target"] == "data/applicants.csv") found = true;
+  EXPECT_TRUE(found);
+}
+
+TEST(ValueTravel, HostileShapesStayBounded) {
+  // A dict too large to be settings, a chain of constants and thousands of parameters:
+  // analysed without blowing the stack or the time.
+  std::string source = "import requests\nBIG = {";
+  for (int i = 0; i < 5000; ++i) source += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  source += "}\nrequests.get(BIG[\"k1\"])\nC0 = \"http://x.example\"\n";
+  for (int i = 1; i < 400; ++i) source += "C" + std::to_string(i) + " = C" + std::to_string(i - 1) + "\n";
+  source += "def f(";
+  for (int i = 0; i < 3000; ++i) source += "p" + std::to_string(i) + "=C399, ";
+  source += "):\n    requests.get(p2999)\n    requests.get(p1)\n";
+  auto calls = python_facts(source, FactType::call);
+  int gets = 0;
+  for (const auto& fact : calls)
+    if (fact.props["callee"] == "requests.get") ++gets;
+  EXPECT_EQ(gets, 3);
+}
+
+}  // namespace
+}  // namespace mlaudit
