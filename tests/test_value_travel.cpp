@@ -133,6 +133,51 @@ def load(path="data/applicants.csv"):
   EXPECT_TRUE(found);
 }
 
+TEST(ValueTravel, ConstantsImportedFromProjectModules) {
+  testing::TempDir project;
+  project.write("service/config.py", "DB_URL = \"postgresql://db.internal/app\"\nVERIFY = False\n"
+                                      "SETTINGS = {\"url\": \"http://partner.example/api\"}\nTWICE = 1\nTWICE = 2\n");
+  project.write("service/pkg/__init__.py", "");
+  project.write("service/pkg/settings.py", "TRUST = True\n");
+  project.write("service/app/client.py", R"(import requests
+from config import VERIFY, SETTINGS, TWICE, missing
+from pkg.settings import TRUST
+from ..config import DB_URL as URL
+from transformers import AutoModel
+requests.get(SETTINGS["url"], verify=VERIFY)
+AutoModel.from_pretrained("acme/x", trust_remote_code=TRUST)
+requests.get(URL)
+requests.get(TWICE)
+)");
+  // A symbolic link to a module outside the tree is not followed.
+  testing::TempDir outside;
+  outside.write("secret.py", "TOKEN = \"outside-the-tree\"\n");
+  std::filesystem::create_symlink(outside.path() / "secret.py", project.path() / "service/app/linked.py");
+  project.write("service/app/uses_link.py", "import requests\nfrom linked import TOKEN\nrequests.get(TOKEN)\n");
+
+  auto calls = testing::facts_of(testing::extract(project.path()), FactType::call);
+  auto call = [&](const std::string& file, const std::string& callee, uint32_t line) -> const Fact* {
+    for (const auto& fact : calls)
+      if (fact.location.file == file && fact.props["callee"] == callee && fact.location.line == line) return &fact;
+    return nullptr;
+  };
+  const Fact* get = call("service/app/client.py", "requests.get", 6);
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->props["args"][0]["value"], "http://partner.example/api");
+  EXPECT_EQ(get->props["kwargs"]["verify"]["value"], false);
+  EXPECT_EQ(get->props["kwargs"]["verify"]["via"], "constant `VERIFY` imported from service/config.py (line 2)");
+  const Fact* load = call("service/app/client.py", "transformers.AutoModel.from_pretrained", 7);
+  ASSERT_NE(load, nullptr);
+  EXPECT_EQ(load->props["kwargs"]["trust_remote_code"]["value"], true);
+  EXPECT_EQ(call("service/app/client.py", "requests.get", 8)->props["args"][0]["value"], "postgresql://db.internal/app");
+  // Assigned twice in config.py: stays the imported name.
+  EXPECT_EQ(call("service/app/client.py", "requests.get", 9)->props["args"][0]["kind"], "name");
+  EXPECT_EQ(call("service/app/client.py", "requests.get", 9)->props["args"][0]["value"], "config.TWICE");
+  const Fact* linked = call("service/app/uses_link.py", "requests.get", 3);
+  ASSERT_NE(linked, nullptr);
+  EXPECT_EQ(linked->props["args"][0]["value"], "linked.TOKEN");
+}
+
 TEST(ValueTravel, HostileShapesStayBounded) {
   // A dict too large to be settings, a chain of constants and thousands of parameters:
   // analysed without blowing the stack or the time.

@@ -11,13 +11,15 @@ constexpr int kMaxVisitDepth = 600;  // deeper trees are left unvisited, with a 
 
 }  // namespace
 
-ModuleAnalyzer::ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink)
+ModuleAnalyzer::ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink,
+                               ImportedConstants* imported)
     : sink_(sink),
       evaluator_(source, std::move(file), lines),
       g_(Grammar::get()),
       io_(evaluator_, sink),
       columns_(evaluator_, sink),
-      routes_(evaluator_, sink) {}
+      routes_(evaluator_, sink),
+      imported_(imported) {}
 
 void ModuleAnalyzer::analyze(TSNode root) {
   hoist_module_constants(evaluator_, root);
@@ -115,6 +117,8 @@ void ModuleAnalyzer::visit_import_from(TSNode node) {
     std::string local = alias.empty() ? name : alias;
     std::string qualified = module.ends_with(".") ? module + name : module + "." + name;
     evaluator_.import(local, qualified);
+    if (imported_)
+      if (auto constant = imported_->constant(module, name)) evaluator_.bind(local, std::move(*constant));
     sink_.add(FactType::import, evaluator_.location_of(child), {{"module", module}, {"name", name}, {"alias", alias}});
   }
 }

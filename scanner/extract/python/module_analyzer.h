@@ -11,6 +11,7 @@
 #include "extract/extractor.h"
 #include "extract/python/column_facts.h"
 #include "extract/python/evaluator.h"
+#include "extract/python/imported_constants.h"
 #include "extract/python/io_facts.h"
 #include "extract/python/python_value.h"
 #include "extract/python/route_facts.h"
@@ -20,7 +21,10 @@ namespace mlaudit::python {
 
 class ModuleAnalyzer {
  public:
-  ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink);
+  // `imported`: where constants imported from the project's other modules are looked up
+  // (null: imports stay names).
+  ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink,
+                 ImportedConstants* imported = nullptr);
   void analyze(TSNode root);
 
  private:
@@ -47,6 +51,7 @@ class ModuleAnalyzer {
   IoFacts io_;
   ColumnFacts columns_;
   RouteFacts routes_;
+  ImportedConstants* imported_;
   bool depth_warning_given_ = false;
 };
 

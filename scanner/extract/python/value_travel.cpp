@@ -42,10 +42,11 @@ void count_module_assignments(const Evaluator& evaluator, TSNode node, int depth
 
 }  // namespace
 
-void hoist_module_constants(Evaluator& evaluator, TSNode module) {
+std::vector<std::pair<std::string, Value>> module_constants(Evaluator& evaluator, TSNode module) {
   const Grammar& g = evaluator.grammar();
   std::unordered_map<std::string, int> counts;
   count_module_assignments(evaluator, module, 0, counts);
+  std::vector<std::pair<std::string, Value>> constants;
   uint32_t count = ts_node_named_child_count(module);
   for (uint32_t i = 0; i < count; ++i) {
     TSNode assignment = assignment_of(g, ts_node_named_child(module, i));
@@ -57,9 +58,13 @@ void hoist_module_constants(Evaluator& evaluator, TSNode module) {
     Value value = evaluator.eval(right);
     if (!value.is_constant() && value.kind != Value::Kind::dict) continue;
     if (value.origin.empty()) value.origin = "module constant `" + name + "` (line " + line_of(evaluator, left) + ")";
-    evaluator.bind(name, std::move(value));
+    evaluator.bind(name, value);  // later constants may be built on this one
+    constants.emplace_back(std::move(name), std::move(value));
   }
+  return constants;
 }
+
+void hoist_module_constants(Evaluator& evaluator, TSNode module) { module_constants(evaluator, module); }
 
 std::vector<std::pair<std::string, Value>> parameter_values(Evaluator& evaluator, TSNode parameters,
                                                             const std::string& function) {

@@ -13,8 +13,10 @@
 
 namespace mlaudit::python {
 
-// Module-level names assigned exactly once to a constant: bound at module scope before the
-// walk, so a function defined above its constant still sees it.
+// Module-level names assigned exactly once to a constant (or literal dict), in source order,
+// each bound at module scope as it is found.
+std::vector<std::pair<std::string, Value>> module_constants(Evaluator& evaluator, TSNode module);
+// The same, before the walk: a function defined above its constant still sees it.
 void hoist_module_constants(Evaluator& evaluator, TSNode module);
 
 // A function's parameters and what each holds inside its body: the default when it is a
