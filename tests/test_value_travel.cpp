@@ -178,6 +178,47 @@ requests.get(TWICE)
   EXPECT_EQ(linked->props["args"][0]["value"], "linked.TOKEN");
 }
 
+TEST(ValueTravel, KeysOfSettingsFilesTheCodeLoads) {
+  testing::TempDir project;
+  project.write("config/settings.yaml", "partner:\n  url: http://partner.example/api\n  verify: false\n"
+                                         "model:\n  name: acme/encoder\n  trust_remote_code: true\n");
+  project.write("app/recipe.json", R"({"hub": {"trust_remote_code": true, "revision": "main"}})");
+  project.write("app/serve.py", R"(import json, yaml, requests
+from omegaconf import OmegaConf
+from transformers import AutoModel
+with open("config/settings.yaml") as handle:
+    settings = yaml.safe_load(handle)
+requests.get(settings["partner"]["url"], verify=settings["partner"].get("verify", True))
+recipe = json.load(open("recipe.json"))
+AutoModel.from_pretrained("acme/x", trust_remote_code=recipe["hub"]["trust_remote_code"])
+cfg = OmegaConf.load("config/settings.yaml")
+AutoModel.from_pretrained(cfg.model.name, trust_remote_code=cfg.model.trust_remote_code)
+outside = yaml.safe_load(open("../../etc/settings.yaml"))
+requests.get(outside["url"])
+)");
+  auto calls = testing::facts_of(testing::extract(project.path()), FactType::call);
+  auto call = [&](const std::string& callee, uint32_t line) -> const Fact* {
+    for (const auto& fact : calls)
+      if (fact.props["callee"] == callee && fact.location.line == line) return &fact;
+    return nullptr;
+  };
+  const Fact* get = call("requests.get", 6);
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->props["args"][0]["value"], "http://partner.example/api");
+  EXPECT_EQ(get->props["kwargs"]["verify"]["value"], false);
+  EXPECT_EQ(get->props["kwargs"]["verify"]["via"], "key `partner.verify` of config/settings.yaml (line 3)");
+  const Fact* recipe_load = call("transformers.AutoModel.from_pretrained", 8);
+  ASSERT_NE(recipe_load, nullptr);
+  EXPECT_EQ(recipe_load->props["kwargs"]["trust_remote_code"]["value"], true);  // relative to app/
+  const Fact* omegaconf_load = call("transformers.AutoModel.from_pretrained", 10);
+  ASSERT_NE(omegaconf_load, nullptr);
+  EXPECT_EQ(omegaconf_load->props["args"][0]["value"], "acme/encoder");
+  EXPECT_EQ(omegaconf_load->props["kwargs"]["trust_remote_code"]["value"], true);
+  const Fact* outside = call("requests.get", 12);
+  ASSERT_NE(outside, nullptr);
+  EXPECT_FALSE(outside->props["args"][0].contains("value"));
+}
+
 TEST(ValueTravel, HostileShapesStayBounded) {
   // A dict too large to be settings, a chain of constants and thousands of parameters:
   // analysed without blowing the stack or the time.

@@ -131,6 +131,7 @@ Value Evaluator::eval(TSNode node, int depth) {
     Value base = eval(field(node, g_.f_object), depth + 1);
     std::string attribute(node_text(field(node, g_.f_attribute), source_));
     if (base.kind == Value::Kind::module) return Value::module(base.text + "." + attribute);
+    if (base.kind == Value::Kind::dict) return entry_of(base, attribute);  // OmegaConf: cfg.model.name
     if (base.kind == Value::Kind::unknown) {
       Value attribute_value = self_attribute(field(node, g_.f_object), attribute);
       if (attribute_value.kind != Value::Kind::unknown) return attribute_value;
@@ -191,12 +192,19 @@ Value Evaluator::eval_subscript(TSNode node, int depth) {
   if (base.kind != Value::Kind::dict) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
   Value key = eval(field(node, g_.f_subscript), depth + 1);
   if (!key.is_string() || key.partial) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
-  auto found = std::find(base.items.begin(), base.items.end(), key.text);
-  if (found == base.items.end()) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
-  Value entry = base.entries[static_cast<size_t>(found - base.items.begin())];
-  std::string where = "key \"" + truncate_utf8(key.text, 40) + "\" of a literal dict";
-  if (!base.origin.empty()) where += " (" + base.origin + ")";
-  if (entry.origin.empty()) entry.origin = where;
+  Value entry = entry_of(base, key.text);
+  if (entry.kind == Value::Kind::unknown) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
+  return entry;
+}
+
+Value Evaluator::entry_of(const Value& dict, const std::string& key) const {
+  auto found = std::find(dict.items.begin(), dict.items.end(), key);
+  if (found == dict.items.end()) return Value::unknown();
+  Value entry = dict.entries[static_cast<size_t>(found - dict.items.begin())];
+  if (entry.origin.empty()) {
+    entry.origin = "key \"" + truncate_utf8(key, 40) + "\" of a literal dict";
+    if (!dict.origin.empty()) entry.origin += " (" + dict.origin + ")";
+  }
   return entry;
 }
 
@@ -307,6 +315,20 @@ Value Evaluator::eval_call(TSNode node, int depth) {
     return Value::unknown("env");
   }
   if (callee.method == "format" && callee.receiver.is_string()) return Value::string(callee.receiver.text, true);
+  if (config_files_ && loads_settings_file(name)) {
+    Value source = argument_value(0, {"stream", "fp", "file", "f"});
+    bool path_given = source.kind == Value::Kind::file_handle || (name == "omegaconf.OmegaConf.load" && source.is_string());
+    if (path_given && !source.partial) {
+      Value settings = config_files_->load(source.text);
+      if (settings.kind == Value::Kind::dict) return settings;
+    }
+  }
+  if (callee.method == "get" && callee.receiver.kind == Value::Kind::dict) {  // cfg.get("url", default)
+    Value key = argument_value(0, {});
+    Value entry = key.is_string() && !key.partial ? entry_of(callee.receiver, key.text) : Value::unknown();
+    if (entry.kind != Value::Kind::unknown) return entry;
+    return argument_value(1, {});
+  }
   if (name == "builtins.open" || name == "io.open" || name == "codecs.open" ||
       (callee.method == "open" && callee.receiver.is_string())) {
     bool method_form = callee.method == "open" && callee.receiver.is_string();

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "facts/location.h"
+#include "extract/python/config_files.h"
 #include "extract/python/python_value.h"
 #include "extract/python/syntax_tree.h"
 
@@ -48,6 +49,8 @@ class Evaluator {
   void enter_class() { class_attributes_.emplace_back(); }
   void leave_class() { class_attributes_.pop_back(); }
   void set_class_attribute(std::string_view name, Value value);
+  // Where settings files loaded by the module are read (null: loads stay call results).
+  void use_config_files(ConfigFiles* files) { config_files_ = files; }
 
   // evaluation
   Value eval(TSNode node, int depth = 0);
@@ -70,6 +73,7 @@ class Evaluator {
   Value eval_dictionary(TSNode node, int depth);
   Value eval_subscript(TSNode node, int depth);
   Value self_attribute(TSNode object, std::string_view attribute) const;
+  Value entry_of(const Value& dict, const std::string& key) const;
 
   std::string_view source_;
   std::string file_;
@@ -78,6 +82,7 @@ class Evaluator {
   std::unordered_map<std::string, std::string> imports_;   // local name -> qualified
   std::vector<std::unordered_map<std::string, Value>> scopes_;
   std::vector<std::unordered_map<std::string, Value>> class_attributes_;
+  ConfigFiles* config_files_ = nullptr;
 };
 
 // Values worth carrying to another place of use: constants, literal dicts and strings

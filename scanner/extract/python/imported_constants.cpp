@@ -1,9 +1,8 @@
 #include "extract/python/imported_constants.h"
 
-#include <system_error>
-
 #include "extract/python/evaluator.h"
 #include "extract/python/large_literals.h"
+#include "extract/python/project_path.h"
 #include "extract/python/syntax_tree.h"
 #include "extract/python/value_travel.h"
 #include "util/file_io.h"
@@ -26,19 +25,6 @@ std::string module_path(std::string_view dotted) {
     else return {};
   }
   return path;
-}
-
-// A regular file inside the root, reached without a symbolic link on the way.
-bool inside_without_links(const fs::path& root, const fs::path& relative) {
-  std::error_code error;
-  fs::path current = root;
-  for (const auto& part : relative) {
-    if (part == ".." || part == "." || part.empty()) return false;
-    current /= part;
-    auto status = fs::symlink_status(current, error);
-    if (error || fs::is_symlink(status)) return false;
-  }
-  return fs::is_regular_file(fs::symlink_status(current, error)) && !error;
 }
 
 }  // namespace

@@ -12,14 +12,16 @@ constexpr int kMaxVisitDepth = 600;  // deeper trees are left unvisited, with a 
 }  // namespace
 
 ModuleAnalyzer::ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink,
-                               ImportedConstants* imported)
+                               ImportedConstants* imported, ConfigFiles* config_files)
     : sink_(sink),
       evaluator_(source, std::move(file), lines),
       g_(Grammar::get()),
       io_(evaluator_, sink),
       columns_(evaluator_, sink),
       routes_(evaluator_, sink),
-      imported_(imported) {}
+      imported_(imported) {
+  evaluator_.use_config_files(config_files);
+}
 
 void ModuleAnalyzer::analyze(TSNode root) {
   hoist_module_constants(evaluator_, root);

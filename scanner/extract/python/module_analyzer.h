@@ -21,10 +21,10 @@ namespace mlaudit::python {
 
 class ModuleAnalyzer {
  public:
-  // `imported`: where constants imported from the project's other modules are looked up
-  // (null: imports stay names).
+  // `imported`: where constants imported from the project's other modules are looked up;
+  // `config_files`: where settings files the module loads are read (null: not followed).
   ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink,
-                 ImportedConstants* imported = nullptr);
+                 ImportedConstants* imported = nullptr, ConfigFiles* config_files = nullptr);
   void analyze(TSNode root);
 
  private:

@@ -39,7 +39,8 @@ void analyze_python_source(std::string_view original, const std::string& file, c
     sink.diagnose(DiagnosticLevel::note, "syntax-error", Location{file},
                   "the file has Python syntax errors (or Python 2 syntax); the parts that parse were analysed");
   python::ImportedConstants imported(root, file, deadline);
-  python::ModuleAnalyzer(source, file, lines, sink, &imported).analyze(tree_root);
+  python::ConfigFiles config_files(root, file, deadline);
+  python::ModuleAnalyzer(source, file, lines, sink, &imported, &config_files).analyze(tree_root);
 }
 
 std::filesystem::path root_of(const WalkedFile& file) {
