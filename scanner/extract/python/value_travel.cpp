@@ -82,7 +82,9 @@ std::vector<std::pair<std::string, Value>> parameter_values(Evaluator& evaluator
     Value value = Value::unknown(name);
     if (symbol == g.default_parameter || symbol == g.typed_default_parameter) {
       Value fallback = evaluator.eval(field(parameter, g.f_value));
-      if (travels(fallback) && fallback.kind != Value::Kind::none) {
+      // None and "" are placeholders for "the caller must say": nothing to carry.
+      bool placeholder = fallback.kind == Value::Kind::none || (fallback.is_string() && fallback.text.empty());
+      if (travels(fallback) && !placeholder) {
         fallback.origin = "default of parameter `" + name + "` of " + function + "() (line " +
                           line_of(evaluator, parameter) + ")";
         fallback.overridable = true;
