@@ -240,6 +240,46 @@ TEST(ValueTravel, BundledSampleHasOneCaseOfEachTravel) {
   EXPECT_TRUE(settings_key);
 }
 
+TEST(ValueTravel, ArgumentsPassedThroughOneWrapper) {
+  auto facts = testing::python_facts(R"(import requests
+import pandas as pd
+def fetch(url, verify=True, *, timeout=10):
+    return requests.get(url, verify=verify, timeout=timeout)
+def load(path):
+    return pd.read_csv(path)
+def outer(path):
+    return load(path)
+fetch("https://partner.example.com/x", verify=False)
+fetch("https://partner.example.com/x", verify=False)
+fetch("https://partner.example.com/y", True, 5)
+frame = load("data/applicants.csv")
+outer("data/other.csv")
+)", FactType::call);
+  int unverified = 0, verified = 0, reads = 0;
+  for (const auto& fact : facts) {
+    if (fact.props["callee"] == "requests.get" && fact.props.contains("through")) {
+      EXPECT_EQ(fact.location.line, 4u);  // the sink's line; the fact says which call brought the values
+      EXPECT_EQ(fact.props["function"], "fetch");
+      if (fact.props["kwargs"]["verify"]["value"] == false) {
+        ++unverified;
+        EXPECT_EQ(fact.props["through"], "fetch() called at line 9");
+        EXPECT_EQ(fact.props["kwargs"]["verify"]["via"], "argument `verify` of fetch() at line 9");
+      } else {
+        ++verified;
+        // A positional argument past the `*` is no parameter: timeout keeps its default.
+        EXPECT_EQ(fact.props["kwargs"]["timeout"]["value"], "10");
+      }
+    }
+    if (fact.props["callee"] == "pandas.read_csv" && fact.props.contains("through")) {
+      ++reads;
+      EXPECT_EQ(fact.props["args"][0]["value"], "data/applicants.csv");
+    }
+  }
+  EXPECT_EQ(unverified, 1);  // the same values through the same call: one fact
+  EXPECT_EQ(verified, 1);
+  EXPECT_EQ(reads, 1);  // outer() -> load() -> read_csv is two levels: not followed
+}
+
 TEST(ValueTravel, HostileShapesStayBounded) {
   // A dict too large to be settings, a chain of constants and thousands of parameters:
   // analysed without blowing the stack or the time.

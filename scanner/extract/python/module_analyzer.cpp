@@ -8,6 +8,8 @@ namespace mlaudit::python {
 namespace {
 
 constexpr int kMaxVisitDepth = 600;  // deeper trees are left unvisited, with a diagnostic
+constexpr size_t kMaxForwardsPerFunction = 16;
+constexpr size_t kMaxExpansions = 256;  // wrapper calls re-emitted per module
 
 }  // namespace
 
@@ -164,10 +166,16 @@ void ModuleAnalyzer::visit_function(TSNode node, std::vector<Decorator> decorato
 
   routes_.enter_function(name, std::move(decorators), std::string(evaluator_.text(parameters).substr(0, 4000)));
   auto parameter_bindings = parameter_values(evaluator_, parameters, name);  // defaults: in the enclosing scope
+  FunctionFrame frame{name, parameters, {}};
+  for (const auto& [parameter, value] : parameter_bindings) frame.parameter_names.insert(parameter);
+  functions_.push_back(std::move(frame));
+  parameters_of_[name] = parameters;
+  forwards_.erase(name);  // a redefinition forwards what its own body forwards
   evaluator_.enter_scope();
   for (auto& [parameter, value] : parameter_bindings) evaluator_.bind(parameter, std::move(value));
   visit(field(node, g_.f_body), depth + 1);
   evaluator_.leave_scope();
+  functions_.pop_back();
   routes_.leave_function(node);
 }
 
@@ -263,6 +271,9 @@ void ModuleAnalyzer::visit_call(TSNode node, int depth) {
   Callee callee = evaluator_.resolve_callee(function, 0);
   Arguments arguments = evaluator_.arguments_of(node);
   std::string enclosing = routes_.current_function();
+  note_forwarded_parameters(node, arguments);
+  if (callee.receiver.kind == Value::Kind::function && forwards_.contains(callee.name))
+    expand_wrapper(node, callee.name, arguments);
   emit_call(node, callee, arguments);
   io_.emit(node, callee, arguments, enclosing);
   std::string level;
@@ -319,6 +330,79 @@ void ModuleAnalyzer::visit_string(TSNode node) {
   if (scheme.empty()) return;
   sink_.add(FactType::string_literal, evaluator_.location_of(node),
             {{"value", truncate_utf8(value.text, 300)}, {"scheme", scheme}, {"partial", value.partial}});
+}
+
+// ---------------------------------------------------------------------- wrappers
+
+void ModuleAnalyzer::note_forwarded_parameters(TSNode node, const Arguments& arguments) {
+  if (functions_.empty() || expanding_) return;
+  const FunctionFrame& frame = functions_.back();
+  auto is_parameter = [&](TSNode argument_node) {
+    return ts_node_symbol(argument_node) == g_.identifier && frame.parameter_names.contains(std::string(evaluator_.text(argument_node)));
+  };
+  bool forwards = false;
+  for (TSNode positional : arguments.positional) forwards = forwards || is_parameter(positional);
+  for (const auto& [keyword, value] : arguments.keywords) forwards = forwards || is_parameter(value);
+  auto& calls = forwards_[frame.name];
+  if (forwards && calls.size() < kMaxForwardsPerFunction) calls.push_back(node);
+}
+
+void ModuleAnalyzer::expand_wrapper(TSNode call, const std::string& function, const Arguments& arguments) {
+  if (expanding_ || expanded_.size() >= kMaxExpansions) return;
+  auto parameters_node = parameters_of_.find(function);
+  if (parameters_node == parameters_of_.end()) return;
+  TSNode parameters = parameters_node->second;
+  auto defaults = parameter_values(evaluator_, parameters, function);
+  // Positional arguments map to parameters up to the first `*` (after it, keywords only).
+  size_t positional_slots = defaults.size();
+  uint32_t count = ts_node_named_child_count(parameters);
+  for (uint32_t i = 0, slot = 0; i < count; ++i) {
+    TSNode parameter = ts_node_named_child(parameters, i);
+    std::string_view text = evaluator_.text(parameter);
+    if (text.starts_with("*")) {
+      positional_slots = slot;
+      break;
+    }
+    if (ts_node_symbol(parameter) != g_.comment) ++slot;
+  }
+  std::string line = std::to_string(evaluator_.location_of(call).line);
+  std::string key;  // the values bound: the same values from another call site add nothing
+  bool any_known = false;
+  for (size_t i = 0; i < defaults.size(); ++i) {
+    auto& [name, value] = defaults[i];
+    TSNode given = argument(arguments, i < positional_slots ? static_cast<int>(i) : -1, {name});
+    if (ts_node_is_null(given)) continue;
+    Value passed = evaluator_.eval(given);
+    if (!travels(passed)) {
+      value = Value::unknown(name);
+      continue;
+    }
+    any_known = true;
+    std::string where = "argument `" + name + "` of " + function + "() at line " + line;
+    passed.origin = passed.origin.empty() ? where : where + ", " + passed.origin;
+    passed.overridable = false;
+    value = std::move(passed);
+    key += "|" + name + "=" + value.text + "/" + std::to_string(static_cast<int>(value.kind));
+  }
+  if (!any_known) return;
+  expanding_ = true;
+  evaluator_.enter_scope();
+  for (auto& [name, value] : defaults) evaluator_.bind(name, std::move(value));
+  for (TSNode forwarded : forwards_[function]) {
+    std::string forwarded_key = key + "@" + std::to_string(ts_node_start_byte(forwarded));
+    if (expanded_.size() >= kMaxExpansions || !expanded_.insert(forwarded_key).second) continue;
+    Callee inner = evaluator_.resolve_callee(field(forwarded, g_.f_function), 0);
+    Arguments inner_arguments = evaluator_.arguments_of(forwarded);
+    size_t before = sink_.facts().size();
+    emit_call(forwarded, inner, inner_arguments);
+    io_.emit(forwarded, inner, inner_arguments, function);
+    for (size_t i = before; i < sink_.facts().size(); ++i) {
+      sink_.facts()[i].props["function"] = function;
+      sink_.facts()[i].props["through"] = function + "() called at line " + line;
+    }
+  }
+  evaluator_.leave_scope();
+  expanding_ = false;
 }
 
 // ------------------------------------------------------------------------- facts

@@ -6,6 +6,8 @@
 // executed.
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "extract/extractor.h"
@@ -43,6 +45,10 @@ class ModuleAnalyzer {
   void visit_string(TSNode node);
 
   void emit_call(TSNode node, const Callee& callee, const Arguments& arguments);
+  // Wrappers: a call inside a function that passes one of its parameters on is recorded; a
+  // later call of that function with known arguments re-emits it with those values bound.
+  void note_forwarded_parameters(TSNode node, const Arguments& arguments);
+  void expand_wrapper(TSNode call, const std::string& function, const Arguments& arguments);
   void emit_assignment(TSNode node, TSNode target, TSNode value);
 
   FactSink& sink_;
@@ -52,6 +58,16 @@ class ModuleAnalyzer {
   ColumnFacts columns_;
   RouteFacts routes_;
   ImportedConstants* imported_;
+  struct FunctionFrame {
+    std::string name;
+    TSNode parameters;
+    std::unordered_set<std::string> parameter_names;
+  };
+  std::vector<FunctionFrame> functions_;                            // being walked, innermost last
+  std::unordered_map<std::string, TSNode> parameters_of_;            // function -> its parameter list
+  std::unordered_map<std::string, std::vector<TSNode>> forwards_;    // function -> calls passing a parameter on
+  std::unordered_set<std::string> expanded_;                          // (call, bound values) already re-emitted
+  bool expanding_ = false;                                            // one level: no wrapper of a wrapper
   bool depth_warning_given_ = false;
 };
 
