@@ -620,10 +620,12 @@ class DfdBuilder {
         nlohmann::ordered_json unpinned = nlohmann::ordered_json::array();
         for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
           const auto& props = graph[*out].props;
-          if (props.value("revision_pinned", nlohmann::ordered_json()) == false) unpinned.push_back(text(props, "target"));
+          auto add = [&unpinned](const nlohmann::ordered_json& target) {
+            if (std::find(unpinned.begin(), unpinned.end(), target) == unpinned.end()) unpinned.push_back(target);
+          };
+          if (props.value("revision_pinned", nlohmann::ordered_json()) == false) add(text(props, "target"));
           if (props.contains("also_unpinned"))
-            for (const auto& target : props["also_unpinned"])
-              if (std::find(unpinned.begin(), unpinned.end(), target) == unpinned.end()) unpinned.push_back(target);
+            for (const auto& target : props["also_unpinned"]) add(target.is_string() ? target : nlohmann::ordered_json(""));
         }
         element.props["unpinned_models"] = unpinned;
       }
