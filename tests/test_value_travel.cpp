@@ -221,19 +221,17 @@ requests.get(outside["url"])
 
 // The bundled sample has one case of each travel: a default argument (revision="main" in
 // src/train.py), an imported constant (TRUST_ENCODER_CODE from src/features.py) and a
-// settings key (partner.verify_tls in config/settings.yaml, read by app/serve.py).
+// settings key (encoder.trust_remote_code in config/settings.yaml, read by app/serve.py).
 TEST(ValueTravel, BundledSampleHasOneCaseOfEachTravel) {
   auto result = testing::scan(testing::fixture("projects/vulnerable-service"),
-                              {"code.trust-remote-code", "stride.hub-model-unpinned", "gdpr.personal-data-unencrypted-flow"});
+                              {"code.trust-remote-code", "stride.hub-model-unpinned"});
   bool imported = false, defaulted = false, settings_key = false;
   for (const auto& finding : result.findings) {
     const std::string& rule = finding.rule->id;
     if (rule == "code.trust-remote-code" && finding.location.file == "src/train.py") imported = true;
     if (rule == "stride.hub-model-unpinned" && finding.message.find("acme-research/complaint-encoder") != std::string::npos)
       defaulted = true;
-    if (rule == "gdpr.personal-data-unencrypted-flow" && finding.location.file == "app/serve.py" &&
-        finding.message.find("partner-scoring.example.com over https") != std::string::npos)
-      settings_key = true;
+    if (rule == "code.trust-remote-code" && finding.location.file == "app/serve.py") settings_key = true;
   }
   EXPECT_TRUE(imported);
   EXPECT_TRUE(defaulted);
