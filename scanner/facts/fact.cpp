@@ -16,12 +16,12 @@ struct FactTypeInfo {
 const std::vector<FactTypeInfo>& fact_types() {
   static const std::vector<FactTypeInfo> types = {
       {FactType::import, "import", {"module", "name", "alias"}},
-      {FactType::call, "call", {"callee", "resolved", "method", "args", "kwargs", "function", "text"}},
+      {FactType::call, "call", {"callee", "resolved", "method", "args", "kwargs", "function", "text", "through"}},
       {FactType::assignment, "assignment", {"target", "value", "function"}},
       {FactType::string_literal, "string_literal", {"value", "scheme", "partial"}},
       {FactType::route, "route", {"framework", "path", "methods", "handler", "handler_reference", "public_purpose", "app", "auth", "auth_evidence", "rate_limited", "logs_requests", "decision", "decision_calls", "request_fields", "body_types", "handler_line"}},
       {FactType::view, "view", {"name", "kind", "auth"}},
-      {FactType::io, "io", {"direction", "target_kind", "target", "target_partial", "format", "artifact", "deserializes", "via", "function", "revision_pinned", "downloaded", "tls_verified", "has_timeout", "sends"}},
+      {FactType::io, "io", {"direction", "target_kind", "target", "target_partial", "format", "artifact", "deserializes", "via", "function", "revision_pinned", "downloaded", "tls_verified", "has_timeout", "sends", "through"}},
       {FactType::column_ref, "column_ref", {"columns", "action", "receiver", "function"}},
       {FactType::feature_list, "feature_list", {"name", "columns"}},
       {FactType::log_call, "log_call", {"callee", "level", "sink", "names", "function"}},

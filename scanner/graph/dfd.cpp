@@ -47,6 +47,14 @@ DataFlowDiagram::Edge DataFlowDiagram::flow(Vertex from, Vertex to, Flow flow) {
     if (boost::target(*it, graph_) != to || graph_[*it].label != flow.label) continue;
     Flow& existing = graph_[*it];
     if (flow.location != existing.location && existing.also_at.size() < 20) existing.also_at.push_back(flow.location);
+    // Two unpinned hub loads by one script are one flow, and both names stay on it.
+    if (flow.props.value("revision_pinned", nlohmann::ordered_json()) == false && flow.props.contains("target") &&
+        flow.props["target"] != existing.props.value("target", nlohmann::ordered_json())) {
+      auto& more = existing.props["also_unpinned"];
+      if (!more.is_array()) more = nlohmann::ordered_json::array();
+      if (more.size() < 20 && std::find(more.begin(), more.end(), flow.props["target"]) == more.end())
+        more.push_back(flow.props["target"]);
+    }
     for (const auto& [key, value] : flow.props.items())
       if (!existing.props.contains(key) || existing.props[key].is_null()) existing.props[key] = value;
     return *it;

@@ -640,9 +640,15 @@ class DfdBuilder {
       }
       if (element.type == "model_hub" || element.type == "remote_host" || element.type == "third_party_api") {
         nlohmann::ordered_json unpinned = nlohmann::ordered_json::array();
-        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out)
-          if (graph[*out].props.value("revision_pinned", nlohmann::ordered_json()) == false)
-            unpinned.push_back(text(graph[*out].props, "target"));
+        for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
+          const auto& props = graph[*out].props;
+          auto add = [&unpinned](const nlohmann::ordered_json& target) {
+            if (std::find(unpinned.begin(), unpinned.end(), target) == unpinned.end()) unpinned.push_back(target);
+          };
+          if (props.value("revision_pinned", nlohmann::ordered_json()) == false) add(text(props, "target"));
+          if (props.contains("also_unpinned"))
+            for (const auto& target : props["also_unpinned"]) add(target.is_string() ? target : nlohmann::ordered_json(""));
+        }
         element.props["unpinned_models"] = unpinned;
       }
       if (element.type == "client") {

@@ -73,7 +73,8 @@ void NotebookExtractor::extract(const FileContext& file, FactSink& sink) const {
       lines.column_offsets.push_back(quote == std::string_view::npos ? 0 : static_cast<uint32_t>(quote + 1));
     }
   }
-  analyze_python_source(module, file.file.relative, lines, sink, file.settings.limits, file.deadline);
+  analyze_python_source(module, file.file.relative, lines, sink, file.settings.limits, file.deadline,
+                        file.file.raw_relative.empty() ? root_of(file.file) : std::filesystem::path());
 }
 
 }  // namespace mlaudit

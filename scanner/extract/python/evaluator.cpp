@@ -11,6 +11,7 @@ namespace mlaudit::python {
 namespace {
 
 constexpr int kMaxEvalDepth = 48;
+constexpr uint32_t kMaxDictEntries = 64;  // larger literal dicts are data, not settings
 
 bool is_builtin(std::string_view name) {
   static constexpr std::array builtins = {"open", "eval", "exec", "compile", "__import__", "print", "input",
@@ -94,6 +95,12 @@ Value Evaluator::lookup(std::string_view name) const {
 
 void Evaluator::bind(std::string_view name, Value value) { scopes_.back()[std::string(name)] = std::move(value); }
 
+void Evaluator::set_class_attribute(std::string_view name, Value value) {
+  if (!class_attributes_.empty()) class_attributes_.back()[std::string(name)] = std::move(value);
+}
+
+bool travels(const Value& value) { return value.is_constant() || value.is_string() || value.kind == Value::Kind::dict; }
+
 void Evaluator::import(const std::string& local, const std::string& qualified) {
   imports_[local] = qualified;
   scopes_.back().erase(local);
@@ -124,6 +131,11 @@ Value Evaluator::eval(TSNode node, int depth) {
     Value base = eval(field(node, g_.f_object), depth + 1);
     std::string attribute(node_text(field(node, g_.f_attribute), source_));
     if (base.kind == Value::Kind::module) return Value::module(base.text + "." + attribute);
+    if (base.kind == Value::Kind::dict) return entry_of(base, attribute);  // OmegaConf: cfg.model.name
+    if (base.kind == Value::Kind::unknown) {
+      Value attribute_value = self_attribute(field(node, g_.f_object), attribute);
+      if (attribute_value.kind != Value::Kind::unknown) return attribute_value;
+    }
     if (base.kind == Value::Kind::object) {
       Value object = Value::object(base.text + "." + attribute, base.items);
       object.unresolved = base.unresolved;
@@ -147,7 +159,62 @@ Value Evaluator::eval(TSNode node, int depth) {
     return eval(ts_node_named_child(node, 0), depth + 1);
   }
   if (symbol == g_.binary_operator) return eval_binary(node, depth);
+  if (symbol == g_.dictionary) return eval_dictionary(node, depth);
+  if (symbol == g_.subscript) return eval_subscript(node, depth);
   return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
+}
+
+// {"url": "http://...", "verify": False}: the literal keys and what each holds.
+Value Evaluator::eval_dictionary(TSNode node, int depth) {
+  Value dict{Value::Kind::dict};
+  uint32_t count = ts_node_named_child_count(node);
+  if (count > kMaxDictEntries) return Value::unknown("dict");
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode pair = ts_node_named_child(node, i);
+    if (ts_node_symbol(pair) != g_.pair) continue;  // **other: its keys are unknown, the literal ones still hold
+    Value key = eval(field(pair, g_.f_key), depth + 1);
+    if (!key.is_string() || key.partial) continue;
+    auto existing = std::find(dict.items.begin(), dict.items.end(), key.text);
+    Value entry = eval(field(pair, g_.f_value), depth + 1);
+    if (existing != dict.items.end()) {
+      dict.entries[static_cast<size_t>(existing - dict.items.begin())] = std::move(entry);  // the last one wins
+    } else {
+      dict.items.push_back(key.text);
+      dict.entries.push_back(std::move(entry));
+    }
+  }
+  return dict;
+}
+
+// cfg["url"] on a literal dict: the entry, its origin naming the key.
+Value Evaluator::eval_subscript(TSNode node, int depth) {
+  Value base = eval(field(node, g_.f_value), depth + 1);
+  if (base.kind != Value::Kind::dict) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
+  Value key = eval(field(node, g_.f_subscript), depth + 1);
+  if (!key.is_string() || key.partial) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
+  Value entry = entry_of(base, key.text);
+  if (entry.kind == Value::Kind::unknown) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
+  return entry;
+}
+
+Value Evaluator::entry_of(const Value& dict, const std::string& key) const {
+  auto found = std::find(dict.items.begin(), dict.items.end(), key);
+  if (found == dict.items.end()) return Value::unknown();
+  Value entry = dict.entries[static_cast<size_t>(found - dict.items.begin())];
+  if (entry.origin.empty()) {
+    entry.origin = "key \"" + truncate_utf8(key, 40) + "\" of a literal dict";
+    if (!dict.origin.empty()) entry.origin += " (" + dict.origin + ")";
+  }
+  return entry;
+}
+
+// self.url inside a method: what __init__ assigned to it, when that was a travelling value.
+Value Evaluator::self_attribute(TSNode object, std::string_view attribute) const {
+  if (class_attributes_.empty() || ts_node_symbol(object) != g_.identifier || node_text(object, source_) != "self")
+    return Value::unknown();
+  const auto& attributes = class_attributes_.back();
+  if (auto found = attributes.find(std::string(attribute)); found != attributes.end()) return found->second;
+  return Value::unknown();
 }
 
 Value Evaluator::eval_string(TSNode node, int depth) {
@@ -248,6 +315,20 @@ Value Evaluator::eval_call(TSNode node, int depth) {
     return Value::unknown("env");
   }
   if (callee.method == "format" && callee.receiver.is_string()) return Value::string(callee.receiver.text, true);
+  if (config_files_ && loads_settings_file(name)) {
+    Value source = argument_value(0, {"stream", "fp", "file", "f"});
+    bool path_given = source.kind == Value::Kind::file_handle || (name == "omegaconf.OmegaConf.load" && source.is_string());
+    if (path_given && !source.partial) {
+      Value settings = config_files_->load(source.text);
+      if (settings.kind == Value::Kind::dict) return settings;
+    }
+  }
+  if (callee.method == "get" && callee.receiver.kind == Value::Kind::dict) {  // cfg.get("url", default)
+    Value key = argument_value(0, {});
+    Value entry = key.is_string() && !key.partial ? entry_of(callee.receiver, key.text) : Value::unknown();
+    if (entry.kind != Value::Kind::unknown) return entry;
+    return argument_value(1, {});
+  }
   if (name == "builtins.open" || name == "io.open" || name == "codecs.open" ||
       (callee.method == "open" && callee.receiver.is_string())) {
     bool method_form = callee.method == "open" && callee.receiver.is_string();
@@ -401,6 +482,12 @@ nlohmann::ordered_json Evaluator::describe(TSNode node) {
     case Value::Kind::boolean: set("bool", value.text == "true", true); break;
     case Value::Kind::none: set("none", nullptr, true); break;
     case Value::Kind::string_list: set("list", value.items, true); break;
+    case Value::Kind::dict: {
+      description["kind"] = "dict";
+      description["keys"] = value.items;
+      description["literal"] = false;
+      break;
+    }
     case Value::Kind::module: set("name", value.text, false); break;
     case Value::Kind::object: set("object", value.text, false); break;
     case Value::Kind::file_handle: set("file", value.text, false); break;
@@ -419,6 +506,10 @@ nlohmann::ordered_json Evaluator::describe(TSNode node) {
       break;
     }
   }
+  // A value that travelled here says where it came from; a parameter's default is no
+  // literal of the call, since any caller may pass another value.
+  if (!value.origin.empty()) description["via"] = truncate_utf8(value.origin, 160);
+  if (value.overridable) description["literal"] = false;
   return description;
 }
 

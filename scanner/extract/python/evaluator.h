@@ -2,7 +2,9 @@
 // What a Python expression holds, as far as can be told without running it: names in the
 // module's and the current function's scopes, imports, literal strings and lists, paths
 // joined with os.path and pathlib, call results as objects of known origin, and the
-// qualified name a call resolves to. Values follow simple assignments only.
+// qualified name a call resolves to. Values follow simple assignments, and travel (with
+// their origin recorded) through default arguments, module constants, literal dict keys
+// and attributes set in __init__; see value_travel.h for the passes that bind them.
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "facts/location.h"
+#include "extract/python/config_files.h"
 #include "extract/python/python_value.h"
 #include "extract/python/syntax_tree.h"
 
@@ -38,9 +41,16 @@ class Evaluator {
   void bind(std::string_view name, Value value);
   void enter_scope() { scopes_.emplace_back(); }
   void leave_scope() { scopes_.pop_back(); }
+  bool at_module_scope() const { return scopes_.size() == 1; }
   // `local` now names the module or member `qualified` (an import shadows a binding).
   void import(const std::string& local, const std::string& qualified);
   const std::unordered_map<std::string, std::string>& imports() const { return imports_; }
+  // Attributes of the class being analysed (`self.url = "..."` in __init__), innermost last.
+  void enter_class() { class_attributes_.emplace_back(); }
+  void leave_class() { class_attributes_.pop_back(); }
+  void set_class_attribute(std::string_view name, Value value);
+  // Where settings files loaded by the module are read (null: loads stay call results).
+  void use_config_files(ConfigFiles* files) { config_files_ = files; }
 
   // evaluation
   Value eval(TSNode node, int depth = 0);
@@ -60,6 +70,10 @@ class Evaluator {
  private:
   Value eval_call(TSNode node, int depth);
   Value eval_binary(TSNode node, int depth);
+  Value eval_dictionary(TSNode node, int depth);
+  Value eval_subscript(TSNode node, int depth);
+  Value self_attribute(TSNode object, std::string_view attribute) const;
+  Value entry_of(const Value& dict, const std::string& key) const;
 
   std::string_view source_;
   std::string file_;
@@ -67,7 +81,13 @@ class Evaluator {
   const Grammar& g_;
   std::unordered_map<std::string, std::string> imports_;   // local name -> qualified
   std::vector<std::unordered_map<std::string, Value>> scopes_;
+  std::vector<std::unordered_map<std::string, Value>> class_attributes_;
+  ConfigFiles* config_files_ = nullptr;
 };
+
+// Values worth carrying to another place of use: constants, literal dicts and strings
+// (formatted ones too: a URL template still names its host).
+bool travels(const Value& value);
 
 // The argument at `position` (-1: keyword only) or named by one of `keywords`; null if absent.
 TSNode argument(const Arguments& arguments, int position, const std::vector<std::string>& keywords);

@@ -1,5 +1,6 @@
 #include "extract/python/module_analyzer.h"
 
+#include "extract/python/value_travel.h"
 #include "extract/python/web_frameworks.h"
 #include "util/text.h"
 
@@ -7,18 +8,25 @@ namespace mlaudit::python {
 namespace {
 
 constexpr int kMaxVisitDepth = 600;  // deeper trees are left unvisited, with a diagnostic
+constexpr size_t kMaxForwardsPerFunction = 16;
+constexpr size_t kMaxExpansions = 256;  // wrapper calls re-emitted per module
 
 }  // namespace
 
-ModuleAnalyzer::ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink)
+ModuleAnalyzer::ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink,
+                               ImportedConstants* imported, ConfigFiles* config_files)
     : sink_(sink),
       evaluator_(source, std::move(file), lines),
       g_(Grammar::get()),
       io_(evaluator_, sink),
       columns_(evaluator_, sink),
-      routes_(evaluator_, sink) {}
+      routes_(evaluator_, sink),
+      imported_(imported) {
+  evaluator_.use_config_files(config_files);
+}
 
 void ModuleAnalyzer::analyze(TSNode root) {
+  hoist_module_constants(evaluator_, root);
   visit(root, 0);
   routes_.finish();
 }
@@ -113,6 +121,8 @@ void ModuleAnalyzer::visit_import_from(TSNode node) {
     std::string local = alias.empty() ? name : alias;
     std::string qualified = module.ends_with(".") ? module + name : module + "." + name;
     evaluator_.import(local, qualified);
+    if (imported_)
+      if (auto constant = imported_->constant(module, name)) evaluator_.bind(local, std::move(*constant));
     sink_.add(FactType::import, evaluator_.location_of(child), {{"module", module}, {"name", name}, {"alias", alias}});
   }
 }
@@ -155,18 +165,17 @@ void ModuleAnalyzer::visit_function(TSNode node, std::vector<Decorator> decorato
   visit(parameters, depth + 1);  // defaults such as Depends(...) are calls too
 
   routes_.enter_function(name, std::move(decorators), std::string(evaluator_.text(parameters).substr(0, 4000)));
+  auto parameter_bindings = parameter_values(evaluator_, parameters, name);  // defaults: in the enclosing scope
+  FunctionFrame frame{name, parameters, {}};
+  for (const auto& [parameter, value] : parameter_bindings) frame.parameter_names.insert(parameter);
+  functions_.push_back(std::move(frame));
+  parameters_of_[name] = parameters;
+  forwards_.erase(name);  // a redefinition forwards what its own body forwards
   evaluator_.enter_scope();
-  uint32_t count = ts_node_is_null(parameters) ? 0 : ts_node_named_child_count(parameters);
-  for (uint32_t i = 0; i < count; ++i) {
-    TSNode parameter = ts_node_named_child(parameters, i);
-    TSNode name_node = ts_node_symbol(parameter) == g_.identifier ? parameter : field(parameter, g_.f_name);
-    if (ts_node_is_null(name_node) && ts_node_named_child_count(parameter) > 0)
-      name_node = ts_node_named_child(parameter, 0);
-    if (!ts_node_is_null(name_node) && ts_node_symbol(name_node) == g_.identifier)
-      evaluator_.bind(evaluator_.text(name_node), Value::unknown(std::string(evaluator_.text(name_node))));
-  }
+  for (auto& [parameter, value] : parameter_bindings) evaluator_.bind(parameter, std::move(value));
   visit(field(node, g_.f_body), depth + 1);
   evaluator_.leave_scope();
+  functions_.pop_back();
   routes_.leave_function(node);
 }
 
@@ -178,9 +187,12 @@ void ModuleAnalyzer::visit_class(TSNode node, const std::vector<Decorator>& deco
   routes_.on_class(node, name, decorators);
   record_schema_class(node, name, decorators);
   if (!ts_node_is_null(bases)) visit(bases, depth + 1);
+  evaluator_.enter_class();
+  record_init_attributes(evaluator_, body);
   evaluator_.enter_scope();
   visit(body, depth + 1);
   evaluator_.leave_scope();
+  evaluator_.leave_class();
 }
 
 // Data model classes name the fields a service accepts or stores (a pydantic request body,
@@ -221,6 +233,8 @@ void ModuleAnalyzer::visit_assignment(TSNode node, int depth) {
   if (symbol == g_.identifier) {
     std::string name(evaluator_.text(left));
     Value value = ts_node_is_null(right) ? Value::unknown() : evaluator_.eval(right);
+    if (evaluator_.at_module_scope() && value.origin.empty() && (value.is_constant() || value.kind == Value::Kind::dict))
+      value.origin = "module constant `" + name + "` (line " + std::to_string(evaluator_.location_of(left).line) + ")";
     columns_.on_assignment(left, name, value);
     evaluator_.bind(name, std::move(value));
   } else if (symbol == g_.attribute || symbol == g_.subscript) {
@@ -257,6 +271,9 @@ void ModuleAnalyzer::visit_call(TSNode node, int depth) {
   Callee callee = evaluator_.resolve_callee(function, 0);
   Arguments arguments = evaluator_.arguments_of(node);
   std::string enclosing = routes_.current_function();
+  note_forwarded_parameters(node, arguments);
+  if (callee.receiver.kind == Value::Kind::function && forwards_.contains(callee.name))
+    expand_wrapper(node, callee.name, arguments);
   emit_call(node, callee, arguments);
   io_.emit(node, callee, arguments, enclosing);
   std::string level;
@@ -313,6 +330,79 @@ void ModuleAnalyzer::visit_string(TSNode node) {
   if (scheme.empty()) return;
   sink_.add(FactType::string_literal, evaluator_.location_of(node),
             {{"value", truncate_utf8(value.text, 300)}, {"scheme", scheme}, {"partial", value.partial}});
+}
+
+// ---------------------------------------------------------------------- wrappers
+
+void ModuleAnalyzer::note_forwarded_parameters(TSNode node, const Arguments& arguments) {
+  if (functions_.empty() || expanding_) return;
+  const FunctionFrame& frame = functions_.back();
+  auto is_parameter = [&](TSNode argument_node) {
+    return ts_node_symbol(argument_node) == g_.identifier && frame.parameter_names.contains(std::string(evaluator_.text(argument_node)));
+  };
+  bool forwards = false;
+  for (TSNode positional : arguments.positional) forwards = forwards || is_parameter(positional);
+  for (const auto& [keyword, value] : arguments.keywords) forwards = forwards || is_parameter(value);
+  auto& calls = forwards_[frame.name];
+  if (forwards && calls.size() < kMaxForwardsPerFunction) calls.push_back(node);
+}
+
+void ModuleAnalyzer::expand_wrapper(TSNode call, const std::string& function, const Arguments& arguments) {
+  if (expanding_ || expanded_.size() >= kMaxExpansions) return;
+  auto parameters_node = parameters_of_.find(function);
+  if (parameters_node == parameters_of_.end()) return;
+  TSNode parameters = parameters_node->second;
+  auto defaults = parameter_values(evaluator_, parameters, function);
+  // Positional arguments map to parameters up to the first `*` (after it, keywords only).
+  size_t positional_slots = defaults.size();
+  uint32_t count = ts_node_named_child_count(parameters);
+  for (uint32_t i = 0, slot = 0; i < count; ++i) {
+    TSNode parameter = ts_node_named_child(parameters, i);
+    std::string_view text = evaluator_.text(parameter);
+    if (text.starts_with("*")) {
+      positional_slots = slot;
+      break;
+    }
+    if (ts_node_symbol(parameter) != g_.comment) ++slot;
+  }
+  std::string line = std::to_string(evaluator_.location_of(call).line);
+  std::string key;  // the values bound: the same values from another call site add nothing
+  bool any_known = false;
+  for (size_t i = 0; i < defaults.size(); ++i) {
+    auto& [name, value] = defaults[i];
+    TSNode given = argument(arguments, i < positional_slots ? static_cast<int>(i) : -1, {name});
+    if (ts_node_is_null(given)) continue;
+    Value passed = evaluator_.eval(given);
+    if (!travels(passed)) {
+      value = Value::unknown(name);
+      continue;
+    }
+    any_known = true;
+    std::string where = "argument `" + name + "` of " + function + "() at line " + line;
+    passed.origin = passed.origin.empty() ? where : where + ", " + passed.origin;
+    passed.overridable = false;
+    value = std::move(passed);
+    key += "|" + name + "=" + value.text + "/" + std::to_string(static_cast<int>(value.kind));
+  }
+  if (!any_known) return;
+  expanding_ = true;
+  evaluator_.enter_scope();
+  for (auto& [name, value] : defaults) evaluator_.bind(name, std::move(value));
+  for (TSNode forwarded : forwards_[function]) {
+    std::string forwarded_key = key + "@" + std::to_string(ts_node_start_byte(forwarded));
+    if (expanded_.size() >= kMaxExpansions || !expanded_.insert(forwarded_key).second) continue;
+    Callee inner = evaluator_.resolve_callee(field(forwarded, g_.f_function), 0);
+    Arguments inner_arguments = evaluator_.arguments_of(forwarded);
+    size_t before = sink_.facts().size();
+    emit_call(forwarded, inner, inner_arguments);
+    io_.emit(forwarded, inner, inner_arguments, function);
+    for (size_t i = before; i < sink_.facts().size(); ++i) {
+      sink_.facts()[i].props["function"] = function;
+      sink_.facts()[i].props["through"] = function + "() called at line " + line;
+    }
+  }
+  evaluator_.leave_scope();
+  expanding_ = false;
 }
 
 // ------------------------------------------------------------------------- facts

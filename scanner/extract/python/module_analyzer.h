@@ -6,11 +6,14 @@
 // executed.
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "extract/extractor.h"
 #include "extract/python/column_facts.h"
 #include "extract/python/evaluator.h"
+#include "extract/python/imported_constants.h"
 #include "extract/python/io_facts.h"
 #include "extract/python/python_value.h"
 #include "extract/python/route_facts.h"
@@ -20,7 +23,10 @@ namespace mlaudit::python {
 
 class ModuleAnalyzer {
  public:
-  ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink);
+  // `imported`: where constants imported from the project's other modules are looked up;
+  // `config_files`: where settings files the module loads are read (null: not followed).
+  ModuleAnalyzer(std::string_view source, std::string file, const LineMap& lines, FactSink& sink,
+                 ImportedConstants* imported = nullptr, ConfigFiles* config_files = nullptr);
   void analyze(TSNode root);
 
  private:
@@ -39,6 +45,10 @@ class ModuleAnalyzer {
   void visit_string(TSNode node);
 
   void emit_call(TSNode node, const Callee& callee, const Arguments& arguments);
+  // Wrappers: a call inside a function that passes one of its parameters on is recorded; a
+  // later call of that function with known arguments re-emits it with those values bound.
+  void note_forwarded_parameters(TSNode node, const Arguments& arguments);
+  void expand_wrapper(TSNode call, const std::string& function, const Arguments& arguments);
   void emit_assignment(TSNode node, TSNode target, TSNode value);
 
   FactSink& sink_;
@@ -47,6 +57,17 @@ class ModuleAnalyzer {
   IoFacts io_;
   ColumnFacts columns_;
   RouteFacts routes_;
+  ImportedConstants* imported_;
+  struct FunctionFrame {
+    std::string name;
+    TSNode parameters;
+    std::unordered_set<std::string> parameter_names;
+  };
+  std::vector<FunctionFrame> functions_;                            // being walked, innermost last
+  std::unordered_map<std::string, TSNode> parameters_of_;            // function -> its parameter list
+  std::unordered_map<std::string, std::vector<TSNode>> forwards_;    // function -> calls passing a parameter on
+  std::unordered_set<std::string> expanded_;                          // (call, bound values) already re-emitted
+  bool expanding_ = false;                                            // one level: no wrapper of a wrapper
   bool depth_warning_given_ = false;
 };
 

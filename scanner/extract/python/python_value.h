@@ -8,15 +8,20 @@
 namespace mlaudit::python {
 
 struct Value {
-  enum class Kind { unknown, string, number, boolean, none, string_list, module, object, file_handle, function };
+  enum class Kind { unknown, string, number, boolean, none, string_list, dict, module, object, file_handle, function };
   Kind kind = Kind::unknown;
   // string: the text (a template with {expr} holes when `partial`); number: the literal;
   // boolean: "true"/"false"; module: qualified name; object: origin such as
   // "flask.Flask()"; file_handle: the path opened; function: the local function name.
   std::string text;
-  // string_list: the items; object: string literals passed along the call chain
-  // (boto3.resource("s3").Bucket("b") -> ["s3", "b"]).
+  // string_list: the items; dict: the literal keys; object: string literals passed along
+  // the call chain (boto3.resource("s3").Bucket("b") -> ["s3", "b"]).
   std::vector<std::string> items;
+  std::vector<Value> entries;  // dict: the value of each key in `items`
+  // Where the value came from when it was not written at the place of use: "default of
+  // parameter `path` (line 3)", "module constant `URL` (line 1)". Empty when written there.
+  std::string origin;
+  bool overridable = false;  // a parameter's default: any caller may pass something else
   bool partial = false;
   bool unresolved = false;  // object: built on a name the analyzer could not resolve
   std::string mode;  // file_handle: the open() mode

@@ -1,0 +1,119 @@
+#include "extract/python/config_files.h"
+
+#include <algorithm>
+#include <array>
+
+#include "extract/python/project_path.h"
+#include "util/file_io.h"
+#include "util/text.h"
+#include "util/yaml_reader.h"
+
+namespace mlaudit::python {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uint64_t kMaxSettingsBytes = 256 * 1024;
+constexpr int kMaxDepth = 12;            // nesting of the dict built from the file
+constexpr size_t kMaxEntries = 4000;     // keys kept from one file
+constexpr size_t kMaxFilesPerModule = 16;
+
+bool is_number(std::string_view text) {
+  if (text.empty()) return false;
+  size_t i = text[0] == '-' || text[0] == '+' ? 1 : 0;
+  bool digits = false, dot = false;
+  for (; i < text.size(); ++i) {
+    if (std::isdigit(static_cast<unsigned char>(text[i]))) digits = true;
+    else if (text[i] == '.' && !dot) dot = true;
+    else return false;
+  }
+  return digits;
+}
+
+struct Builder {
+  std::string file;
+  size_t entries = 0;
+
+  Value scalar(const YAML::Node& node, const std::string& key) {
+    std::string where = "key `" + truncate_utf8(key, 80) + "` of " + file + " (line " +
+                        std::to_string(node.Mark().line + 1) + ")";
+    Value value;
+    if (node.IsNull()) {
+      value = {Value::Kind::none, "None"};
+    } else {
+      std::string text = node.Scalar();
+      bool plain = node.Tag() == "?";
+      std::string lowered = to_lower(text);
+      if (plain && (lowered == "true" || lowered == "false")) value = {Value::Kind::boolean, lowered};
+      else if (plain && is_number(text)) value = {Value::Kind::number, text};
+      else value = Value::string(text);
+    }
+    value.origin = std::move(where);
+    return value;
+  }
+
+  Value build(const YAML::Node& node, const std::string& key, int depth) {
+    if (depth > kMaxDepth || entries > kMaxEntries) return Value::unknown();
+    if (node.IsScalar() || node.IsNull()) return scalar(node, key);
+    if (node.IsSequence()) {
+      Value list{Value::Kind::string_list};
+      for (const auto& item : node) {
+        if (!item.IsScalar() || ++entries > kMaxEntries) return Value::unknown("list");
+        list.items.push_back(item.Scalar());
+      }
+      list.origin = "key `" + truncate_utf8(key, 80) + "` of " + file;
+      return list;
+    }
+    if (!node.IsMap()) return Value::unknown();
+    Value dict{Value::Kind::dict};
+    for (const auto& pair : node) {
+      if (!pair.first.IsScalar() || ++entries > kMaxEntries) continue;
+      std::string name = pair.first.Scalar();
+      dict.items.push_back(name);
+      dict.entries.push_back(build(pair.second, key.empty() ? name : key + "." + name, depth + 1));
+    }
+    dict.origin = key.empty() ? file : "key `" + truncate_utf8(key, 80) + "` of " + file;
+    return dict;
+  }
+};
+
+}  // namespace
+
+bool loads_settings_file(const std::string& callee) {
+  static constexpr std::array names = {"yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load",
+                                       "json.load", "omegaconf.OmegaConf.load", "tomllib.load", "toml.load"};
+  return std::find(names.begin(), names.end(), callee) != names.end();
+}
+
+ConfigFiles::ConfigFiles(fs::path root, std::string importer, Deadline deadline)
+    : root_(std::move(root)), importer_folder_(fs::path(importer).parent_path()), deadline_(deadline) {}
+
+Value ConfigFiles::load(const std::string& path) {
+  if (root_.empty() || path.empty()) return Value::unknown();
+  if (auto known = loaded_.find(path); known != loaded_.end()) return known->second;
+  if (loaded_.size() >= kMaxFilesPerModule || deadline_.passed()) return Value::unknown();
+  Value& value = loaded_[path] = Value::unknown();
+  fs::path written = fs::path(path).lexically_normal();
+  if (written.extension() == ".toml") return value;  // TOML is not YAML: left unread
+  fs::path relative;
+  for (const auto& candidate : {(importer_folder_ / written).lexically_normal(), written})
+    if (inside_without_links(root_, candidate)) {
+      relative = candidate;
+      break;
+    }
+  if (relative.empty()) return value;
+  auto content = read_file_prefix(root_ / relative, kMaxSettingsBytes + 1);
+  if (!std::holds_alternative<std::string>(content) || std::get<std::string>(content).size() > kMaxSettingsBytes)
+    return value;
+  YamlBudget budget;
+  budget.max_depth = kMaxDepth + 4;
+  budget.max_nodes = kMaxEntries * 4;
+  budget.deadline = deadline_;
+  auto documents = read_yaml(std::get<std::string>(content), budget);
+  if (documents.stop || documents.documents.empty() || !documents.documents.front().IsMap()) return value;
+  Builder builder{relative.generic_string()};
+  value = builder.build(documents.documents.front(), "", 0);
+  return value;
+}
+
+}  // namespace mlaudit::python
