@@ -154,7 +154,9 @@ class LoadSources {
       auto read = reads_.find(place_of(fact));
       bool bytes = loads_bytes(text_of(fact.props, "callee"));
       if (read == reads_.end() && !bytes) continue;
-      fact.props["load_source"] = judge(fact, read == reads_.end() ? nullptr : read->second);
+      Json source = judge(fact, read == reads_.end() ? nullptr : read->second);
+      source["argument"] = first_argument_text(fact.props);  // positional or keyword (`filename=model_path`)
+      fact.props["load_source"] = std::move(source);
     }
   }
 

@@ -3,7 +3,7 @@
 // written by the same script, by an earlier stage of the same DVC pipeline, by another part
 // of the project (its own files, store or cache), or from outside it (a download, a model
 // hub, request data) or from nothing the project writes. The answer goes on the call fact
-// as `load_source` {kind, reason}; the deserialization rules grade severity by its kind.
+// as `load_source` {kind, reason, argument}; the deserialization rules grade severity by its kind.
 #include <vector>
 
 #include "facts/fact.h"
