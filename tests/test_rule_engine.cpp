@@ -183,23 +183,22 @@ class Store:
   EXPECT_EQ(by_line[12], Severity::high);
 }
 
-// severity_when is for call and fact rules: a graph rule that declares it does not load.
-TEST(RuleEngine, SeverityWhenOnAGraphRuleIsAnError) {
+// severity_when is for call, fact and flow rules: an element rule that declares it does not load.
+TEST(RuleEngine, SeverityWhenOnAnElementRuleIsAnError) {
   testing::TempDir folder;
-  folder.write("team/team.graded-flow.yml", R"(id: team.graded-flow
-title: graded flow
+  folder.write("team/team.graded-element.yml", R"(id: team.graded-element
+title: graded element
 severity: high
 severity_when:
-  - {severity: low, where: [{key: encrypted, equals: true}]}
+  - {severity: low, where: [{key: zone, equals: internal}]}
 confidence: high
-message: "flow"
+message: "element"
 description: d
 remediation: r
 taxonomy: {stride: tampering}
 match:
-  flow:
-    where:
-      - {key: encrypted, equals: false}
+  element:
+    kind: data_store
 )");
   RuleSet rules = load_rules({folder.path()});
   ASSERT_FALSE(rules.errors.empty());

@@ -16,7 +16,7 @@ struct FactTypeInfo {
 const std::vector<FactTypeInfo>& fact_types() {
   static const std::vector<FactTypeInfo> types = {
       {FactType::import, "import", {"module", "name", "alias"}},
-      {FactType::call, "call", {"callee", "resolved", "method", "args", "kwargs", "function", "text", "through"}},
+      {FactType::call, "call", {"callee", "resolved", "method", "args", "kwargs", "function", "text", "through", "load_source"}},
       {FactType::assignment, "assignment", {"target", "value", "function"}},
       {FactType::string_literal, "string_literal", {"value", "scheme", "partial"}},
       {FactType::route, "route", {"framework", "path", "methods", "handler", "handler_reference", "public_purpose", "app", "auth", "auth_evidence", "rate_limited", "logs_requests", "decision", "decision_calls", "request_fields", "body_types", "handler_line"}},

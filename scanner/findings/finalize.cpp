@@ -6,6 +6,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "findings/code_context.h"
 #include "findings/fingerprint.h"
 #include "findings/redaction.h"
 #include "findings/suppression.h"
@@ -57,6 +58,21 @@ class SourceCache {
   std::unordered_map<std::string, std::optional<Source>> sources_;
 };
 
+// Tests, examples, docs and proof-of-concept code do not ship: a hygiene or flow finding
+// there is one level less urgent. The finding says so (message and evidence), so a reader
+// can tell the level was lowered and why.
+void lower_outside_production(Finding& finding) {
+  if (!finding.rule->lower_outside_production || finding.severity == Severity::info) return;
+  CodeContext context = code_context_of(finding.location.file);
+  if (context == CodeContext::production) return;
+  Severity original = finding.severity;
+  finding.severity = static_cast<Severity>(static_cast<int>(original) - 1);
+  std::string because = std::string(to_string(context)) + " code";
+  finding.evidence["severity_lowered"] = {{"from", std::string(to_string(original))}, {"because", because}};
+  finding.message += " Lowered from " + std::string(to_string(original)) + " to " +
+                     std::string(to_string(finding.severity)) + ": " + because + ", not shipped.";
+}
+
 auto sort_key(const Finding& finding) {
   return std::tie(finding.location.file, finding.location.line, finding.location.column, finding.rule->id,
                   finding.subject);
@@ -67,6 +83,7 @@ auto sort_key(const Finding& finding) {
 FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::filesystem::path& root,
                                  const std::vector<Fact>& facts, const FileIndex& files, const FinalizeOptions& options) {
   FinalizeReport report;
+  for (auto& finding : findings) lower_outside_production(finding);
   for (auto& finding : findings)
     if (auto override = options.severity_overrides.find(finding.rule->id); override != options.severity_overrides.end())
       finding.severity = override->second;

@@ -67,7 +67,8 @@ bool is_encrypted_scheme(std::string_view scheme) {
          scheme == "mongodb+srv" || scheme == "az";
 }
 
-// Scripts a shell command runs: "python src/train.py --epochs 3" -> src/train.py
+}  // namespace
+
 std::vector<std::string> scripts_in_command(std::string_view command) {
   static const RE2 pattern(R"((?:^|[\s;&|])(?:python3?(?:\.\d+)?\s+(?:-[a-zA-Z]\s+)*)?([\w./\-]+\.(?:py|ipynb)))");
   std::vector<std::string> scripts;
@@ -79,6 +80,8 @@ std::vector<std::string> scripts_in_command(std::string_view command) {
   while (RE2::FindAndConsume(&input, module_pattern, &script)) scripts.push_back(replace_all(script, ".", "/") + ".py");
   return scripts;
 }
+
+namespace {
 
 class DfdBuilder {
  public:

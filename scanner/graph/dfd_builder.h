@@ -19,4 +19,7 @@ DataFlowDiagram build_data_flow_diagram(const std::vector<Fact>& facts, const Fi
 // "./a/../b//c.csv" -> "b/c.csv"; absolute paths keep their leading '/'.
 std::string normalize_path(std::string_view path);
 
+// Scripts a shell command runs: "python src/train.py --epochs 3" -> src/train.py
+std::vector<std::string> scripts_in_command(std::string_view command);
+
 }  // namespace mlaudit

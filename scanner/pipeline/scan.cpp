@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "advisories/advisory_database.h"
+#include "derive/load_sources.h"
 #include "extract/extractor.h"
 #include "findings/finalize.h"
 #include "ruleset/matcher.h"
@@ -40,6 +41,7 @@ void append(std::vector<T>& to, std::vector<T>&& from) {
 std::vector<Finding> derive_before_diagram(ScanResult& result, const Project& project, const ScanOptions& options,
                                            std::vector<ProbeRun>& probes, size_t& facts_matched) {
   std::vector<Fact>& facts = result.extraction.facts;
+  annotate_load_sources(facts);  // before any rule reads the loaders' calls
   std::vector<Finding> findings;
   facts_matched = 0;
   if (options.run_probes && !result.config.probes.empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "derive/load_sources.h"
 #include "graph/dfd_builder.h"
 #include "pipeline/probe_runner.h"
 #include "pipeline/test_datasets.h"
@@ -128,6 +129,7 @@ ProjectFacts collect_facts(const ScanOptions& options) {
   collected.extraction = extract_project(walk_project(options, project.config), options, project.config);
   collected.extraction.diagnostics.insert(collected.extraction.diagnostics.begin(), project.diagnostics.begin(),
                                           project.diagnostics.end());
+  annotate_load_sources(collected.extraction.facts);
   run_derive_passes(derive_inputs(project.root, project.config, {}), collected.extraction.facts, nullptr,
                     collected.extraction.diagnostics);
   return collected;

@@ -1,6 +1,8 @@
 #include "ruleset/matcher.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -121,6 +123,24 @@ class Matcher {
     };
   }
 
+  // "{$severity}" in a message names the level the evidence gave, so it can say why it follows.
+  static KeyLookup with_severity(KeyLookup lookup, Severity severity) {
+    auto level = std::make_shared<nlohmann::ordered_json>(std::string(to_string(severity)));
+    return [lookup = std::move(lookup), level](const KeyPath& path) -> const nlohmann::ordered_json* {
+      if (path.size() == 1 && path[0] == "$severity") return level.get();
+      return lookup(path);
+    };
+  }
+
+  // The first severity_when case whose condition holds sets the level; else `otherwise`.
+  Severity graded_severity(const Rule& rule, const KeyLookup& lookup, std::optional<Severity> otherwise = {}) const {
+    for (const auto& level : rule.severity_when) {
+      MatchContext level_context{&rules_.lists, {}};
+      if (level.where->evaluate(lookup, level_context)) return level.severity;
+    }
+    return otherwise.value_or(rule.severity);
+  }
+
   bool exempt(const Rule& rule, const std::string& file) {
     if (rule.match.unless_same_file.empty()) return false;
     auto& files = exempt_files_[&rule];
@@ -158,15 +178,9 @@ class Matcher {
     if (!rule.severity_from.empty())
       if (const auto* value = lookup(parse_key_path(rule.severity_from)); value && value->is_string())
         if (auto severity = parse_severity(value->get<std::string>())) finding.severity = *severity;
-    for (const auto& level : rule.severity_when) {
-      MatchContext level_context{&rules_.lists, {}};
-      if (level.where->evaluate(lookup, level_context)) {
-        finding.severity = level.severity;
-        break;
-      }
-    }
+    finding.severity = graded_severity(rule, lookup, finding.severity);
     finding.location = fact.location;
-    finding.message = format_message(rule.message, lookup, context.bindings);
+    finding.message = format_message(rule.message, with_severity(lookup, finding.severity), context.bindings);
     // A fact that stands for several places names the others (e.g. every manifest line of one package@version).
     if (auto related = fact.props.find("related_locations"); related != fact.props.end() && related->is_array())
       for (const auto& place : *related)
@@ -252,9 +266,9 @@ class Matcher {
       const Flow& flow = graph[*it];
       Finding finding;
       finding.rule = &rule;
-      finding.severity = rule.severity;
+      finding.severity = graded_severity(rule, lookup);
       finding.location = flow.location;
-      finding.message = format_message(rule.message, lookup, context.bindings);
+      finding.message = format_message(rule.message, with_severity(lookup, finding.severity), context.bindings);
       finding.subject = graph[from].id + " -> " + graph[to].id + " (" + flow.label + ")";
       finding.elements = {graph[from].id, graph[to].id};
       finding.evidence = {{"from", graph[from].name}, {"to", graph[to].name}, {"flow", flow.label}};

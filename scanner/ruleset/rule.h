@@ -57,6 +57,9 @@ struct Rule {
   Severity severity = Severity::medium;
   std::string severity_from;   // a fact key whose severity name, when present, replaces `severity`
   std::vector<SeverityCase> severity_when;  // evidence that sets another level (after severity_from)
+  // Findings in tests, examples, docs or proof-of-concept code drop one level (hygiene and
+  // flow rules); model-file, secret and compliance rules keep theirs (`outside_production: keep`).
+  bool lower_outside_production = true;
   Confidence confidence = Confidence::medium;
   Taxonomy taxonomy;
   MatchSpec match;

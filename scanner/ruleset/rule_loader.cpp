@@ -188,6 +188,11 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
   rule->supersedes = strings_of(document["supersedes"]);
   rule->source = source;
   rule->pack = pack;
+  // Hygiene (code, config) and flow (stride) packs lower by default; what a file holds
+  // (model files, integrity) and compliance duties (gdpr, ai-act) do not depend on the folder.
+  bool lowers_by_pack = pack == "code" || pack == "config" || pack == "stride" || pack == "user";
+  std::string outside_production = string_of(document["outside_production"]);
+  rule->lower_outside_production = outside_production.empty() ? lowers_by_pack : outside_production == "lower";
 
   const YAML::Node& taxonomy = document["taxonomy"];
   for (const auto& id : taxonomy["cwe"]) rule->taxonomy.cwe.push_back(id.as<int>());
@@ -259,12 +264,12 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
     }
   }
   if (auto levels = document["severity_when"]) {
-    if (spec.kind != MatchKind::call && spec.kind != MatchKind::fact)
-      throw RuleError(levels, "severity_when applies to call and fact rules only");
+    if (spec.kind != MatchKind::call && spec.kind != MatchKind::fact && spec.kind != MatchKind::flow)
+      throw RuleError(levels, "severity_when applies to call, fact and flow rules only");
     for (const auto& item : levels) {
       SeverityCase level;
       level.severity = *parse_severity(string_of(item["severity"]));
-      check_keys(item["where"], spec.fact_type);
+      if (spec.kind != MatchKind::flow) check_keys(item["where"], spec.fact_type);
       level.where = parse_predicate(item["where"], lists);
       rule->severity_when.push_back(std::move(level));
     }

@@ -1,0 +1,248 @@
+#include "derive/load_sources.h"
+
+#include <re2/re2.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "graph/dfd_builder.h"
+#include "util/text.h"
+
+namespace mlaudit {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Place = std::tuple<std::string, unsigned, unsigned>;
+
+Place place_of(const Fact& fact) { return {fact.location.file, fact.location.line, fact.location.column}; }
+
+std::string text_of(const Json& props, const char* key) {
+  auto found = props.find(key);
+  return found != props.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+std::string base_name(std::string_view path) {
+  while (path.ends_with('/')) path.remove_suffix(1);
+  auto slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// Loaders whose input is bytes or an object, not a path the io catalog describes.
+bool loads_bytes(std::string_view callee) {
+  static const std::set<std::string_view> loaders{
+      "pickle.loads",  "_pickle.loads",    "cPickle.loads",      "dill.loads", "cloudpickle.loads",
+      "pickle.Unpickler", "jsonpickle.decode", "shelve.open", "keras.saving.legacy.load_model",
+      "tensorflow.keras.models.model_from_yaml"};
+  return loaders.contains(callee);
+}
+
+// Serializers whose output a loader in the same file may be restoring (a cache or store round trip).
+bool serializes(std::string_view callee) {
+  static const RE2 pattern(R"(^(pickle|_pickle|cPickle|dill|cloudpickle)\.dumps?$|^jsonpickle\.encode$)");
+  return RE2::FullMatch(callee, pattern);
+}
+
+// Positional and keyword arguments of a call fact, in order.
+template <typename Visit>
+void for_each_argument(const Json& call_props, Visit&& visit) {
+  if (auto args = call_props.find("args"); args != call_props.end() && args->is_array())
+    for (const auto& argument : *args) visit(argument);
+  if (auto kwargs = call_props.find("kwargs"); kwargs != call_props.end() && kwargs->is_object())
+    for (const auto& [key, argument] : kwargs->items()) visit(argument);
+}
+
+// Hugging Face's save_pretrained / Trainer.save_model / save_state write these names into
+// the folder they are given; a later torch.load of one of them reads what the project saved.
+constexpr std::string_view kCheckpointFiles[] = {"pytorch_model.bin", "adapter_model.bin", "training_args.bin",
+                                                 "optimizer.pt", "scheduler.pt", "rng_state.pth"};
+
+bool checkpoint_saver(std::string_view method) {
+  return method == "save_pretrained" || method == "save_model" || method == "save_state";
+}
+
+// The file name an argument's text ends in: `data_dir/'X_train.pkl'` or
+// `os.path.join(d, "model.joblib")` -> the last quoted name with an extension.
+std::string quoted_file_name(const Json& call_props) {
+  static const RE2 quoted(R"(['"]([^'"{}]*\.[A-Za-z0-9]{1,8})['"])");
+  std::string last;
+  auto scan = [&](const Json& argument) {
+    if (!argument.is_object()) return;
+    std::string text = text_of(argument, "text");
+    re2::StringPiece input(text);
+    std::string name;
+    while (RE2::FindAndConsume(&input, quoted, &name)) last = name;
+  };
+  for_each_argument(call_props, scan);
+  return base_name(last);
+}
+
+std::string first_argument_text(const Json& call_props) {
+  std::string text;
+  for_each_argument(call_props, [&](const Json& argument) {
+    if (text.empty() && argument.is_object()) text = text_of(argument, "text");
+  });
+  return text.empty() ? "?" : truncate_utf8(text, 60);
+}
+
+// Input from outside the process, named in the argument's own text.
+std::optional<std::string> outside_input(const Json& call_props) {
+  static const RE2 request(R"(\brequest\b|\brequest\.|\b(req|body|payload|upload|uploaded_file)\b|\.recv\()");
+  static const RE2 argv(R"(\bsys\.argv\b|\bargs\.|parse_args\(\))");
+  static const RE2 environment(R"(\bos\.environ\b|\bos\.getenv\b|\bgetenv\()");
+  std::string texts;
+  for_each_argument(call_props, [&](const Json& argument) {
+    if (argument.is_object()) texts += text_of(argument, "text") + " " + text_of(argument, "value") + " ";
+  });
+  if (RE2::PartialMatch(texts, request)) return "request or upload data";
+  if (RE2::PartialMatch(texts, argv)) return "a command-line argument";
+  if (RE2::PartialMatch(texts, environment)) return "an environment variable";
+  return std::nullopt;
+}
+
+struct Writer {
+  std::string file;
+  unsigned line = 0;
+  std::string via;
+};
+
+struct Stage {
+  std::string name, dvc_file;
+  std::set<std::string> scripts, outs;  // outs by file name
+};
+
+class LoadSources {
+ public:
+  explicit LoadSources(std::vector<Fact>& facts) : facts_(facts) {
+    std::map<Place, const Fact*> calls;
+    for (const Fact& fact : facts_)
+      if (fact.type == FactType::call) calls.emplace(place_of(fact), &fact);
+    for (const Fact& fact : facts_) {
+      if (fact.type == FactType::io && text_of(fact.props, "direction") == "write") {
+        std::string name = base_name(text_of(fact.props, "target"));
+        if (name.empty())
+          if (auto call = calls.find(place_of(fact)); call != calls.end()) name = quoted_file_name(call->second->props);
+        if (!name.empty()) writers_[name].push_back({fact.location.file, fact.location.line, text_of(fact.props, "via")});
+      } else if (fact.type == FactType::call && checkpoint_saver(text_of(fact.props, "method"))) {
+        for (std::string_view name : kCheckpointFiles)
+          writers_[std::string(name)].push_back({fact.location.file, fact.location.line,
+                                                  truncate_utf8(text_of(fact.props, "text"), 60)});
+      } else if (fact.type == FactType::call && serializes(text_of(fact.props, "callee"))) {
+        serializers_.emplace(fact.location.file, Writer{fact.location.file, fact.location.line, text_of(fact.props, "callee")});
+      } else if (fact.type == FactType::dvc_stage) {
+        Stage stage{text_of(fact.props, "name"), fact.location.file, {}, {}};
+        std::string folder = text_of(fact.props, "folder");
+        for (const auto& script : scripts_in_command(text_of(fact.props, "cmd")))
+          stage.scripts.insert(normalize_path(folder.empty() ? script : folder + "/" + script));
+        for (const auto& out : fact.props.value("outs", Json::array()))
+          if (out.is_string()) stage.outs.insert(base_name(out.get<std::string>()));
+        stages_.push_back(std::move(stage));
+      }
+    }
+  }
+
+  void annotate() {
+    std::map<Place, Json> sources;
+    for (const Fact& fact : facts_)
+      if (fact.type == FactType::io && text_of(fact.props, "direction") == "read" && !fact.props.value("deserializes", Json()).is_null())
+        reads_.emplace(place_of(fact), &fact);
+    for (Fact& fact : facts_) {
+      if (fact.type != FactType::call) continue;
+      auto read = reads_.find(place_of(fact));
+      bool bytes = loads_bytes(text_of(fact.props, "callee"));
+      if (read == reads_.end() && !bytes) continue;
+      Json source = judge(fact, read == reads_.end() ? nullptr : read->second);
+      source["argument"] = first_argument_text(fact.props);  // positional or keyword (`filename=model_path`)
+      fact.props["load_source"] = std::move(source);
+    }
+  }
+
+ private:
+  static Json source(std::string_view kind, std::string reason) { return Json{{"kind", kind}, {"reason", std::move(reason)}}; }
+
+  const Stage* stage_running(const std::string& script) const {
+    for (const Stage& stage : stages_)
+      if (stage.scripts.contains(script)) return &stage;
+    return nullptr;
+  }
+
+  const Stage* stage_writing(const std::string& name) const {
+    for (const Stage& stage : stages_)
+      if (stage.outs.contains(name)) return &stage;
+    return nullptr;
+  }
+
+  Json judge(const Fact& call, const Fact* read) const {
+    const std::string& file = call.location.file;
+    std::string target = read ? text_of(read->props, "target") : std::string();
+    std::string kind = read ? text_of(read->props, "target_kind") : std::string();
+    if (kind == "hub") return source("external", "it comes from a model hub (`" + target + "`)");
+    if (kind == "url" || (!target.empty() && read->props.value("downloaded", false)))
+      return source("external", "it is downloaded from `" + target + "`");
+    if (kind == "registry" || kind == "tracking" || kind == "bucket" || kind == "database")
+      return source("own_store", "it comes from `" + target + "`, the project's own " +
+                                     (kind == "bucket" ? "bucket" : kind == "database" ? "database" : "model registry"));
+    if (auto input = outside_input(call.props); input && *input == "request or upload data")
+      return source("external", "it comes from " + *input);
+
+    std::string name = read && !target.empty() ? base_name(target) : quoted_file_name(call.props);
+    if (!name.empty()) {
+      if (auto found = from_producer(file, call.location.line, name)) return *found;
+    }
+    if (read == nullptr || target.empty()) {
+      auto serializer = serializers_.find(file);
+      if (serializer != serializers_.end())
+        return source("own_store", "this file stores it itself (`" + serializer->second.via + "` at line " +
+                                       std::to_string(serializer->second.line) +
+                                       "), so it restores what the project wrote to its own store or cache");
+    }
+    std::string what = !name.empty() ? "`" + name + "`" : "what `" + first_argument_text(call.props) + "` names";
+    if (auto input = outside_input(call.props))
+      return source("unknown", what + " is named by " + *input + " and no step of the project writes it");
+    return source("unknown", "no step of the project writes " + what);
+  }
+
+  std::optional<Json> from_producer(const std::string& file, unsigned line, const std::string& name) const {
+    auto found = writers_.find(name);
+    const Stage* loader_stage = stage_running(file);
+    const Stage* producer_stage = stage_writing(name);
+    if (found != writers_.end())
+      for (const Writer& writer : found->second)
+        if (writer.file == file)
+          return source("same_script", "`" + name + "` is written by this script (`" + writer.via + "` at line " +
+                                           std::to_string(writer.line) + ")");
+    if (producer_stage && loader_stage && loader_stage != producer_stage && loader_stage->dvc_file == producer_stage->dvc_file) {
+      std::string script = producer_stage->scripts.empty() ? std::string() : *producer_stage->scripts.begin() + " ";
+      return source("pipeline", "`" + name + "` is written by " + script + "(DVC stage " + producer_stage->name +
+                                    ") earlier in the same pipeline");
+    }
+    if (found != writers_.end()) {
+      const Writer& writer = found->second.front();
+      const Stage* writer_stage = stage_running(writer.file);
+      if (writer_stage && loader_stage && writer_stage != loader_stage && writer_stage->dvc_file == loader_stage->dvc_file)
+        return source("pipeline", "`" + name + "` is written by " + writer.file + " (DVC stage " + writer_stage->name +
+                                      ") earlier in the same pipeline");
+      return source("own_store", "`" + name + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
+                                     "), another part of the project; the copy loaded is whatever that run left");
+    }
+    if (producer_stage)
+      return source("own_store", "`" + name + "` is an output of DVC stage " + producer_stage->name + " (" +
+                                     producer_stage->dvc_file + "), pulled from the project's own DVC remote");
+    return std::nullopt;
+  }
+
+  std::vector<Fact>& facts_;
+  std::map<std::string, std::vector<Writer>> writers_;  // by file name
+  std::multimap<std::string, Writer> serializers_;      // by file
+  std::vector<Stage> stages_;
+  std::map<Place, const Fact*> reads_;
+};
+
+}  // namespace
+
+void annotate_load_sources(std::vector<Fact>& facts) { LoadSources(facts).annotate(); }
+
+}  // namespace mlaudit

@@ -1,0 +1,176 @@
+// Severity from the evidence (issue 9): deserialization graded by where the loaded bytes come
+// from, eval/exec and shell commands by what they are built from, and hygiene and flow
+// findings one level lower in code that does not ship.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "test_support.h"
+
+namespace mlaudit {
+namespace {
+
+struct Graded {
+  Severity severity;
+  std::string message;
+};
+
+std::map<std::pair<std::string, uint32_t>, Graded> graded(const ScanResult& result, const std::string& rule) {
+  std::map<std::pair<std::string, uint32_t>, Graded> by_place;
+  for (const auto& finding : result.findings)
+    if (finding.rule->id == rule) by_place[{finding.location.file, finding.location.line}] = {finding.severity, finding.message};
+  return by_place;
+}
+
+// A DVC pipeline: data_split.py writes X_train.pkl, train.py (a later stage) reads it back;
+// serve.py reads a stage output outside the pipeline; predict.py reads a path nobody writes.
+TEST(SeverityEvidence, PickleLoadsAreGradedByWhereTheBytesComeFrom) {
+  testing::TempDir project;
+  project.write("dvc.yaml", R"(stages:
+  data_split:
+    cmd: python stages/data_split.py
+    deps: [data/raw.csv]
+    outs: [data/X_train.pkl]
+  train:
+    cmd: python stages/train.py
+    deps: [data/X_train.pkl]
+    outs: [models/clf.joblib]
+)");
+  project.write("stages/data_split.py", R"(import pandas as pd
+def split(data_dir, frame):
+    frame.to_pickle(data_dir / 'X_train.pkl')
+)");
+  project.write("stages/train.py", R"(import pandas as pd
+import joblib
+def train(data_dir):
+    X = pd.read_pickle(data_dir / 'X_train.pkl')
+    joblib.dump(X, "scratch.joblib")
+    again = joblib.load("scratch.joblib")
+)");
+  project.write("serve.py", R"(import joblib
+model = joblib.load("models/clf.joblib")
+)");
+  project.write("predict.py", R"(import joblib, sys
+model = joblib.load(sys.argv[1])
+other = joblib.load("elsewhere/unknown.joblib")
+)");
+  project.write("cache.py", R"(import pickle, requests
+class Cache:
+    def set(self, key, value):
+        self.client.set(key, pickle.dumps(value))
+    def get(self, key):
+        return pickle.loads(self.client.get(key))
+remote = pickle.loads(requests.get("https://models.example.com/m.pkl").content)
+)");
+  auto findings = graded(testing::scan(project.path(), {"code.pickle-deserialization"}), "code.pickle-deserialization");
+  ASSERT_EQ(findings.size(), 7u);
+  const Graded& pipeline = findings[{"stages/train.py", 4}];
+  EXPECT_EQ(pipeline.severity, Severity::low);
+  EXPECT_NE(pipeline.message.find("written by stages/data_split.py (DVC stage data_split) earlier in the same pipeline (low)"),
+            std::string::npos) << pipeline.message;
+  const Graded& same_script = findings[{"stages/train.py", 6}];
+  EXPECT_EQ(same_script.severity, Severity::low);
+  EXPECT_NE(same_script.message.find("written by this script"), std::string::npos) << same_script.message;
+  const Graded& stage_output = findings[{"serve.py", 2}];
+  EXPECT_EQ(stage_output.severity, Severity::medium);
+  EXPECT_NE(stage_output.message.find("output of DVC stage train"), std::string::npos) << stage_output.message;
+  EXPECT_EQ((findings[{"predict.py", 2}].severity), Severity::high);
+  EXPECT_NE((findings[{"predict.py", 2}].message.find("command-line argument")), std::string::npos);
+  EXPECT_EQ((findings[{"predict.py", 3}].severity), Severity::high);
+  EXPECT_NE((findings[{"predict.py", 3}].message.find("no step of the project writes `unknown.joblib`")), std::string::npos);
+  const Graded& cache = findings[{"cache.py", 6}];
+  EXPECT_EQ(cache.severity, Severity::medium);
+  EXPECT_NE(cache.message.find("`pickle.dumps` at line 4"), std::string::npos) << cache.message;
+  const Graded& download = findings[{"cache.py", 7}];
+  EXPECT_EQ(download.severity, Severity::high);
+  EXPECT_NE(download.message.find("downloaded from `https://models.example.com/m.pkl`"), std::string::npos) << download.message;
+}
+
+TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {
+  testing::TempDir project;
+  project.write("train.py", R"(import torch, os
+def resume(checkpoint_dir, model):
+    state = torch.load(os.path.join(checkpoint_dir, "adapter_model.bin"))
+    torch.save(model.state_dict(), os.path.join(checkpoint_dir, "adapter_model.bin"))
+hub = torch.hub.load_state_dict_from_url("https://example.com/resnet.pth")
+)");
+  auto findings = graded(testing::scan(project.path(), {"code.torch-load-unsafe"}), "code.torch-load-unsafe");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ((findings[{"train.py", 3}].severity), Severity::low);
+  EXPECT_EQ((findings[{"train.py", 5}].severity), Severity::high);
+}
+
+// The flow rule on remote models: a download is high, the project's own registry medium.
+TEST(SeverityEvidence, RemoteModelLoadsAreHighFromTheInternetAndMediumFromTheProjectsRegistry) {
+  testing::TempDir project;
+  project.write("loader.py", R"(import mlflow, pickle, requests
+mlflow.set_tracking_uri("https://mlflow.example.com")
+model = pickle.loads(requests.get("https://models.example.com/latest.pkl", timeout=30).content)
+registered = mlflow.sklearn.load_model("models:/churn/3")
+)");
+  auto findings = graded(testing::scan(project.path(), {"stride.remote-model-deserialization"}),
+                         "stride.remote-model-deserialization");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ((findings[{"loader.py", 3}].severity), Severity::high);
+  EXPECT_EQ((findings[{"loader.py", 4}].severity), Severity::medium);
+  EXPECT_NE((findings[{"loader.py", 4}].message.find("(registry)")), std::string::npos) << findings[{"loader.py", 4}].message;
+}
+
+TEST(SeverityEvidence, CodeAndShellCommandsAreGradedByWhatBuildsThem) {
+  testing::TempDir project;
+  project.write("tools.py", R"(import os, subprocess, sys
+from flask import request
+TOOL = "nvidia-smi"
+class Runner:
+    def version(self):
+        return subprocess.check_output(f"{self.binary} --version", shell=True)
+    def run(self, command):
+        subprocess.run(command, shell=True)
+subprocess.run(TOOL, shell=True)
+os.system("rm -rf " + os.environ["WORKDIR"])
+result = eval(request.form["expression"])
+total = eval(f"{self.left} + {self.right}")
+)");
+  ScanResult result = testing::scan(project.path(), {"code.shell-command-injection", "code.eval-exec"});
+  auto shell = graded(result, "code.shell-command-injection");
+  ASSERT_EQ(shell.size(), 3u);  // the constant TOOL is not reported
+  EXPECT_EQ((shell[{"tools.py", 6}].severity), Severity::low);
+  EXPECT_EQ((shell[{"tools.py", 8}].severity), Severity::high);
+  EXPECT_EQ((shell[{"tools.py", 10}].severity), Severity::high);
+  auto code = graded(result, "code.eval-exec");
+  ASSERT_EQ(code.size(), 2u);
+  EXPECT_EQ((code[{"tools.py", 11}].severity), Severity::high);
+  EXPECT_EQ((code[{"tools.py", 12}].severity), Severity::low);
+}
+
+// Hygiene and flow rules drop one level in tests and examples and say so; secret rules do not.
+TEST(SeverityEvidence, FindingsOutsideProductionCodeDropOneLevelExceptSecrets) {
+  testing::TempDir project;
+  const std::string code = R"(import subprocess, sys
+subprocess.run(f"ls {sys.argv[1]}", shell=True)
+API_KEY = "sk-proj-4fJq9XzR2mT7vLw8KbN3pYc6HdE1sUa5GiOoQ0rVtZxWyB"
+)";
+  project.write("app/run.py", code);
+  project.write("tests/test_run.py", code);
+  project.write("examples/demo.py", code);
+  ScanResult result = testing::scan(project.path(), {"code.shell-command-injection", "code.hardcoded-secret"});
+  auto shell = graded(result, "code.shell-command-injection");
+  ASSERT_EQ(shell.size(), 3u);
+  EXPECT_EQ((shell[{"app/run.py", 2}].severity), Severity::high);
+  EXPECT_EQ((shell[{"tests/test_run.py", 2}].severity), Severity::medium);
+  EXPECT_NE((shell[{"tests/test_run.py", 2}].message.find("Lowered from high to medium: test code")), std::string::npos);
+  EXPECT_EQ((shell[{"examples/demo.py", 2}].severity), Severity::medium);
+  for (const auto& finding : result.findings) {
+    if (finding.location.file == "tests/test_run.py" && finding.rule->id == "code.shell-command-injection")
+      EXPECT_EQ(finding.evidence["severity_lowered"]["because"], "test code");
+  }
+  auto secrets = graded(result, "code.hardcoded-secret");
+  ASSERT_FALSE(secrets.empty());
+  std::set<Severity> levels;
+  for (const auto& [place, finding] : secrets) levels.insert(finding.severity);
+  EXPECT_EQ(levels.size(), 1u) << "a secret keeps its level in tests and examples";
+}
+
+}  // namespace
+}  // namespace mlaudit
