@@ -221,7 +221,7 @@ class Matcher {
       finding.message = format_message(rule.message, lookup, context.bindings);
       finding.subject = element.id;
       finding.elements = {element.id};
-      finding.evidence = {{"element", element.id}, {"type", element.type}, {"zone", element.zone}};
+      finding.evidence = {{"element", element.id}, {"name", element.name}, {"type", element.type}, {"zone", element.zone}};
       for (const auto& [key, value] : element.props.items())
         if (value.is_primitive() || value.size() <= 8) finding.evidence[key] = value;
       findings_.push_back(std::move(finding));

@@ -23,6 +23,8 @@ constexpr std::array kHiddenFoldersKept = {".github", ".dvc", ".gitlab", ".circl
 // Folders of third-party code or caches: scanning them is noise, not an audit of the project.
 constexpr std::array kVendoredFolders = {"node_modules", "__pycache__", "site-packages", "dist-packages",
                                          "bower_components"};
+// Folders of build output and bundled web apps: generated from sources the scan reads anyway.
+constexpr std::array kBuildOutputFolders = {"build", "dist", "out", "_next"};
 constexpr std::array kIgnoreFiles = {".gitignore", ".mlauditignore"};
 constexpr uint64_t kIgnoreFileLimit = 1 << 20;
 
@@ -97,6 +99,8 @@ class Walker {
       return "hidden folder (skipped by default)";
     if (std::find(kVendoredFolders.begin(), kVendoredFolders.end(), name) != kVendoredFolders.end())
       return "third-party or cache folder (skipped by default)";
+    if (std::find(kBuildOutputFolders.begin(), kBuildOutputFolders.end(), name) != kBuildOutputFolders.end())
+      return "build output (skipped by default)";
     std::error_code error;
     if (fs::exists(path / "pyvenv.cfg", error)) return "Python virtual environment (skipped by default)";
     return {};
@@ -171,6 +175,10 @@ class Walker {
     }
     if (std::find(options_.skip_paths.begin(), options_.skip_paths.end(), relative) != options_.skip_paths.end()) {
       skip(shown, "report written by mlaudit", false);
+      return;
+    }
+    if (name.ends_with(".min.js")) {
+      skip(shown, "minified bundle (skipped by default)", false);
       return;
     }
     uint64_t size = static_cast<uint64_t>(info.st_size);
