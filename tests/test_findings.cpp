@@ -298,6 +298,29 @@ TEST(RootCauses, AFindingInIdenticalCopiesIsReportedOnce) {
   EXPECT_EQ(merged_lines(*found[1]).size(), 0u);
 }
 
+TEST(RootCauses, BiasAndPseudonymisationAreReportedOncePerModel) {
+  testing::TempDir root;
+  root.write("data/applicants.csv", "applicant_id,full_name,email,gender,age,approved\n"
+                                    "1,Jane Doe,jane@example.com,female,41,1\n2,John Roe,john@example.com,male,29,0\n");
+  root.write("data/renewals.csv", "customer_id,full_name,email,gender,age,renewed\n"
+                                  "1,Ann Poe,ann@example.com,female,35,1\n2,Li Wei,li@example.com,male,52,0\n");
+  root.write("train.py",
+             "import pickle\nimport pandas as pd\n"
+             "applicants = pd.read_csv('data/applicants.csv')\n"
+             "renewals = pd.read_csv('data/renewals.csv')\n"
+             "with open('credit.pkl', 'wb') as out:\n"
+             "    pickle.dump((applicants.describe(), renewals.describe()), out)\n");
+  auto result = testing::scan(root.path(), {"ai-act.bias-examination-missing", "gdpr.identifiers-not-pseudonymised"});
+  for (const std::string rule : {"ai-act.bias-examination-missing", "gdpr.identifiers-not-pseudonymised"}) {
+    auto found = findings_of(result, rule);
+    ASSERT_EQ(found.size(), 1u) << rule;  // one model, two datasets
+    EXPECT_EQ(found[0]->related.size(), 1u) << rule;
+    EXPECT_TRUE(found[0]->related[0].merged) << rule;
+    EXPECT_NE(found[0]->message.find("2 datasets"), std::string::npos) << found[0]->message;
+    EXPECT_NE(found[0]->message.find("credit.pkl"), std::string::npos) << found[0]->message;
+  }
+}
+
 TEST(Redaction, SecretsNeverReachReports) {
   auto result = testing::scan(testing::fixture("projects/vulnerable-service"));
   std::string sarif = sarif_report(result).dump();

@@ -329,7 +329,9 @@ class Matcher {
       finding.path.push_back({flow.location, step_from.name + " → " + step_to.name + " (" + flow.label + ")"});
       steps.push_back(step_to.name);
     }
-    finding.evidence = {{"path", steps}};
+    finding.evidence = {{"path", steps},
+                        {"from", {{"id", graph[source].id}, {"name", graph[source].name}}},
+                        {"to", {{"id", sink_element.id}, {"name", sink_element.name}}}};
     findings_.push_back(std::move(finding));
   }
 
