@@ -140,9 +140,11 @@ FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::file
     Redactor::redact_json(finding.evidence);
     for (auto& related : finding.related) related.message = Redactor::redact_text(related.message);
     // A finding that stands for a root cause is named by it, not by its first line: the
-    // merged finding keeps its fingerprint when the packages or stages it lists change.
+    // merged finding keeps its fingerprint when the packages or stages it lists change. A
+    // suppressed one stands for its own line only.
     std::string line_text = first_lines[i], subject = finding.subject;
-    if (auto cause = root_cause_key(finding)) line_text.clear(), subject = "root-cause:" + *cause;
+    if (auto cause = root_cause_key(finding); cause && !finding.suppression)
+      line_text.clear(), subject = "root-cause:" + *cause;
     int& occurrence = occurrences[{finding.rule->id, finding.location.file, line_text, subject}];
     finding.fingerprint = finding_fingerprint(finding.rule->id, finding.location.file, line_text, subject, occurrence++);
   }

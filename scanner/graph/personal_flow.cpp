@@ -254,7 +254,8 @@ class PersonalFlow {
 
   // The root cause of a store's personal data, shared by the copies made from it: the one
   // dataset it was derived from (a CSV a notebook writes from the source it read), else the
-  // store itself, else the one script or notebook that writes it (records the code makes).
+  // store itself, else the code that writes it (the first writer by id, so that two files
+  // one script writes from the same records, or copies of that script write, are one).
   // A dataset that is also derived from this store is no origin of it (a cycle).
   std::string personal_origin(Vertex vertex) {
     const Element& element = graph_[vertex];
@@ -274,7 +275,7 @@ class PersonalFlow {
     std::set<std::string> writers;
     for (auto [in, in_end] = boost::in_edges(vertex, graph_); in != in_end; ++in)
       if (graph_[*in].props.value("kind", "") == "write") writers.insert(graph_[boost::source(*in, graph_)].id);
-    return writers.size() == 1 ? "written by " + *writers.begin() : path;
+    return writers.empty() ? path : "written by " + *writers.begin();
   }
 
   // Art. 5(1)(c): personal columns the code never names, in a dataset whose other columns it
