@@ -150,14 +150,17 @@ def join(rows, findings):
 
 
 def judged_row(finding):
-    """The row judging a finding: its own, else the rows merged into it (real wins)."""
-    if finding["row"]:
-        return finding["row"]
+    """The row judging a finding: its own, else the rows merged into it (real wins). A merged
+    finding takes the highest severity of its parts, so the level it deserves is the highest
+    level its real rows deserve."""
     merged = finding["merged_rows"]
-    if not merged:
-        return None
-    real = [r for r in merged if r["verdict"] != "FP"]
-    return (real or merged)[0]
+    real = [r for r in ([finding["row"]] if finding["row"] else []) + merged if r["verdict"] != "FP"]
+    row = finding["row"] or (real or merged or [None])[0]
+    if row is None or row["verdict"] == "FP" or len(real) < 2:
+        return row
+    expected = min((r["expected"] for r in real if r["expected"] in SEVERITIES), key=SEVERITIES.index,
+                   default=row["expected"])
+    return dict(row, expected=expected)
 
 
 def percent(part, whole):

@@ -79,6 +79,14 @@ class JoinTest(unittest.TestCase):
         self.assertTrue(rows[1]["merged"])
         self.assertIs(rows[1]["finding"], findings[0])
 
+    def test_merged_finding_deserves_the_highest_level_of_its_real_parts(self):
+        merged = finding("config.act", "ci.yml", 7, "low", "m", related=[("ci.yml", 9)])
+        findings, rows = self.joined(
+            {"r": [merged]},
+            ["r,config.act,ci.yml,7,info,TP,,actions/checkout on a tag,", "r,config.act,ci.yml,9,low,TP,,third-party on a tag,"])
+        self.assertEqual(report.judged_row(findings[0])["expected"], "low")
+        self.assertEqual(rows[0]["expected"], "info")  # the triage row itself is unchanged
+
     def test_far_line_of_another_file_does_not_join(self):
         _, rows = self.joined({"r": [finding("code.x", "b.py", 12, "high")]}, ["r,code.x,a.py,12,high,TP,,x,"])
         self.assertIsNone(rows[0]["finding"])

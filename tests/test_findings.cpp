@@ -6,6 +6,8 @@
 
 #include "findings/baseline.h"
 #include "findings/fingerprint.h"
+#include "findings/merge.h"
+#include "reports/json/json_report.h"
 #include "findings/redaction.h"
 #include "findings/suppression.h"
 #include "reports/sarif/sarif_report.h"
@@ -139,6 +141,184 @@ TEST(Supersedes, TheArchitecturalFindingReplacesTheCodeOne) {
   for (const auto& finding : result.findings)
     if (finding.rule->id == "code.route-without-auth")
       EXPECT_FALSE(exposed.contains({finding.location.file, finding.location.line}));
+}
+
+std::vector<const Finding*> findings_of(const ScanResult& result, const std::string& rule_id) {
+  std::vector<const Finding*> found;
+  for (const auto& finding : result.findings)
+    if (finding.rule->id == rule_id) found.push_back(&finding);
+  return found;
+}
+
+std::vector<uint32_t> merged_lines(const Finding& finding) {
+  std::vector<uint32_t> lines;
+  for (const auto& related : finding.related)
+    if (related.merged) lines.push_back(related.location.line);
+  return lines;
+}
+
+TEST(RootCauses, UnpinnedPackagesOfOneManifestAreOneFinding) {
+  testing::TempDir root;
+  root.write("requirements.txt", "numpy\npandas>=1.0\nrequests==2.31.0\nflask\nscipy~=1.11\nrich\ntyper\n");
+  root.write("tools/requirements.txt", "pytest\n");
+  auto result = testing::scan(root.path(), {"config.dependency-unpinned"});
+  auto found = findings_of(result, "config.dependency-unpinned");
+  ASSERT_EQ(found.size(), 2u);  // one per manifest
+  const Finding& main = *found[0];
+  EXPECT_EQ(main.location.file, "requirements.txt");
+  EXPECT_EQ(main.location.line, 1u);
+  EXPECT_EQ(merged_lines(main), (std::vector<uint32_t>{2, 4, 5, 6, 7}));
+  EXPECT_EQ(main.message.find("6 dependencies in requirements.txt"), 0u) << main.message;
+  EXPECT_NE(main.message.find("numpy, pandas, flask, scipy, rich and 1 more"), std::string::npos) << main.message;
+  EXPECT_EQ(main.message.find("requests"), std::string::npos);  // pinned: not listed
+  EXPECT_EQ(main.related[0].message, "`pandas` is not pinned to one version (>=1.0)");
+  EXPECT_EQ(main.severity, Severity::low);
+  EXPECT_EQ(result.merged, 5u);
+  // a manifest with one unpinned package keeps the rule's own message
+  EXPECT_EQ(found[1]->location.file, "tools/requirements.txt");
+  EXPECT_TRUE(found[1]->related.empty());
+  EXPECT_EQ(found[1]->message.find("`pytest` in tools/requirements.txt"), 0u) << found[1]->message;
+
+  // Every report carries the merged places as related locations.
+  auto sarif = sarif_report(result);
+  const auto& results = sarif["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_EQ(results[0]["relatedLocations"].size(), 5u);
+  EXPECT_EQ(results[0]["relatedLocations"][1]["physicalLocation"]["region"]["startLine"], 4);
+  EXPECT_EQ(sarif["runs"][0]["properties"]["findingsMerged"], 5);
+  auto json = json_report(result);
+  EXPECT_EQ(json["findings"][0]["related"].size(), 5u);
+  EXPECT_EQ(json["summary"]["merged"], 5);
+
+  // The merged finding is named by its manifest: its fingerprint survives packages added,
+  // removed or reordered.
+  std::string before = main.fingerprint;
+  root.write("requirements.txt", "# runtime\nrich\nrequests==2.31.0\nnumpy\nflask\nhttpx\n");
+  auto edited = testing::scan(root.path(), {"config.dependency-unpinned"});
+  auto after = findings_of(edited, "config.dependency-unpinned");
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0]->location.line, 2u);
+  EXPECT_EQ(after[0]->fingerprint, before);
+  EXPECT_EQ(merged_lines(*after[0]), (std::vector<uint32_t>{4, 5, 6}));
+}
+
+TEST(RootCauses, ASuppressedPlaceStaysApartFromTheMergedFinding) {
+  testing::TempDir root;
+  root.write("requirements.txt",
+             "numpy\npandas>=1.0\n# mlaudit: ignore[config.dependency-unpinned] pinned by the base image\nflask\n");
+  auto result = testing::scan(root.path(), {"config.dependency-unpinned"});
+  auto found = findings_of(result, "config.dependency-unpinned");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_FALSE(found[0]->suppression);
+  EXPECT_EQ(merged_lines(*found[0]), (std::vector<uint32_t>{2}));
+  ASSERT_TRUE(found[1]->suppression);
+  EXPECT_EQ(found[1]->location.line, 4u);
+}
+
+TEST(RootCauses, UnpinnedActionsOfOneWorkflowAreOneFindingAtTheHighestSeverity) {
+  testing::TempDir root;
+  std::string steps = "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n";
+  root.write(".github/workflows/ci.yml", steps +
+             "      - uses: actions/checkout@v4\n"
+             "      - uses: tj-actions/changed-files@v44\n"
+             "      - uses: actions/setup-python@v5\n");
+  root.write(".github/workflows/docs.yml", steps +
+             "      - uses: actions/checkout@v4\n"
+             "      - uses: actions/upload-pages-artifact@v3\n");
+  auto result = testing::scan(root.path(), {"config.workflow-unpinned-action"});
+  auto found = findings_of(result, "config.workflow-unpinned-action");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0]->location.file, ".github/workflows/ci.yml");
+  EXPECT_EQ(found[0]->severity, Severity::low);  // the third-party action on a tag
+  EXPECT_EQ(merged_lines(*found[0]), (std::vector<uint32_t>{7, 8}));
+  EXPECT_NE(found[0]->message.find("3 steps of this workflow use actions referenced by a tag or branch (actions/checkout@v4, tj-actions/changed-files@v44, actions/setup-python@v5)"),
+            std::string::npos) << found[0]->message;
+  EXPECT_EQ(found[1]->location.file, ".github/workflows/docs.yml");
+  EXPECT_EQ(found[1]->severity, Severity::info);  // GitHub-owned actions on release tags only
+  EXPECT_EQ(merged_lines(*found[1]), (std::vector<uint32_t>{7}));
+}
+
+TEST(RootCauses, OneMismatchingFileRecordedInSeveralStagesIsOneFinding) {
+  testing::TempDir root;
+  root.write("data/train.csv", "a,b\n1,2\n");
+  root.write("dvc.lock",
+             "schema: '2.0'\nstages:\n  prepare:\n    cmd: python prepare.py\n    outs:\n"
+             "    - path: data/train.csv\n      md5: 00000000000000000000000000000000\n      size: 8\n"
+             "  train:\n    cmd: python train.py\n    deps:\n"
+             "    - path: data/train.csv\n      md5: 00000000000000000000000000000000\n      size: 8\n");
+  auto result = testing::scan(root.path(), {"integrity.dvc-hash-mismatch"});
+  auto found = findings_of(result, "integrity.dvc-hash-mismatch");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]->location.line, 6u);
+  EXPECT_EQ(merged_lines(*found[0]), (std::vector<uint32_t>{12}));
+  EXPECT_NE(found[0]->message.find("in 2 places"), std::string::npos) << found[0]->message;
+  EXPECT_EQ(found[0]->severity, Severity::high);
+}
+
+TEST(RootCauses, DatasetsDerivedFromOneSourceAreOneFindingAtTheSource) {
+  testing::TempDir root;
+  root.write("data/customers.csv",
+             "customer_id,email,phone,plan\n1,a@example.com,+44 20 7946 0958,pro\n2,b@example.com,+44 20 7946 0959,basic\n");
+  root.write("data/partners.csv", "partner_id,email,plan\n1,c@example.com,pro\n2,d@example.com,basic\n");
+  root.write("prepare.py",
+             "import pandas as pd\n"
+             "df = pd.read_csv('data/customers.csv')\n"
+             "df.to_csv('data/scored.csv')\n"
+             "df.sample(frac=0.2).to_csv('data/eval.csv')\n");
+  auto result = testing::scan(root.path(), {"gdpr.lawful-basis-not-declared", "gdpr.retention-not-declared"});
+  for (const std::string rule : {"gdpr.lawful-basis-not-declared", "gdpr.retention-not-declared"}) {
+    auto found = findings_of(result, rule);
+    ASSERT_EQ(found.size(), 2u) << rule;  // one per source: customers (with its copies) and partners
+    const Finding& customers = *found[0];
+    EXPECT_EQ(customers.location.file, "data/customers.csv") << rule;
+    std::vector<std::string> copies;
+    for (const auto& related : customers.related)
+      if (related.merged) copies.push_back(related.location.file + ":" + std::to_string(related.location.line));
+    EXPECT_EQ(copies, (std::vector<std::string>{"prepare.py:3", "prepare.py:4"})) << rule;
+    EXPECT_EQ(customers.message.find("3 datasets from one source"), 0u) << customers.message;
+    EXPECT_EQ(found[1]->location.file, "data/partners.csv") << rule;
+    EXPECT_TRUE(found[1]->related.empty()) << rule;
+  }
+}
+
+TEST(RootCauses, AFindingInIdenticalCopiesIsReportedOnce) {
+  testing::TempDir root;
+  std::string code = "import pickle, sys\nmodel = pickle.load(open(sys.argv[1], 'rb'))\n";
+  for (const char* folder : {"a", "b", "c"}) root.write(std::string(folder) + "/app.py", code);
+  root.write("d/app.py", "# changed\n" + code);
+  auto result = testing::scan(root.path(), {"code.pickle-deserialization"});
+  auto found = findings_of(result, "code.pickle-deserialization");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0]->location.file, "a/app.py");
+  std::vector<std::string> copies;
+  for (const auto& related : found[0]->related)
+    if (related.merged) copies.push_back(related.location.file + ":" + std::to_string(related.location.line));
+  EXPECT_EQ(copies, (std::vector<std::string>{"b/app.py:2", "c/app.py:2"}));
+  EXPECT_EQ(found[1]->location.file, "d/app.py");  // not identical: its own finding
+  EXPECT_EQ(merged_lines(*found[1]).size(), 0u);
+}
+
+TEST(RootCauses, BiasAndPseudonymisationAreReportedOncePerModel) {
+  testing::TempDir root;
+  root.write("data/applicants.csv", "applicant_id,full_name,email,gender,age,approved\n"
+                                    "1,Jane Doe,jane@example.com,female,41,1\n2,John Roe,john@example.com,male,29,0\n");
+  root.write("data/renewals.csv", "customer_id,full_name,email,gender,age,renewed\n"
+                                  "1,Ann Poe,ann@example.com,female,35,1\n2,Li Wei,li@example.com,male,52,0\n");
+  root.write("train.py",
+             "import pickle\nimport pandas as pd\n"
+             "applicants = pd.read_csv('data/applicants.csv')\n"
+             "renewals = pd.read_csv('data/renewals.csv')\n"
+             "with open('credit.pkl', 'wb') as out:\n"
+             "    pickle.dump((applicants.describe(), renewals.describe()), out)\n");
+  auto result = testing::scan(root.path(), {"ai-act.bias-examination-missing", "gdpr.identifiers-not-pseudonymised"});
+  for (const std::string rule : {"ai-act.bias-examination-missing", "gdpr.identifiers-not-pseudonymised"}) {
+    auto found = findings_of(result, rule);
+    ASSERT_EQ(found.size(), 1u) << rule;  // one model, two datasets
+    EXPECT_EQ(found[0]->related.size(), 1u) << rule;
+    EXPECT_TRUE(found[0]->related[0].merged) << rule;
+    EXPECT_NE(found[0]->message.find("2 datasets"), std::string::npos) << found[0]->message;
+    EXPECT_NE(found[0]->message.find("credit.pkl"), std::string::npos) << found[0]->message;
+  }
 }
 
 TEST(Redaction, SecretsNeverReachReports) {

@@ -1,7 +1,8 @@
 // Every rule has a fixture under fixtures/rules/<pack>/<rule-id>(.ext or folder/).
 // Lines after `# ruleid: ID` must produce a finding of that rule, lines after
 // `# ok: ID` must not, and any other finding of the rule fails the test. The rule runs
-// alone. Findings without a line (a binary file) are declared in an expected.json sidecar:
+// alone; a finding merged into another (a rule's `merge:`) counts at its related location.
+// Findings without a line (a binary file) are declared in an expected.json sidecar:
 // {"findings": [{"file": "model.pkl"}, {"file": "weights.pt", "ok": true}]}.
 #include <gtest/gtest.h>
 #include <re2/re2.h>
@@ -110,7 +111,10 @@ TEST_P(RuleFixture, FiresExactlyWhereAnnotated) {
   std::set<std::pair<std::string, uint32_t>> found;
   for (const auto& finding : result.findings) {
     ASSERT_EQ(finding.rule->id, id);
-    if (!finding.suppression) found.emplace(finding.location.file, finding.location.line);
+    if (finding.suppression) continue;
+    found.emplace(finding.location.file, finding.location.line);
+    for (const auto& related : finding.related)  // places of the same root cause, merged into this finding
+      if (related.merged) found.emplace(related.location.file, related.location.line);
   }
   for (const auto& place : expected.fire)
     EXPECT_TRUE(found.contains(place)) << id << ": expected a finding at " << place.first << ":" << place.second;

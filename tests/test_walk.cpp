@@ -115,6 +115,24 @@ TEST(Walker, DefaultSkipsHiddenAndVendoredFoldersButKeepsCiAndDvc) {
   }
 }
 
+TEST(Walker, DefaultSkipsBuildOutputAndMinifiedBundles) {
+  TempDir root;
+  root.write("src/app.py", "x = 1\n");
+  root.write("web/app.js", "fetch('/api')\n");
+  root.write("web/vendor.min.js", "var a=1;\n");
+  for (const char* folder : {"dist", "build", "web/out", "site/_next"}) root.write(std::string(folder) + "/bundle.js", "");
+  WalkResult result = walk_tree(root.path(), {});
+  auto paths = walked(result);
+  std::sort(paths.begin(), paths.end());
+  EXPECT_EQ(paths, (std::vector<std::string>{"src/app.py", "web/app.js"}));
+  for (const char* folder : {"dist", "build", "web/out", "site/_next"}) {
+    ASSERT_NE(skipped(result, folder), nullptr) << folder;
+    EXPECT_EQ(skipped(result, folder)->reason, "build output (skipped by default)") << folder;
+  }
+  ASSERT_NE(skipped(result, "web/vendor.min.js"), nullptr);
+  EXPECT_EQ(skipped(result, "web/vendor.min.js")->reason, "minified bundle (skipped by default)");
+}
+
 TEST(Walker, NeverFollowsSymlinks) {
   TempDir outside, root;
   outside.write("private.txt", "secret");

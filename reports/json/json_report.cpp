@@ -111,6 +111,7 @@ nlohmann::ordered_json json_report(const ScanResult& result) {
             {"suppressed", summary.suppressed},
             {"in_baseline", result.in_baseline},
             {"superseded", result.superseded},
+            {"merged", result.merged},
             {"by_severity", by_severity},
             {"by_stride", by_stride}}},
           {"findings", findings},

@@ -274,6 +274,7 @@ nlohmann::ordered_json sarif_report(const ScanResult& result, const SarifOptions
         {"filesSkipped", result.stats.files_skipped + result.walk.skipped.size()},
         {"findingsInBaseline", result.in_baseline},
         {"findingsSuperseded", result.superseded},
+        {"findingsMerged", result.merged},
         {"advisoryData", result.dependencies.snapshot}}}};
   if (result.baseline_used)  // what survives a baseline comparison is new by definition
     for (auto& item : run["results"]) item["baselineState"] = "new";

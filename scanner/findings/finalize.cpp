@@ -6,8 +6,10 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "crypto/sha256.h"
 #include "findings/code_context.h"
 #include "findings/fingerprint.h"
+#include "findings/merge.h"
 #include "findings/redaction.h"
 #include "findings/suppression.h"
 #include "util/file_io.h"
@@ -34,6 +36,7 @@ class SourceCache {
     std::string content;
     std::vector<std::string_view> lines;
     std::vector<std::string> line_hashes;
+    std::string content_hash;  // SHA-256 of the content: identical copies share it
   };
 
   const Source* get(const std::string& file) {
@@ -47,7 +50,8 @@ class SourceCache {
     slot.emplace();
     slot->content = std::move(std::get<std::string>(content));
     slot->lines = split_lines(slot->content);
-    slot->line_hashes = github_line_hashes(slot->content, last_lines_[file]);
+    if (size_t last = last_lines_[file]) slot->line_hashes = github_line_hashes(slot->content, last);
+    slot->content_hash = sha256_hex(slot->content);
     return &*slot;
   }
 
@@ -108,6 +112,8 @@ FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::file
   Redactor redactor(facts);
   std::map<std::tuple<std::string, std::string, std::string, std::string>, int> occurrences;
   std::set<std::pair<std::string, uint32_t>> reported_bad_suppressions;
+  std::vector<std::string> first_lines;  // each finding's first source line, for its fingerprint
+  first_lines.reserve(findings.size());
   for (auto& finding : findings) {
     const Location& at = finding.location;
     const SourceCache::Source* source = at.has_region() ? sources.get(at.file) : nullptr;
@@ -137,10 +143,27 @@ FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::file
         break;
       }
     }
+    first_lines.push_back(std::move(first_line));
+  }
+
+  report.merged = merge_identical_copies(findings, first_lines, [&](const std::string& file) {
+    const SourceCache::Source* source = sources.get(file);
+    return source ? source->content_hash : std::string();
+  });
+  report.merged += merge_root_causes(findings, first_lines);
+  for (size_t i = 0; i < findings.size(); ++i) {
+    Finding& finding = findings[i];
     finding.message = Redactor::redact_text(finding.message);
     Redactor::redact_json(finding.evidence);
-    int& occurrence = occurrences[{finding.rule->id, at.file, first_line, finding.subject}];
-    finding.fingerprint = finding_fingerprint(finding.rule->id, at.file, first_line, finding.subject, occurrence++);
+    for (auto& related : finding.related) related.message = Redactor::redact_text(related.message);
+    // A finding that stands for a root cause is named by it, not by its first line: the
+    // merged finding keeps its fingerprint when the packages or stages it lists change. A
+    // suppressed one stands for its own line only.
+    std::string line_text = first_lines[i], subject = finding.subject;
+    if (auto cause = root_cause_key(finding); cause && !finding.suppression)
+      line_text.clear(), subject = "root-cause:" + *cause;
+    int& occurrence = occurrences[{finding.rule->id, finding.location.file, line_text, subject}];
+    finding.fingerprint = finding_fingerprint(finding.rule->id, finding.location.file, line_text, subject, occurrence++);
   }
 
   if (options.baseline) {

@@ -1,7 +1,8 @@
 #pragma once
 // Turns raw matches into reportable findings: severity overrides, de-duplication,
-// `supersedes`, snippets with secrets masked, fingerprints, inline suppressions and
-// the baseline. Output order is stable: file, line, column, rule.
+// `supersedes`, snippets with secrets masked, inline suppressions, one finding per root
+// cause (`merge:`), fingerprints and the baseline. Output order is stable: file, line,
+// column, rule.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -23,6 +24,7 @@ struct FinalizeOptions {
 
 struct FinalizeReport {
   size_t superseded = 0;        // dropped because a more specific rule reported the same line
+  size_t merged = 0;            // folded into the finding of their root cause (a rule's `merge:`)
   size_t in_baseline = 0;       // dropped because the baseline already had them
   std::vector<Diagnostic> diagnostics;
 };

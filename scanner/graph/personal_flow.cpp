@@ -249,6 +249,33 @@ class PersonalFlow {
       if (const auto* category = personal::CategoryCatalog::get().find(id); category && category->identifier == "direct")
         direct.push_back(id);
     element.props["direct_identifiers"] = direct;
+    element.props["personal_origin"] = personal_origin(vertex);
+  }
+
+  // The root cause of a store's personal data, shared by the copies made from it: the one
+  // dataset it was derived from (a CSV a notebook writes from the source it read), else the
+  // store itself, else the code that writes it (the first writer by id, so that two files
+  // one script writes from the same records, or copies of that script write, are one).
+  // A dataset that is also derived from this store is no origin of it (a cycle).
+  std::string personal_origin(Vertex vertex) {
+    const Element& element = graph_[vertex];
+    std::string path = element.props.value("path", "");
+    if (store_sources_.empty())
+      for (auto [it, end] = boost::vertices(graph_); it != end; ++it)
+        if (graph_[*it].kind == ElementKind::data_store)
+          store_sources_[graph_[*it].props.value("path", "")] = &sources_[*it];
+    std::vector<std::string> upstream;
+    for (const auto& source : sources_[vertex]) {
+      if (source == path) continue;
+      auto found = store_sources_.find(source);
+      if (found == store_sources_.end() || !found->second->contains(path)) upstream.push_back(source);
+    }
+    if (upstream.size() == 1) return upstream.front();
+    if (!upstream.empty() || sources_[vertex].contains(path)) return path;
+    std::set<std::string> writers;
+    for (auto [in, in_end] = boost::in_edges(vertex, graph_); in != in_end; ++in)
+      if (graph_[*in].props.value("kind", "") == "write") writers.insert(graph_[boost::source(*in, graph_)].id);
+    return writers.empty() ? path : "written by " + *writers.begin();
   }
 
   // Art. 5(1)(c): personal columns the code never names, in a dataset whose other columns it
@@ -295,6 +322,7 @@ class PersonalFlow {
   PersonalFacts known_;
   std::vector<Categories> categories_;
   std::vector<Categories> sources_;  // datasets (and requests) the data comes from
+  std::map<std::string, const Categories*> store_sources_;  // a store's path -> its sources
 };
 
 }  // namespace

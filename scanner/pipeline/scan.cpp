@@ -68,6 +68,7 @@ FinalizeReport judge(ScanResult& result, const std::vector<ProbeRun>& probes, st
   FinalizeOptions options{result.config.severity_overrides, std::move(baseline)};
   FinalizeReport report = finalize_findings(result.findings, result.root, facts, result.extraction.file_index(), options);
   result.superseded = report.superseded;
+  result.merged = report.merged;
   result.in_baseline = report.in_baseline;
   result.lineage = dataset_lineage(result.diagram);
   result.inventory = build_inventory(facts, result.diagram, result.lineage, result.findings);

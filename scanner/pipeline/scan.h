@@ -44,7 +44,7 @@ struct ScanResult {
   std::vector<InventoryItem> inventory;               // models and datasets with verdicts
   PrivacyRecord privacy;                              // personal data, its paths, Art. 30 record, DPIA screening
   std::vector<Diagnostic> diagnostics;                // walk, extraction and rule problems
-  size_t superseded = 0, in_baseline = 0;
+  size_t superseded = 0, merged = 0, in_baseline = 0;
   bool baseline_used = false;
   ScanStats stats;
   std::string started_at;                             // ISO 8601 UTC

@@ -14,6 +14,7 @@ namespace mlaudit {
 struct RelatedLocation {
   Location location;
   std::string message;
+  bool merged = false;  // a finding of the same root cause folded into this one (a rule's `merge:`)
 };
 
 struct Suppression {

@@ -235,7 +235,7 @@ class Matcher {
       finding.message = format_message(rule.message, lookup, context.bindings);
       finding.subject = element.id;
       finding.elements = {element.id};
-      finding.evidence = {{"element", element.id}, {"type", element.type}, {"zone", element.zone}};
+      finding.evidence = {{"element", element.id}, {"name", element.name}, {"type", element.type}, {"zone", element.zone}};
       for (const auto& [key, value] : element.props.items())
         if (value.is_primitive() || value.size() <= 8) finding.evidence[key] = value;
       findings_.push_back(std::move(finding));
@@ -343,7 +343,9 @@ class Matcher {
       finding.path.push_back({flow.location, step_from.name + " → " + step_to.name + " (" + flow.label + ")"});
       steps.push_back(step_to.name);
     }
-    finding.evidence = {{"path", steps}};
+    finding.evidence = {{"path", steps},
+                        {"from", {{"id", graph[source].id}, {"name", graph[source].name}}},
+                        {"to", {{"id", sink_element.id}, {"name", sink_element.name}}}};
     findings_.push_back(std::move(finding));
   }
 

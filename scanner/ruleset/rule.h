@@ -46,6 +46,17 @@ struct SeverityCase {
   std::unique_ptr<Predicate> where;
 };
 
+// Findings of one rule that share a root cause, reported once: e.g. every unpinned package
+// of one manifest. The first place (in file, line order) is the finding's location, the
+// others are its related locations, and the severity is the highest of them.
+struct MergeSpec {
+  std::vector<std::string> by;  // evidence keys naming the root cause; `$file` is the finding's file
+  std::string list;             // evidence key whose values the merged message lists ({list})
+  std::string lead;             // the member whose value of this key is the root cause leads (a source dataset)
+  std::string message;          // message of a merged finding: {count}, {list} and the first finding's keys
+  std::string related;          // message of each related place (its finding's keys); empty: its own message
+};
+
 struct Rule {
   std::string id;
   std::string title;
@@ -64,6 +75,7 @@ struct Rule {
   Taxonomy taxonomy;
   MatchSpec match;
   std::vector<std::string> supersedes;
+  std::optional<MergeSpec> merge;
   std::string source;          // "rules/code/code.eval-exec.yml" or a user path
   std::string pack;            // folder name: code, config, stride, ...
 };

@@ -186,6 +186,14 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
   rule->severity_from = string_of(document["severity_from"]);
   rule->confidence = *parse_confidence(string_of(document["confidence"]));
   rule->supersedes = strings_of(document["supersedes"]);
+  if (const YAML::Node& merge = document["merge"]) {
+    rule->merge.emplace();
+    rule->merge->by = strings_of(merge["by"]);
+    rule->merge->list = string_of(merge["list"]);
+    rule->merge->lead = string_of(merge["lead"]);
+    rule->merge->message = std::string(trim(string_of(merge["message"])));
+    rule->merge->related = std::string(trim(string_of(merge["related"])));
+  }
   rule->source = source;
   rule->pack = pack;
   // Hygiene (code, config) and flow (stride) packs lower by default; what a file holds

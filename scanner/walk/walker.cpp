@@ -23,6 +23,8 @@ constexpr std::array kHiddenFoldersKept = {".github", ".dvc", ".gitlab", ".circl
 // Folders of third-party code or caches: scanning them is noise, not an audit of the project.
 constexpr std::array kVendoredFolders = {"node_modules", "__pycache__", "site-packages", "dist-packages",
                                          "bower_components"};
+// Folders of build output and bundled web apps: generated from sources the scan reads anyway.
+constexpr std::array kBuildOutputFolders = {"build", "dist", "out", "_next"};
 constexpr std::array kIgnoreFiles = {".gitignore", ".mlauditignore"};
 constexpr uint64_t kIgnoreFileLimit = 1 << 20;
 
@@ -90,13 +92,16 @@ class Walker {
   }
 
   // Why a folder is left out by default, or empty if it is walked.
-  std::string default_folder_skip(const fs::path& path, const std::string& name) const {
+  std::string default_folder_skip(const fs::path& path, const std::string& name, const std::string& relative) const {
     if (name == ".git") return "version-control metadata";
     if (options_.skip_hidden_folders && name.starts_with(".") &&
         std::find(kHiddenFoldersKept.begin(), kHiddenFoldersKept.end(), name) == kHiddenFoldersKept.end())
       return "hidden folder (skipped by default)";
     if (std::find(kVendoredFolders.begin(), kVendoredFolders.end(), name) != kVendoredFolders.end())
       return "third-party or cache folder (skipped by default)";
+    if (std::find(kBuildOutputFolders.begin(), kBuildOutputFolders.end(), name) != kBuildOutputFolders.end() &&
+        !kept_by_config(relative, true))
+      return "build output (skipped by default)";
     std::error_code error;
     if (fs::exists(path / "pyvenv.cfg", error)) return "Python virtual environment (skipped by default)";
     return {};
@@ -151,7 +156,7 @@ class Walker {
     }
     bool is_directory = fs::is_directory(status);
     if (is_directory) {
-      if (auto reason = default_folder_skip(entry.path(), name); !reason.empty()) {
+      if (auto reason = default_folder_skip(entry.path(), name, relative); !reason.empty()) {
         skip(shown, reason, true);
         return;
       }
@@ -173,8 +178,19 @@ class Walker {
       skip(shown, "report written by mlaudit", false);
       return;
     }
+    if (name.ends_with(".min.js") && !kept_by_config(relative, false)) {
+      skip(shown, "minified bundle (skipped by default)", false);
+      return;
+    }
     uint64_t size = static_cast<uint64_t>(info.st_size);
     result_.files.push_back({entry.path(), shown, size, shown == relative ? std::string() : relative});
+  }
+
+  // A `!pattern` among the configuration's excludes keeps what is skipped by default as
+  // generated (a `build/` folder of hand-written code).
+  bool kept_by_config(const std::string& relative, bool is_directory) const {
+    const IgnorePattern* decision = overrides_.last_match(relative, is_directory);
+    return decision != nullptr && decision->negated;
   }
 
   // Config excludes are overrides, as ripgrep's `ignore` crate orders its matchers: when one
