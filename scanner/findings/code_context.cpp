@@ -2,17 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
+
+#include "util/text.h"
 
 namespace mlaudit {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 CodeContext folder_context(const std::string& folder) {
   static constexpr std::array<std::string_view, 5> tests{"test", "tests", "testing", "__tests__", "unittests"};
@@ -30,7 +25,7 @@ CodeContext folder_context(const std::string& folder) {
 }  // namespace
 
 CodeContext code_context_of(std::string_view relative_path) {
-  std::string path = lower(relative_path);
+  std::string path = to_lower(relative_path);
   size_t start = 0;
   while (true) {
     size_t slash = path.find('/', start);
