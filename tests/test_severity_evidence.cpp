@@ -151,16 +151,17 @@ TEST(SeverityEvidence, FindingsOutsideProductionCodeDropOneLevelExceptSecrets) {
 subprocess.run(f"ls {sys.argv[1]}", shell=True)
 API_KEY = "sk-proj-4fJq9XzR2mT7vLw8KbN3pYc6HdE1sUa5GiOoQ0rVtZxWyB"
 )";
-  project.write("app/run.py", code);
-  project.write("tests/test_run.py", code);
-  project.write("examples/demo.py", code);
+  // Each copy differs by its first line: identical files would be one finding with copies.
+  project.write("app/run.py", "# app\n" + code);
+  project.write("tests/test_run.py", "# test\n" + code);
+  project.write("examples/demo.py", "# example\n" + code);
   ScanResult result = testing::scan(project.path(), {"code.shell-command-injection", "code.hardcoded-secret"});
   auto shell = graded(result, "code.shell-command-injection");
   ASSERT_EQ(shell.size(), 3u);
-  EXPECT_EQ((shell[{"app/run.py", 2}].severity), Severity::high);
-  EXPECT_EQ((shell[{"tests/test_run.py", 2}].severity), Severity::medium);
-  EXPECT_NE((shell[{"tests/test_run.py", 2}].message.find("Lowered from high to medium: test code")), std::string::npos);
-  EXPECT_EQ((shell[{"examples/demo.py", 2}].severity), Severity::medium);
+  EXPECT_EQ((shell[{"app/run.py", 3}].severity), Severity::high);
+  EXPECT_EQ((shell[{"tests/test_run.py", 3}].severity), Severity::medium);
+  EXPECT_NE((shell[{"tests/test_run.py", 3}].message.find("Lowered from high to medium: test code")), std::string::npos);
+  EXPECT_EQ((shell[{"examples/demo.py", 3}].severity), Severity::medium);
   for (const auto& finding : result.findings) {
     if (finding.location.file == "tests/test_run.py" && finding.rule->id == "code.shell-command-injection")
       EXPECT_EQ(finding.evidence["severity_lowered"]["because"], "test code");
