@@ -643,16 +643,35 @@ class DfdBuilder {
       }
       if (element.type == "model_hub" || element.type == "remote_host" || element.type == "third_party_api") {
         nlohmann::ordered_json unpinned = nlohmann::ordered_json::array();
+        nlohmann::ordered_json unpinned_places = nlohmann::ordered_json::array();  // each unpinned load
         for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
           const auto& props = graph[*out].props;
           auto add = [&unpinned](const nlohmann::ordered_json& target) {
             if (std::find(unpinned.begin(), unpinned.end(), target) == unpinned.end()) unpinned.push_back(target);
           };
-          if (props.value("revision_pinned", nlohmann::ordered_json()) == false) add(text(props, "target"));
+          if (props.value("revision_pinned", nlohmann::ordered_json()) == false) {
+            add(text(props, "target"));
+            const Location& at = graph[*out].location;
+            if (!at.file.empty())
+              unpinned_places.push_back({{"file", at.file}, {"line", at.line}, {"column", at.column},
+                                         {"message", "also loads " + text(props, "target") + " without a pinned revision"},
+                                         {"merged", true}});  // the same finding had it been one per load
+          }
           if (props.contains("also_unpinned"))
             for (const auto& target : props["also_unpinned"]) add(target.is_string() ? target : nlohmann::ordered_json(""));
         }
         element.props["unpinned_models"] = unpinned;
+        // The finding points at the first unpinned load (the hub's first use may be a pinned
+        // one); the other unpinned loads are its related places.
+        if (!unpinned_places.empty()) {
+          std::sort(unpinned_places.begin(), unpinned_places.end(), [](const auto& a, const auto& b) {
+            return std::tie(a["file"].template get_ref<const std::string&>(), a["line"]) <
+                   std::tie(b["file"].template get_ref<const std::string&>(), b["line"]);
+          });
+          element.props["finding_location"] = unpinned_places.front();
+          unpinned_places.erase(unpinned_places.begin());
+          if (!unpinned_places.empty()) element.props["related_locations"] = unpinned_places;
+        }
       }
       if (element.type == "client") {
         nlohmann::ordered_json unlogged = nlohmann::ordered_json::array();

@@ -181,11 +181,7 @@ class Matcher {
     finding.severity = graded_severity(rule, lookup, finding.severity);
     finding.location = fact.location;
     finding.message = format_message(rule.message, with_severity(lookup, finding.severity), context.bindings);
-    // A fact that stands for several places names the others (e.g. every manifest line of one package@version).
-    if (auto related = fact.props.find("related_locations"); related != fact.props.end() && related->is_array())
-      for (const auto& place : *related)
-        finding.related.push_back({Location{place.value("file", ""), place.value("line", 0u), place.value("column", 0u)},
-                                   place.value("message", "")});
+    add_related_locations(finding, fact.props);
     if (fact.type == FactType::call) {
       finding.evidence = {{"callee", fact.props.value("callee", "")}, {"call", fact.props.value("text", "")}};
     } else {
@@ -220,6 +216,16 @@ class Matcher {
     return selector.where->evaluate(lookup, context);
   }
 
+  // A fact or element that stands for several places names the others (every manifest line
+  // of one package@version, every unpinned load of one hub).
+  static void add_related_locations(Finding& finding, const nlohmann::ordered_json& props) {
+    auto related = props.find("related_locations");
+    if (related == props.end() || !related->is_array()) return;
+    for (const auto& place : *related)
+      finding.related.push_back({Location{place.value("file", ""), place.value("line", 0u), place.value("column", 0u)},
+                                 place.value("message", ""), place.value("merged", false)});
+  }
+
   void match_elements(const Rule& rule) {
     const auto& graph = diagram_->graph();
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
@@ -232,12 +238,16 @@ class Matcher {
       finding.rule = &rule;
       finding.severity = rule.severity;
       finding.location = element.location;
+      if (auto at = element.props.find("finding_location"); at != element.props.end() && at->is_object())
+        finding.location = Location{at->value("file", ""), at->value("line", 0u), at->value("column", 0u)};
       finding.message = format_message(rule.message, lookup, context.bindings);
       finding.subject = element.id;
       finding.elements = {element.id};
       finding.evidence = {{"element", element.id}, {"name", element.name}, {"type", element.type}, {"zone", element.zone}};
       for (const auto& [key, value] : element.props.items())
-        if (value.is_primitive() || value.size() <= 8) finding.evidence[key] = value;
+        if (key != "related_locations" && key != "finding_location" && (value.is_primitive() || value.size() <= 8))
+          finding.evidence[key] = value;
+      add_related_locations(finding, element.props);
       findings_.push_back(std::move(finding));
     }
   }
