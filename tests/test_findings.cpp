@@ -241,6 +241,7 @@ TEST(RootCauses, UnpinnedActionsOfOneWorkflowAreOneFindingAtTheHighestSeverity) 
 TEST(RootCauses, OneMismatchingFileRecordedInSeveralStagesIsOneFinding) {
   testing::TempDir root;
   root.write("data/train.csv", "a,b\n1,2\n");
+  root.write("data/.gitignore", "/train.csv\n");  // DVC caches it and has git ignore it
   root.write("dvc.lock",
              "schema: '2.0'\nstages:\n  prepare:\n    cmd: python prepare.py\n    outs:\n"
              "    - path: data/train.csv\n      md5: 00000000000000000000000000000000\n      size: 8\n"
@@ -253,6 +254,30 @@ TEST(RootCauses, OneMismatchingFileRecordedInSeveralStagesIsOneFinding) {
   EXPECT_EQ(merged_lines(*found[0]), (std::vector<uint32_t>{12}));
   EXPECT_NE(found[0]->message.find("in 2 places"), std::string::npos) << found[0]->message;
   EXPECT_EQ(found[0]->severity, Severity::high);
+}
+
+// A changed file that the repository keeps (a stage's script, an output with `cache: false`)
+// means the lock is stale; one DVC caches (git ignores it) changed outside the pipeline.
+TEST(Integrity, AChangedFileTheRepositoryKeepsIsAStaleLockNotTampering) {
+  testing::TempDir root;
+  root.write("train.py", "print('edited after the last dvc repro')\n");
+  root.write("models/model.pkl", "not the recorded bytes");
+  root.write("models/.gitignore", "/model.pkl\n");
+  root.write("dvc.lock",
+             "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n"
+             "    - path: train.py\n      md5: 00000000000000000000000000000000\n      size: 10\n"
+             "    outs:\n"
+             "    - path: models/model.pkl\n      md5: 00000000000000000000000000000000\n      size: 10\n");
+  auto result = testing::scan(root.path(), {"integrity.dvc-hash-mismatch"});
+  auto found = findings_of(result, "integrity.dvc-hash-mismatch");
+  ASSERT_EQ(found.size(), 2u);
+  for (const Finding* finding : found) {
+    bool script = finding->evidence.value("path", "") == "train.py";
+    EXPECT_EQ(finding->severity, script ? Severity::low : Severity::high) << finding->message;
+    EXPECT_EQ(finding->evidence.value("kept_in_git", !script), script);
+    EXPECT_NE(finding->message.find(script ? "the lock is stale" : "changed outside the pipeline"), std::string::npos)
+        << finding->message;
+  }
 }
 
 TEST(RootCauses, DatasetsDerivedFromOneSourceAreOneFindingAtTheSource) {

@@ -57,7 +57,8 @@ Check check_file(const fs::path& root, const std::string& relative, const std::s
 
 }  // namespace
 
-std::vector<Fact> verify_dvc_records(const fs::path& root, const std::vector<Fact>& facts) {
+std::vector<Fact> verify_dvc_records(const fs::path& root, const std::vector<Fact>& facts,
+                                     const std::function<bool(const std::string&)>& in_scanned_tree) {
   std::vector<Fact> checks;
   std::map<std::pair<std::string, std::string>, Check> cache;  // (path, scheme) -> result
   for (const auto& fact : facts) {
@@ -87,6 +88,15 @@ std::vector<Fact> verify_dvc_records(const fs::path& root, const std::vector<Fac
     props["scheme"] = scheme;
     props["status"] = status;
     props["detail"] = check.detail;
+    // DVC puts the files it caches into .gitignore; one the repository keeps (a stage's
+    // script, an output with `cache: false`) has its own history in git, so a mismatch
+    // there says the lock is stale (the stage was not re-run), not that a cached artifact
+    // was swapped.
+    bool in_git = in_scanned_tree && in_scanned_tree(fs::path(path).lexically_normal().generic_string());
+    props["kept_in_git"] = in_git;
+    props["reading"] = in_git ? "The file is committed to the repository (DVC does not cache it), so the lock is stale: "
+                                "the stage was not re-run after the file changed."
+                              : "DVC caches this file: it changed outside the pipeline.";
     checks.push_back({FactType::integrity_check, fact.location, std::move(props)});
   }
   return checks;

@@ -6,6 +6,7 @@
 // data reaches which model, endpoint and recipient), so it runs once the diagram exists.
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ struct DeriveInputs {
   std::string config_file = ".mlaudit.yml";            // as the facts name it (relative to root)
   std::span<const PrivacyDeclaration> declarations;
   std::span<const ProbeRun> probes;                    // the declared probes, already run
+  // Whether the walk kept this project-relative file: it is not ignored by .gitignore or
+  // excluded, so it lives in the repository itself. Unset: nothing is known.
+  std::function<bool(const std::string&)> in_scanned_tree;
 };
 
 struct DeriveContext {

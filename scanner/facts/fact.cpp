@@ -54,7 +54,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::lfs_pointer, "lfs_pointer", {"oid", "size", "member"}},
       {FactType::xml_doctype, "xml_doctype", {"entities", "external_entities", "nested_entities", "external_dtd", "names", "risk", "summary"}},
       {FactType::pmml_field, "pmml_field", {"name", "optype", "data_type", "values"}},
-      {FactType::integrity_check, "integrity_check", {"path", "record", "expected_md5", "actual_md5", "recorded_size", "actual_size", "scheme", "status", "detail"}},
+      {FactType::integrity_check, "integrity_check", {"path", "record", "expected_md5", "actual_md5", "recorded_size", "actual_size", "scheme", "status", "detail", "kept_in_git", "reading"}},
       {FactType::personal_data, "personal_data", {"dataset", "column", "category", "label", "article", "special", "identifier", "confidence", "evidence", "example", "checked", "matched", "source", "detail"}},
       {FactType::personal_field, "personal_field", {"name", "category", "label", "identifier", "article", "special", "context", "detail"}},
       {FactType::privacy_declaration, "privacy_declaration", {"scope", "target", "controller", "dpo", "purposes", "data_subjects", "recipients", "dpia", "human_review", "bias_examination", "security_measures", "lawful_basis", "purpose", "retention", "special_category_condition", "pseudonymised", "residency", "region", "transfer_mechanism", "processor_agreement", "match", "zone", "reason"}},

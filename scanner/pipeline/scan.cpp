@@ -49,7 +49,8 @@ std::vector<Finding> derive_before_diagram(ScanResult& result, const Project& pr
     facts_matched = facts.size();
     probes = run_declared_probes(project, result.extraction, findings);
   }
-  run_derive_passes(derive_inputs(result.root, result.config, probes), facts, nullptr, result.extraction.diagnostics);
+  run_derive_passes(derive_inputs(result.root, result.config, probes, result.walk), facts, nullptr,
+                    result.extraction.diagnostics);
   return findings;
 }
 
@@ -59,7 +60,7 @@ std::vector<Finding> derive_before_diagram(ScanResult& result, const Project& pr
 FinalizeReport judge(ScanResult& result, const std::vector<ProbeRun>& probes, std::vector<Finding> from_facts,
                      std::optional<Baseline> baseline) {
   std::vector<Fact>& facts = result.extraction.facts;
-  size_t screened = run_derive_passes(derive_inputs(result.root, result.config, probes), facts, &result.diagram,
+  size_t screened = run_derive_passes(derive_inputs(result.root, result.config, probes, result.walk), facts, &result.diagram,
                                       result.extraction.diagnostics);
   append(from_facts, match_fact_rules(result.rules, std::span(facts).last(screened)));
   annotate_stores_with_findings(result.diagram, from_facts);

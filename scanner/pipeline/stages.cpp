@@ -1,6 +1,8 @@
 #include "pipeline/stages.h"
 
 #include <algorithm>
+#include <memory>
+#include <unordered_set>
 
 #include "derive/load_sources.h"
 #include "graph/dfd_builder.h"
@@ -116,21 +118,25 @@ Extraction extract_project(const WalkResult& walk, const ScanOptions& options, c
   return extraction;
 }
 
-DeriveInputs derive_inputs(const fs::path& root, const ProjectConfig& config, std::span<const ProbeRun> probes) {
+DeriveInputs derive_inputs(const fs::path& root, const ProjectConfig& config, std::span<const ProbeRun> probes,
+                           const WalkResult& walk) {
   std::string source = config.source.empty() ? std::string(".mlaudit.yml")
                                              : fs::path(config.source).lexically_relative(root).generic_string();
   if (source.empty() || source.starts_with("..")) source = fs::path(config.source).filename().string();
-  return {root, source, config.privacy, probes};
+  auto walked = std::make_shared<std::unordered_set<std::string>>();
+  for (const auto& file : walk.files) walked->insert(file.relative);
+  return {root, source, config.privacy, probes, [walked](const std::string& path) { return walked->contains(path); }};
 }
 
 ProjectFacts collect_facts(const ScanOptions& options) {
   ProjectFacts collected{open_project(options), {}};
   const Project& project = collected.project;
-  collected.extraction = extract_project(walk_project(options, project.config), options, project.config);
+  WalkResult walk = walk_project(options, project.config);
+  collected.extraction = extract_project(walk, options, project.config);
   collected.extraction.diagnostics.insert(collected.extraction.diagnostics.begin(), project.diagnostics.begin(),
                                           project.diagnostics.end());
   annotate_load_sources(collected.extraction.facts);
-  run_derive_passes(derive_inputs(project.root, project.config, {}), collected.extraction.facts, nullptr,
+  run_derive_passes(derive_inputs(project.root, project.config, {}, walk), collected.extraction.facts, nullptr,
                     collected.extraction.diagnostics);
   return collected;
 }

@@ -77,9 +77,9 @@ ScanRules load_scan_rules(const ScanOptions& options, const ProjectConfig& confi
 WalkResult walk_project(const ScanOptions& options, const ProjectConfig& config);
 Extraction extract_project(const WalkResult& walk, const ScanOptions& options, const ProjectConfig& config);
 
-// What the derive passes read of the project's configuration.
+// What the derive passes read of the project's configuration and walk.
 DeriveInputs derive_inputs(const std::filesystem::path& root, const ProjectConfig& config,
-                           std::span<const ProbeRun> probes);
+                           std::span<const ProbeRun> probes, const WalkResult& walk);
 
 // The project's facts as rule authors see them: walked, extracted and derived (no probes
 // run, no diagram). What `mlaudit facts` prints and `mlaudit graph` draws.
