@@ -96,8 +96,9 @@ function(mlaudit_layer_test stage header expect)
   # one build tool at a time in the build folder
   set_tests_properties(${test} PROPERTIES RESOURCE_LOCK mlaudit_build_folder)
   if(expect STREQUAL "missing")
+    # gcc says "HEADER: No such file or directory", clang "'HEADER' file not found".
     set_tests_properties(${test} PROPERTIES
-      PASS_REGULAR_EXPRESSION "${header}: No such file or directory")
+      PASS_REGULAR_EXPRESSION "${header}: No such file or directory;'${header}' file not found")
   else()
     set_tests_properties(${test} PROPERTIES FAIL_REGULAR_EXPRESSION "error:")
   endif()

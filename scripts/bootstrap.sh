@@ -10,7 +10,7 @@ packages=(build-essential cmake ninja-build pkg-config git ca-certificates time
   libyaml-cpp-dev libtree-sitter-dev libre2-dev libcli11-dev libkainjow-mustache-dev
   libzip-dev libgraphviz-dev libtomlplusplus-dev libinih-dev libmimalloc-dev libarchive-dev zlib1g-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libcsv-dev libphonenumber-dev libseccomp-dev libyaml-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev python3-packaging
   chromium fonts-dejavu-core fonts-liberation
   util-linux)
 missing=()

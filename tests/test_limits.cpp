@@ -361,14 +361,16 @@ TEST(Sniff, OneNulByteDoesNotMakeATextFileBinary) {
     auto path = root.write(name, content);
     return sniff(path, name, std::get<std::string>(read_file_prefix(path, kSniffHeadBytes)), content.size());
   };
-  EXPECT_EQ(sniff_file("app.py", std::string("import os\0\nos.system('x')\n", 25)).kind, FileKind::python);
+  EXPECT_EQ(sniff_file("app.py", std::string("import os\0\nos.system('x')\n", 26)).kind, FileKind::python);
   EXPECT_EQ(sniff_file("people.csv", std::string("name,email\nAnna,a@example.com\0\n", 31)).kind, FileKind::csv);
   EXPECT_EQ(sniff_file("pod.yml", std::string("kind: Pod\0\n", 11)).kind, FileKind::yaml);
   // Mostly control bytes under a text name: still binary. No telling name: binary.
   EXPECT_EQ(sniff_file("noise.py", std::string(200, '\x01') + std::string(100, '\0')).kind, FileKind::binary);
   EXPECT_EQ(sniff_file("blob", std::string("abc\0def", 7)).kind, FileKind::binary);
 
-  root.write("customers.csv", std::string("name,email\nAnna Berg,anna.berg@example.com\0\nJonas Weber,jonas@example.org\n", 76));
+  // The literal's own length (a counted length read past its end).
+  static constexpr char kCustomers[] = "name,email\nAnna Berg,anna.berg@example.com\0\nJonas Weber,jonas@example.org\n";
+  root.write("customers.csv", std::string(kCustomers, sizeof kCustomers - 1));
   auto facts = testing::facts_of(testing::extract(root.path()), FactType::personal_data);
   bool email = false;
   for (const auto& fact : facts) email = email || (fact.location.file == "customers.csv" && fact.props.value("column", "") == "email");
