@@ -2,7 +2,10 @@
 // requirements, Dockerfiles, .env files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "extract/config/dependency_spec.h"
+#include "extract/config/helm_template.h"
 #include "test_support.h"
 
 namespace mlaudit {
@@ -74,6 +77,113 @@ spec:
   ASSERT_EQ(containers.size(), 1u);
   EXPECT_TRUE(containers[0].props["runs_as_root"].get<bool>());   // nothing says otherwise
   EXPECT_FALSE(containers[0].props["privileged"].get<bool>());
+}
+
+// A Helm chart template is read for its literal parts: `{{ }}` values are unknown (not
+// findings, not parse errors), literal settings are facts with their own line numbers.
+TEST(ConfigExtractors, HelmTemplatesReadForTheirLiteralParts) {
+  TempDir root;
+  root.write("chart/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+  root.write("chart/templates/deployment.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "demo.fullname" . }}
+  labels:
+    {{- include "demo.labels" . | nindent 4 }}
+spec:
+  replicas: {{ .Values.replicaCount }}
+  template:
+    spec:
+      {{- with .Values.podSecurityContext }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      hostNetwork: true
+      containers:
+        - name: {{ .Chart.Name }}
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+          securityContext:
+            privileged: {{ .Values.privileged }}
+        - name: sidecar
+          image: sidecar:1.0
+          securityContext:
+            privileged: true
+---
+{{- if .Values.worker.enabled }}
+apiVersion: batch/v1
+kind: Job
+metadata: {name: "{{ .Release.Name }}-migrate"}
+spec:
+  template:
+    spec:
+      containers:
+        - name: migrate
+          image: migrate:1.0
+{{- end }}
+)");
+  root.write("chart/templates/_helpers.tpl", "{{- define \"demo.fullname\" -}}\n{{ .Release.Name }}\n{{- end }}\n");
+  root.write("chart/templates/configmap.yaml", "{{- range $k, $v := .Values.config }}\n{{ $k }}: {{ $v | quote }}\n  bad: [\n{{- end }}\n");
+  auto extraction = testing::extract(root.path());
+  for (const auto& diagnostic : extraction.diagnostics) EXPECT_NE(diagnostic.code, "parse-error") << diagnostic.message;
+  auto containers = facts_of(extraction, FactType::k8s_container);
+  ASSERT_EQ(containers.size(), 3u);
+  EXPECT_EQ(containers[0].location.line, 17u);
+  EXPECT_FALSE(containers[0].props["privileged"].get<bool>());   // {{ .Values.privileged }}: unknown
+  EXPECT_FALSE(containers[0].props["runs_as_root"].get<bool>()); // securityContext from the values: unknown
+  EXPECT_TRUE(containers[0].props["host_network"].get<bool>());
+  EXPECT_TRUE(containers[1].props["privileged"].get<bool>());    // literal in the template
+  EXPECT_EQ(containers[1].location.line, 21u);
+  EXPECT_EQ(containers[2].props["kind"], "Job");
+  EXPECT_TRUE(containers[2].props["runs_as_root"].get<bool>());   // the template sets nothing
+}
+
+// The renderer keeps line numbers and survives templates cut anywhere.
+TEST(ConfigExtractors, HelmRendererKeepsLinesOnBrokenTemplates) {
+  EXPECT_EQ(render_literal_parts("a: {{ .Values.a }}\n  {{- if .x }}\nb: 1\n"), "a: $(helm)\n\nb: 1\n");
+  EXPECT_EQ(render_literal_parts("{{/* a\ncomment */}}\nc: 2"), "\n\nc: 2");
+  for (std::string_view cut : {"{{", "x{{", "{{ .a", "}}", "a: {{ b }", "{{{{{{", "\n{{\n"}) {
+    std::string out = render_literal_parts(cut);
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), std::count(cut.begin(), cut.end(), '\n')) << cut;
+  }
+}
+
+// KServe, Seldon and Kubeflow resources keep pod specs under their own keys.
+TEST(ConfigExtractors, KubernetesCustomResourcesPodSpecs) {
+  TempDir root;
+  root.write("serving.yaml", R"(apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: iris}
+spec:
+  predictor:
+    sklearn:
+      storageUri: gs://models/iris
+---
+apiVersion: machinelearning.seldon.io/v1
+kind: SeldonDeployment
+metadata: {name: income}
+spec:
+  predictors:
+    - componentSpecs:
+        - spec:
+            hostNetwork: true
+            containers:
+              - {name: classifier, image: "seldonio/sklearnserver:1.17.1"}
+---
+apiVersion: mlops.seldon.io/v1alpha1
+kind: Model
+metadata: {name: claims}
+spec:
+  storageUri: gs://models/claims
+  requirements: [sklearn]
+)");
+  auto extraction = testing::extract(root.path());
+  auto containers = facts_of(extraction, FactType::k8s_container);
+  ASSERT_EQ(containers.size(), 2u);
+  EXPECT_EQ(containers[0].props["kind"], "InferenceService");
+  EXPECT_EQ(containers[0].props["container"], "kserve-container");
+  EXPECT_EQ(containers[0].location.line, 7u);
+  EXPECT_EQ(containers[1].props["workload"], "income");
+  EXPECT_TRUE(containers[1].props["host_network"].get<bool>());
 }
 
 TEST(ConfigExtractors, ComposeWorkflowAndDvc) {

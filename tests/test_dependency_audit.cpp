@@ -13,12 +13,7 @@ namespace {
 
 const std::vector<std::string> kDependencyRules = {"config.vulnerable-dependency", "config.dependency-allows-vulnerable"};
 
-std::vector<const Finding*> findings_of(const ScanResult& result, const std::string& rule) {
-  std::vector<const Finding*> found;
-  for (const auto& finding : result.findings)
-    if (finding.rule->id == rule) found.push_back(&finding);
-  return found;
-}
+using testing::findings_of;
 
 const Finding* finding_for(const ScanResult& result, const std::string& name, const std::string& version) {
   for (const auto& finding : result.findings)

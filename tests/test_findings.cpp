@@ -143,12 +143,7 @@ TEST(Supersedes, TheArchitecturalFindingReplacesTheCodeOne) {
       EXPECT_FALSE(exposed.contains({finding.location.file, finding.location.line}));
 }
 
-std::vector<const Finding*> findings_of(const ScanResult& result, const std::string& rule_id) {
-  std::vector<const Finding*> found;
-  for (const auto& finding : result.findings)
-    if (finding.rule->id == rule_id) found.push_back(&finding);
-  return found;
-}
+using testing::findings_of;
 
 std::vector<uint32_t> merged_lines(const Finding& finding) {
   std::vector<uint32_t> lines;
@@ -238,15 +233,20 @@ TEST(RootCauses, UnpinnedActionsOfOneWorkflowAreOneFindingAtTheHighestSeverity) 
   EXPECT_EQ(merged_lines(*found[1]), (std::vector<uint32_t>{7}));
 }
 
+// One dvc.lock dependency or output entry whose recorded hash matches no file's bytes.
+std::string mismatching_lock_entry(const std::string& path, int size) {
+  return "    - path: " + path + "\n      md5: 00000000000000000000000000000000\n      size: " + std::to_string(size) +
+         "\n";
+}
+
 TEST(RootCauses, OneMismatchingFileRecordedInSeveralStagesIsOneFinding) {
   testing::TempDir root;
   root.write("data/train.csv", "a,b\n1,2\n");
   root.write("data/.gitignore", "/train.csv\n");  // DVC caches it and has git ignore it
   root.write("dvc.lock",
-             "schema: '2.0'\nstages:\n  prepare:\n    cmd: python prepare.py\n    outs:\n"
-             "    - path: data/train.csv\n      md5: 00000000000000000000000000000000\n      size: 8\n"
-             "  train:\n    cmd: python train.py\n    deps:\n"
-             "    - path: data/train.csv\n      md5: 00000000000000000000000000000000\n      size: 8\n");
+             "schema: '2.0'\nstages:\n  prepare:\n    cmd: python prepare.py\n    outs:\n" +
+                 mismatching_lock_entry("data/train.csv", 8) + "  train:\n    cmd: python train.py\n    deps:\n" +
+                 mismatching_lock_entry("data/train.csv", 8));
   auto result = testing::scan(root.path(), {"integrity.dvc-hash-mismatch"});
   auto found = findings_of(result, "integrity.dvc-hash-mismatch");
   ASSERT_EQ(found.size(), 1u);
@@ -264,10 +264,8 @@ TEST(Integrity, AChangedFileTheRepositoryKeepsIsAStaleLockNotTampering) {
   root.write("models/model.pkl", "not the recorded bytes");
   root.write("models/.gitignore", "/model.pkl\n");
   root.write("dvc.lock",
-             "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n"
-             "    - path: train.py\n      md5: 00000000000000000000000000000000\n      size: 10\n"
-             "    outs:\n"
-             "    - path: models/model.pkl\n      md5: 00000000000000000000000000000000\n      size: 10\n");
+             "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n" +
+                 mismatching_lock_entry("train.py", 10) + "    outs:\n" + mismatching_lock_entry("models/model.pkl", 10));
   auto result = testing::scan(root.path(), {"integrity.dvc-hash-mismatch"});
   auto found = findings_of(result, "integrity.dvc-hash-mismatch");
   ASSERT_EQ(found.size(), 2u);
@@ -344,6 +342,31 @@ TEST(RootCauses, BiasAndPseudonymisationAreReportedOncePerModel) {
     EXPECT_NE(found[0]->message.find("2 datasets"), std::string::npos) << found[0]->message;
     EXPECT_NE(found[0]->message.find("credit.pkl"), std::string::npos) << found[0]->message;
   }
+}
+
+// An integrity-record finding on the load a deserialization finding reports is the same root
+// cause: it is a related location of that finding, which keeps its own level.
+TEST(RootCauses, AnIntegrityRecordFindingOnADeserializingLoadFoldsIntoIt) {
+  testing::TempDir root;
+  root.write("train.py",
+             "import os\nimport sys\nimport torch\n\n"
+             "def resume(folder):\n"
+             "    checkpoint = os.path.join(folder, 'pytorch_model.bin')\n"
+             "    return torch.load(checkpoint)\n\n"
+             "resume(sys.argv[1])\n");
+  auto alone = testing::scan(root.path(), {"stride.model-without-integrity-record"});
+  auto integrity = findings_of(alone, "stride.model-without-integrity-record");
+  ASSERT_EQ(integrity.size(), 1u);  // on its own it is reported
+  ASSERT_EQ(integrity[0]->location.file, "train.py");
+  uint32_t line = integrity[0]->location.line;
+  auto result = testing::scan(root.path(), {"stride.model-without-integrity-record", "code.torch-load-unsafe"});
+  EXPECT_TRUE(findings_of(result, "stride.model-without-integrity-record").empty());
+  auto loads = findings_of(result, "code.torch-load-unsafe");
+  ASSERT_EQ(loads.size(), 1u);
+  EXPECT_EQ(loads[0]->location.line, line);
+  ASSERT_EQ(loads[0]->related.size(), 1u);
+  EXPECT_TRUE(loads[0]->related[0].merged);
+  EXPECT_NE(loads[0]->related[0].message.find("stride.model-without-integrity-record"), std::string::npos);
 }
 
 TEST(Redaction, SecretsNeverReachReports) {

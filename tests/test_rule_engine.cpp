@@ -248,5 +248,128 @@ TEST(RuleEngine, SelectionByIdAndGlob) {
   for (const auto& rule : rules.rules) EXPECT_TRUE(rule->id.starts_with("config."));
 }
 
+// Containers as root: a service image (a port exposed, an app server started) stays medium;
+// a dev container, a test image or a batch job where nothing listens is low.
+TEST(RuleEngine, RootContainerSeverityFollowsWhatTheImageIsFor) {
+  testing::TempDir project;
+  project.write("Dockerfile", "FROM python:3.11\nCMD uvicorn app.main:app --host 0.0.0.0 --port 8000\n");
+  project.write("api/Dockerfile", "FROM python:3.11\nEXPOSE 8080\nCMD [\"private-gpt\"]\n");
+  project.write(".devcontainer/Dockerfile", "FROM mcr.microsoft.com/vscode/devcontainers/python:3.9\n");
+  project.write("test_experiment/Dockerfile", "FROM python:3.11\nRUN pip install mlflow\n");
+  project.write("jobs/Dockerfile", "FROM python:3.11\nCMD [\"python\", \"train.py\"]\n");
+  ScanResult result = testing::scan(project.path(), {"config.dockerfile-runs-as-root"});
+  std::map<std::string, Severity> by_file;
+  for (const auto& finding : result.findings) by_file[finding.location.file] = finding.severity;
+  ASSERT_EQ(by_file.size(), 5u);
+  EXPECT_EQ(by_file["Dockerfile"], Severity::medium);
+  EXPECT_EQ(by_file["api/Dockerfile"], Severity::medium);
+  EXPECT_EQ(by_file[".devcontainer/Dockerfile"], Severity::low);
+  EXPECT_EQ(by_file["test_experiment/Dockerfile"], Severity::low);
+  EXPECT_EQ(by_file["jobs/Dockerfile"], Severity::low);
+}
+
+// SQL is graded by where the formatted values come from, followed back through the local
+// assignments of the function: configuration (settings, the object's own attributes, a
+// local built from them) and unreachable code (a private method nothing names) are low; a
+// parameter, request data or a value of unknown origin stay high.
+TEST(RuleEngine, SqlSeverityFollowsWhereTheValuesComeFrom) {
+  testing::TempDir project;
+  project.write("inspect.py", R"(import os
+from sqlalchemy import text
+
+
+class Inspector:
+    def objects(self, conn, schema):
+        return self._sqlserver(conn, schema)
+        # return self._postgres(conn, schema)
+
+    def _sqlserver(self, conn, schema):
+        where = f"AND s.name = '{schema}'" if schema else ""
+        return conn.execute(text(f"SELECT name FROM sys.objects {where}"))
+
+    def _postgres(self, conn, schema):
+        return conn.execute(text(f"SELECT proname FROM pg_proc WHERE nspname = '{schema}'"))
+
+    def table(self, conn):
+        name = self.prefix + "_runs"
+        return conn.execute(text(f"SELECT * FROM {name}"))
+
+
+def search(request, conn):
+    term = request.args["q"]
+    return conn.execute(f"SELECT * FROM products WHERE name LIKE '%{term}%'")
+
+
+def create(session, settings):
+    session.execute(text(f"CREATE SCHEMA IF NOT EXISTS {settings.schema_name}"))
+
+
+def drop(session):
+    session.execute(text(f"DROP TABLE {os.environ.get('TABLE', 'runs')}"))
+)");
+  ScanResult result = testing::scan(project.path(), {"code.sql-string-formatting"});
+  std::map<uint32_t, Finding> by_line;
+  for (const auto& finding : result.findings) by_line.emplace(finding.location.line, finding);
+  ASSERT_EQ(by_line.size(), 6u);
+  EXPECT_EQ(by_line.at(12).severity, Severity::high);  // a parameter, through a local
+  EXPECT_NE(by_line.at(12).message.find("parameter of _sqlserver()"), std::string::npos) << by_line.at(12).message;
+  EXPECT_EQ(by_line.at(15).severity, Severity::low);   // unreachable
+  EXPECT_NE(by_line.at(15).message.find("unreachable"), std::string::npos) << by_line.at(15).message;
+  EXPECT_EQ(by_line.at(19).severity, Severity::low);   // a local built from the object's own attribute
+  EXPECT_EQ(by_line.at(24).severity, Severity::high);  // request data
+  EXPECT_NE(by_line.at(24).message.find("request data"), std::string::npos) << by_line.at(24).message;
+  EXPECT_EQ(by_line.at(28).severity, Severity::low);   // settings
+  EXPECT_EQ(by_line.at(32).severity, Severity::low);   // the environment (deployment configuration)
+}
+
+// A method's parameter formatted into a query of a class the project builds with a connection
+// string it is handed: whoever supplies the value also holds the database's credentials, medium.
+TEST(RuleEngine, SqlFromTheCallerOfAConnectionItSuppliesIsMedium) {
+  testing::TempDir project;
+  project.write("inspector.py", R"(from sqlalchemy import create_engine, text
+
+
+class CatalogInspector:
+    def __init__(self, connection_string):
+        self.conn = create_engine(connection_string).connect()
+
+    def tables(self, schema):
+        return self.conn.execute(text(f"SELECT name FROM sys.tables WHERE schema = '{schema}'"))
+
+
+class Reports:
+    def rows(self, conn, table):
+        return conn.execute(text(f"SELECT * FROM {table}"))
+)");
+  project.write("service.py", R"(from inspector import CatalogInspector
+
+
+def describe(tool_context):
+    return CatalogInspector(tool_context.connection_string).tables(tool_context.schema)
+)");
+  ScanResult result = testing::scan(project.path(), {"code.sql-string-formatting"});
+  std::map<uint32_t, Finding> by_line;
+  for (const auto& finding : result.findings) by_line.emplace(finding.location.line, finding);
+  ASSERT_EQ(by_line.size(), 2u);
+  EXPECT_EQ(by_line.at(9).severity, Severity::medium);
+  EXPECT_NE(by_line.at(9).message.find("connection string (service.py:5)"), std::string::npos) << by_line.at(9).message;
+  EXPECT_EQ(by_line.at(14).severity, Severity::high);  // nothing hands Reports a connection
+}
+
+// A request without a timeout in a notebook run by hand is info; in a script it stays low.
+TEST(RuleEngine, NetworkCallWithoutTimeoutInANotebookIsInfo) {
+  testing::TempDir project;
+  project.write("fetch.py", "import requests\nrows = requests.get(\"https://data.example.com/a.csv\")\n");
+  project.write("explore.ipynb", R"({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,
+ "source": ["import requests\n", "rows = requests.get(\"https://data.example.com/b.csv\")\n"]}],
+ "metadata": {}, "nbformat": 4, "nbformat_minor": 5})");
+  ScanResult result = testing::scan(project.path(), {"stride.network-call-without-timeout"});
+  std::map<std::string, Severity> by_file;
+  for (const auto& finding : result.findings) by_file[finding.location.file] = finding.severity;
+  ASSERT_EQ(by_file.size(), 2u);
+  EXPECT_EQ(by_file["fetch.py"], Severity::low);
+  EXPECT_EQ(by_file["explore.ipynb"], Severity::info);
+}
+
 }  // namespace
 }  // namespace mlaudit

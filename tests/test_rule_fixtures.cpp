@@ -48,8 +48,9 @@ bool binary_name(const fs::path& path) {
 }
 
 void read_annotations(const fs::path& file, const std::string& relative, const std::string& id, Expectations& out) {
-  // `# ruleid: a, b` in Python and YAML, `// ...` in JSON-ish files, `<!-- # ... -->` in XML.
-  static const RE2 annotation(R"((?:#|//)\s*(ruleid|ok):\s*([A-Za-z0-9_.,\- ]+?)\s*(?:-->|$))");
+  // `# ruleid: a, b` in Python and YAML, `// ...` in JSON-ish files, `<!-- # ... -->` in XML,
+  // `"# ruleid: a\n",` as a source line of a notebook cell.
+  static const RE2 annotation(R"((?:#|//)\s*(ruleid|ok):\s*([A-Za-z0-9_.,\- ]+?)\s*(?:-->|(?:\\n)?",?|$))");
   const std::string text = testing::read_text(file);
   auto lines = split_lines(text);
   std::vector<std::string> pending_fire, pending_quiet;

@@ -117,6 +117,24 @@ registered = mlflow.sklearn.load_model("models:/churn/3")
   EXPECT_NE((findings[{"loader.py", 4}].message.find("(registry)")), std::string::npos) << findings[{"loader.py", 4}].message;
 }
 
+// Hosted model APIs: what the caller was given (a question, a document) is medium; a prompt
+// made only of the project's own constants is low.
+TEST(SeverityEvidence, PromptsToHostedModelsAreGradedByWhatTheyCarry) {
+  testing::TempDir project;
+  project.write("ask.py", R"(from openai import OpenAI
+from anthropic import Anthropic
+client = OpenAI()
+def ask(question):
+    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])
+def probe():
+    return Anthropic().messages.create(model="claude-3", messages=[{"role": "user", "content": "Say OK"}], max_tokens=5)
+)");
+  auto findings = graded(testing::scan(project.path(), {"stride.data-sent-to-third-party"}), "stride.data-sent-to-third-party");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ((findings[{"ask.py", 5}].severity), Severity::medium);
+  EXPECT_EQ((findings[{"ask.py", 7}].severity), Severity::low);
+}
+
 TEST(SeverityEvidence, CodeAndShellCommandsAreGradedByWhatBuildsThem) {
   testing::TempDir project;
   project.write("tools.py", R"(import os, subprocess, sys

@@ -71,6 +71,13 @@ ScanResult scan(const fs::path& root, std::vector<std::string> enable) {
   return run_scan(options);
 }
 
+std::vector<const Finding*> findings_of(const ScanResult& result, const std::string& rule_id) {
+  std::vector<const Finding*> found;
+  for (const auto& finding : result.findings)
+    if (finding.rule->id == rule_id) found.push_back(&finding);
+  return found;
+}
+
 CommandResult run_command(const std::string& command) {
   CommandResult result;
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");

@@ -38,6 +38,8 @@ std::vector<Fact> python_facts(const std::string& source, FactType type);
 
 // Full scan with only the given rules enabled (all when empty).
 ScanResult scan(const std::filesystem::path& root, std::vector<std::string> enable = {});
+// The findings of one rule, in report order.
+std::vector<const Finding*> findings_of(const ScanResult& result, const std::string& rule_id);
 
 struct CommandResult {
   int exit_code = -1;

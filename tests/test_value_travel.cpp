@@ -3,6 +3,8 @@
 // dict key or an attribute set in __init__; the call fact says where it came from.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "test_support.h"
 
 namespace mlaudit {
@@ -219,6 +221,104 @@ requests.get(outside["url"])
   EXPECT_FALSE(outside->props["args"][0].contains("value"));
 }
 
+// A .env beside the code gives os.getenv / os.environ its value (overridable, never a
+// credential); Hydra hands the decorated function its config file.
+TEST(ValueTravel, DotEnvAndHydraConfigsFeedTheirKeys) {
+  testing::TempDir project;
+  project.write("app/.env", "# local settings\nPARTNER_URL=\"http://partner.example/api\"\nexport VERIFY_HOST=partner.example\n"
+                            "PARTNER_API_KEY=sk-live-abcdef0123456789abcdef\n");
+  project.write("app/client.py", R"(import os, requests
+requests.get(os.getenv("PARTNER_URL"), timeout=5)
+requests.get(os.environ["PARTNER_URL"], timeout=5)
+requests.get("https://x.example", headers={"k": os.environ.get("PARTNER_API_KEY")}, timeout=5)
+requests.get(os.getenv("MISSING", "http://fallback.example"), timeout=5)
+)");
+  project.write("conf/train.yaml", "model:\n  name: acme/encoder\n  trust_remote_code: true\n");
+  project.write("train.py", R"(import hydra
+from transformers import AutoModel
+@hydra.main(config_path="conf", config_name="train", version_base=None)
+def main(cfg):
+    AutoModel.from_pretrained(cfg.model.name, trust_remote_code=cfg.model.trust_remote_code)
+)");
+  auto facts = testing::extract(project.path());
+  auto calls = testing::facts_of(facts, FactType::call);
+  auto call = [&](const std::string& callee, const std::string& file, uint32_t line) -> const Fact* {
+    for (const auto& fact : calls)
+      if (fact.props["callee"] == callee && fact.location.file == file && fact.location.line == line) return &fact;
+    return nullptr;
+  };
+  for (uint32_t line : {2u, 3u}) {
+    const Fact* get = call("requests.get", "app/client.py", line);
+    ASSERT_NE(get, nullptr) << line;
+    EXPECT_EQ(get->props["args"][0]["value"], "http://partner.example/api");
+    EXPECT_EQ(get->props["args"][0]["literal"], false);  // the deployment may set another
+    EXPECT_EQ(get->props["args"][0]["via"], "`PARTNER_URL` in app/.env (line 2)");
+  }
+  // A variable named like a credential is not read: its value never becomes a fact.
+  std::string everything;
+  for (const auto& fact : facts.facts) everything += fact.props.dump();
+  EXPECT_EQ(everything.find("sk-live-abcdef"), std::string::npos);
+  const Fact* fallback = call("requests.get", "app/client.py", 5);
+  ASSERT_NE(fallback, nullptr);
+  // Not in .env: the default is what a run without the variable gets, and the deployment may
+  // set another (so it is no literal of the call).
+  EXPECT_EQ(fallback->props["args"][0]["value"], "http://fallback.example");
+  EXPECT_EQ(fallback->props["args"][0]["literal"], false);
+  EXPECT_EQ(fallback->props["args"][0]["via"], "default of environment variable `MISSING` (line 5)");
+  const Fact* load = call("transformers.AutoModel.from_pretrained", "train.py", 5);
+  ASSERT_NE(load, nullptr);
+  EXPECT_EQ(load->props["args"][0]["value"], "acme/encoder");
+  EXPECT_EQ(load->props["kwargs"]["trust_remote_code"]["value"], true);
+  EXPECT_EQ(load->props["kwargs"]["trust_remote_code"]["literal"], false);  // a command-line override may change it
+}
+
+// Hosted model APIs behind LangChain / llama-index objects: the call on the LLM object, or
+// on a chain or agent built with it, is a prompt sent to the provider's host; a client
+// given its own base URL talks to that host; a session stored in __init__ is still one.
+TEST(ValueTravel, PromptsThroughFrameworkLlmObjectsReachTheProvider) {
+  auto io = python_facts(R"(from langchain.llms import OpenAI
+from langchain.agents import initialize_agent
+from openai import OpenAI as Client
+import requests
+def ask(text, tools):
+    llm = OpenAI(temperature=0.7)
+    answer = llm(text)
+    agent = initialize_agent(tools, llm)
+    agent.run(text)
+    local = Client(base_url="http://localhost:11434/v1")
+    local.chat.completions.create(model="llama3", messages=[{"role": "user", "content": "hi"}])
+class Partner:
+    def __init__(self):
+        self.session = requests.Session()
+    def send(self, record):
+        self.session.post("https://partner.example/api", json=record, timeout=5)
+)", FactType::io);
+  auto on_line = [&](uint32_t line) -> const Fact* {
+    for (const auto& fact : io)
+      if (fact.location.line == line) return &fact;
+    return nullptr;
+  };
+  const Fact* direct = on_line(7);
+  ASSERT_NE(direct, nullptr);
+  EXPECT_EQ(direct->props["target"], "https://api.openai.com");
+  EXPECT_EQ(direct->props["format"], "prompt");
+  EXPECT_EQ(direct->props["payload"], "text");
+  EXPECT_EQ(direct->props["payload_constant"], false);
+  const Fact* agent = on_line(9);
+  ASSERT_NE(agent, nullptr);
+  EXPECT_EQ(agent->props["target"], "https://api.openai.com");
+  EXPECT_NE(agent->props["via"].get<std::string>().find("langchain.llms.OpenAI"), std::string::npos);
+  const Fact* local = on_line(11);
+  ASSERT_NE(local, nullptr);
+  EXPECT_EQ(local->props["target"], "http://localhost:11434/v1");
+  EXPECT_EQ(local->props["payload_constant"], true);
+  const Fact* session = on_line(16);
+  ASSERT_NE(session, nullptr);
+  EXPECT_EQ(session->props["via"], "requests.Session().post");
+  EXPECT_EQ(on_line(6), nullptr);  // making the LLM object sends nothing
+  EXPECT_EQ(on_line(8), nullptr);
+}
+
 // The bundled sample has one case of each travel: a default argument (revision="main" in
 // src/train.py), an imported constant (TRUST_ENCODER_CODE from src/features.py) and a
 // settings key (encoder.trust_remote_code in config/settings.yaml, read by app/serve.py).
@@ -293,6 +393,24 @@ TEST(ValueTravel, HostileShapesStayBounded) {
   for (const auto& fact : calls)
     if (fact.props["callee"] == "requests.get") ++gets;
   EXPECT_EQ(gets, 3);
+}
+
+// Calls nested in the receivers and arguments of calls (and clients nested in base_url=)
+// are evaluated once per level, not again by the hosted-model bookkeeping: linear, not
+// exponential, in the nesting.
+TEST(ValueTravel, NestedCallChainsStayLinear) {
+  std::string chain = "x", receivers = "x", clients = "\"http://h\"";
+  for (int i = 0; i < 60; ++i) {  // 60 levels took 30 s when each level evaluated its receiver twice
+    chain = "f(" + chain + ", y).m(z)";
+    receivers = "f(" + receivers + ").m()";
+    clients = "OpenAI(base_url=" + clients + ")";
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto calls = python_facts("from openai import OpenAI\na = g(" + chain + ")\nc = g(" + receivers + ")\nb = " + clients + "\n",
+                            FactType::call);
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_FALSE(calls.empty());
+  EXPECT_LT(seconds, 2.0);
 }
 
 }  // namespace

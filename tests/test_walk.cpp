@@ -120,17 +120,39 @@ TEST(Walker, DefaultSkipsBuildOutputAndMinifiedBundles) {
   root.write("src/app.py", "x = 1\n");
   root.write("web/app.js", "fetch('/api')\n");
   root.write("web/vendor.min.js", "var a=1;\n");
-  for (const char* folder : {"dist", "build", "web/out", "site/_next"}) root.write(std::string(folder) + "/bundle.js", "");
+  for (const char* folder : {"dist", "web/out", "site/_next"}) root.write(std::string(folder) + "/bundle.js", "");
+  root.write("build/lib.linux-x86_64-3.11/pkg/mod.py", "y = 2\n");  // setup.py build tree
+  root.write("native/build/CMakeCache.txt", "");
+  root.write("native/build/gen.py", "z = 3\n");
+  root.write("ext/build/module.so", "");
   WalkResult result = walk_tree(root.path(), {});
   auto paths = walked(result);
   std::sort(paths.begin(), paths.end());
   EXPECT_EQ(paths, (std::vector<std::string>{"src/app.py", "web/app.js"}));
-  for (const char* folder : {"dist", "build", "web/out", "site/_next"}) {
+  for (const char* folder : {"dist", "web/out", "site/_next"}) {
     ASSERT_NE(skipped(result, folder), nullptr) << folder;
     EXPECT_EQ(skipped(result, folder)->reason, "build output (skipped by default)") << folder;
   }
+  for (const char* folder : {"build", "native/build", "ext/build"}) {
+    ASSERT_NE(skipped(result, folder), nullptr) << folder;
+    EXPECT_TRUE(skipped(result, folder)->reason.starts_with("build output: it holds")) << skipped(result, folder)->reason;
+  }
   ASSERT_NE(skipped(result, "web/vendor.min.js"), nullptr);
   EXPECT_EQ(skipped(result, "web/vendor.min.js")->reason, "minified bundle (skipped by default)");
+}
+
+// A build/ folder of hand-written sources (a build/Dockerfile, pipeline code) is the
+// project's own code: walked, unlike a tool's output.
+TEST(Walker, BuildFolderOfSourcesIsWalked) {
+  TempDir root;
+  root.write("build/Dockerfile", "FROM python:3.11\n");
+  root.write("build/pipeline.py", "import pickle\n");
+  root.write("build/steps/train.py", "x = 1\n");
+  WalkResult result = walk_tree(root.path(), {});
+  auto paths = walked(result);
+  std::sort(paths.begin(), paths.end());
+  EXPECT_EQ(paths, (std::vector<std::string>{"build/Dockerfile", "build/pipeline.py", "build/steps/train.py"}));
+  EXPECT_EQ(skipped(result, "build"), nullptr);
 }
 
 TEST(Walker, NeverFollowsSymlinks) {

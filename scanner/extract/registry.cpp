@@ -24,6 +24,7 @@ std::vector<std::unique_ptr<Extractor>> make_extractors() {
   extractors.push_back(std::make_unique<RequirementsExtractor>());
   extractors.push_back(std::make_unique<SetupPyExtractor>());
   extractors.push_back(std::make_unique<EnvFileExtractor>());
+  extractors.push_back(std::make_unique<ShellScriptExtractor>());
   extractors.push_back(std::make_unique<DatasetExtractor>());
   extractors.push_back(std::make_unique<ModelArtifactExtractor>());
   extractors.push_back(std::make_unique<ChatTemplateExtractor>());

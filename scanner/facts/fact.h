@@ -29,6 +29,7 @@ enum class FactType {
   dockerfile,        // final_user, runs_as_root, exposes[], command, base_images[]
   docker_base_image, // image, tag, digest, stage
   docker_instruction,// instruction, arguments
+  shell_command,     // command, source (dockerfile|notebook): a shell command the project runs
   env_assignment,    // context, key, literal, value_masked, placeholder
   k8s_container,     // workload, kind, container, image, privileged, run_as_root, host_path
   k8s_service,       // name, type, ports[], annotations

@@ -151,6 +151,7 @@ FinalizeReport finalize_findings(std::vector<Finding>& findings, const std::file
     return source ? source->content_hash : std::string();
   });
   report.merged += merge_root_causes(findings, first_lines);
+  report.merged += merge_into_other_rules(findings, first_lines);
   for (size_t i = 0; i < findings.size(); ++i) {
     Finding& finding = findings[i];
     finding.message = Redactor::redact_text(finding.message);

@@ -119,7 +119,7 @@ size_t merge_identical_copies(std::vector<Finding>& findings, std::vector<std::s
 }
 
 std::optional<std::string> root_cause_key(const Finding& finding) {
-  if (!finding.rule || !finding.rule->merge) return std::nullopt;
+  if (!finding.rule || !finding.rule->merge || finding.rule->merge->by.empty()) return std::nullopt;
   std::string key;
   for (const auto& name : finding.rule->merge->by) {
     nlohmann::ordered_json scratch;
@@ -148,6 +148,31 @@ size_t merge_root_causes(std::vector<Finding>& findings, std::vector<std::string
     findings[indices[lead]] = std::move(result);  // at the lead's place: the order stays sorted
     for (size_t k = 0; k < indices.size(); ++k) folded[indices[k]] = k != lead;
     count += indices.size() - 1;
+  }
+  remove_folded(findings, line_texts, folded);
+  return count;
+}
+
+size_t merge_into_other_rules(std::vector<Finding>& findings, std::vector<std::string>& line_texts) {
+  std::map<std::tuple<std::string, std::string, uint32_t>, size_t> by_place;  // (rule, file, line) -> first finding
+  for (size_t i = 0; i < findings.size(); ++i)
+    if (!findings[i].suppression)
+      by_place.try_emplace({findings[i].rule->id, findings[i].location.file, findings[i].location.line}, i);
+  std::vector<bool> folded(findings.size(), false);
+  size_t count = 0;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& finding = findings[i];
+    if (finding.suppression || !finding.rule->merge || finding.rule->merge->into.empty()) continue;
+    for (const auto& id : finding.rule->merge->into) {
+      auto host = by_place.find({id, finding.location.file, finding.location.line});
+      if (host == by_place.end() || folded[host->second]) continue;
+      Finding& kept = findings[host->second];
+      kept.related.push_back({finding.location, "also (" + finding.rule->id + "): " + finding.message, true});
+      kept.related.insert(kept.related.end(), finding.related.begin(), finding.related.end());
+      folded[i] = true;  // the host keeps its level: it grades the load by where the bytes come from
+      ++count;
+      break;
+    }
   }
   remove_folded(findings, line_texts, folded);
   return count;

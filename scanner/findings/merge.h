@@ -28,4 +28,10 @@ size_t merge_identical_copies(std::vector<Finding>& findings, std::vector<std::s
 // folded into another.
 size_t merge_root_causes(std::vector<Finding>& findings, std::vector<std::string>& line_texts);
 
+// A finding of a rule with `merge: into: [...]` at the same file and line as a finding of one
+// of those rules (an integrity-record finding on the load a deserialization finding reports)
+// becomes a related location of it, which keeps its own level (it grades the load by where the
+// bytes come from). Returns how many were folded.
+size_t merge_into_other_rules(std::vector<Finding>& findings, std::vector<std::string>& line_texts);
+
 }  // namespace mlaudit

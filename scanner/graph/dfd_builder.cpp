@@ -485,6 +485,9 @@ class DfdBuilder {
                {"revision_pinned", props.contains("revision_pinned") ? props["revision_pinned"] : nlohmann::ordered_json()},
                {"sends_data", !read && other.kind == ElementKind::external_entity},
                {"downloaded", downloaded}}};
+    // A prompt's data arguments, and whether they are all the project's own constants.
+    if (props.contains("payload")) flow.props["payload"] = props["payload"];
+    if (props.contains("payload_constant")) flow.props["payload_constant"] = props["payload_constant"];
     Vertex from = read ? *target : process, to = read ? process : *target;
     // `with open(p) as f: pickle.load(f)` is one read: the loader names it better than open().
     auto& graph = diagram_.graph();

@@ -2,16 +2,10 @@
 
 #include <algorithm>
 
+#include "util/text.h"
+
 namespace mlaudit::pep440 {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string_view strip(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -123,12 +117,12 @@ std::string_view to_string(Operator op) {
 }
 
 std::optional<Specifier> Specifier::parse(std::string_view text) {
-  text = strip(text);
+  text = trim(text);
   auto op = read_operator(text);
   if (!op) return std::nullopt;
   Specifier specifier;
   specifier.op_ = op->first;
-  std::string_view version = strip(text.substr(op->second));
+  std::string_view version = trim(text.substr(op->second));
   if (specifier.op_ == Operator::arbitrary) {
     // "===" takes anything up to whitespace, ';' or ')'.
     if (version.find_first_of(" \t\n\r\f\v;)") != std::string_view::npos) return std::nullopt;
@@ -143,7 +137,7 @@ std::optional<Specifier> Specifier::parse(std::string_view text) {
     std::string_view release = version.substr(0, version.size() - 2);
     auto parsed = Version::parse(release);
     if (!parsed || parsed->pre() || parsed->post() || parsed->dev() || parsed->has_local() ||
-        strip(release).size() != release.size())
+        trim(release).size() != release.size())
       return std::nullopt;
     specifier.version_ = std::string(version);
     specifier.wildcard_ = true;
@@ -215,7 +209,7 @@ std::optional<SpecifierSet> SpecifierSet::parse(std::string_view text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string_view part = strip(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    std::string_view part = trim(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     if (!part.empty()) {
       auto specifier = Specifier::parse(part);
       if (!specifier) return std::nullopt;

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/text.h"
+
 namespace mlaudit::pep440 {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_separator(char c) { return c == '-' || c == '_' || c == '.'; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
@@ -123,10 +124,7 @@ std::strong_ordering Number::operator<=>(const Number& other) const {
 }
 
 std::optional<Version> Version::parse(std::string_view text) {
-  size_t begin = 0, end = text.size();
-  while (begin < end && is_space(text[begin])) ++begin;
-  while (end > begin && is_space(text[end - 1])) --end;
-  Scanner scanner(text.substr(begin, end - begin));
+  Scanner scanner(trim(text));
   Version version;
   if (lower(scanner.peek()) == 'v') scanner.skip();
 

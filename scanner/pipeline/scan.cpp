@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "advisories/advisory_database.h"
+#include "derive/format_sources.h"
 #include "derive/load_sources.h"
 #include "extract/extractor.h"
 #include "findings/finalize.h"
@@ -42,6 +43,7 @@ std::vector<Finding> derive_before_diagram(ScanResult& result, const Project& pr
                                            std::vector<ProbeRun>& probes, size_t& facts_matched) {
   std::vector<Fact>& facts = result.extraction.facts;
   annotate_load_sources(facts);  // before any rule reads the loaders' calls
+  annotate_format_sources(facts);
   std::vector<Finding> findings;
   facts_matched = 0;
   if (options.run_probes && !result.config.probes.empty()) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <memory>
-#include <unordered_set>
 
+#include "derive/format_sources.h"
 #include "derive/load_sources.h"
 #include "graph/dfd_builder.h"
 #include "pipeline/probe_runner.h"
@@ -123,9 +123,7 @@ DeriveInputs derive_inputs(const fs::path& root, const ProjectConfig& config, st
   std::string source = config.source.empty() ? std::string(".mlaudit.yml")
                                              : fs::path(config.source).lexically_relative(root).generic_string();
   if (source.empty() || source.starts_with("..")) source = fs::path(config.source).filename().string();
-  auto walked = std::make_shared<std::unordered_set<std::string>>();
-  for (const auto& file : walk.files) walked->insert(file.relative);
-  return {root, source, config.privacy, probes, [walked](const std::string& path) { return walked->contains(path); }};
+  return {root, source, config.privacy, probes, [&walk](const std::string& path) { return walk.kept(path); }};
 }
 
 ProjectFacts collect_facts(const ScanOptions& options) {
@@ -136,6 +134,7 @@ ProjectFacts collect_facts(const ScanOptions& options) {
   collected.extraction.diagnostics.insert(collected.extraction.diagnostics.begin(), project.diagnostics.begin(),
                                           project.diagnostics.end());
   annotate_load_sources(collected.extraction.facts);
+  annotate_format_sources(collected.extraction.facts);
   run_derive_passes(derive_inputs(project.root, project.config, {}, walk), collected.extraction.facts, nullptr,
                     collected.extraction.diagnostics);
   return collected;

@@ -257,8 +257,11 @@ class Matcher {
     const nlohmann::ordered_json& from = views_[boost::source(edge, graph)];
     const nlohmann::ordered_json& to = views_[boost::target(edge, graph)];
     const Flow& flow = graph[edge];
-    return [&from, &to, &flow](const KeyPath& path) -> const nlohmann::ordered_json* {
+    // `$file`: the file of the code or configuration that makes the flow.
+    auto file = std::make_shared<nlohmann::ordered_json>(flow.location.file);
+    return [&from, &to, &flow, file](const KeyPath& path) -> const nlohmann::ordered_json* {
       if (path.empty()) return nullptr;
+      if (path.size() == 1 && path[0] == "$file") return file.get();
       if (path[0] == "from") return find_path(from, path, 1);
       if (path[0] == "to") return find_path(to, path, 1);
       return find_path(flow.props, path);

@@ -55,6 +55,9 @@ struct MergeSpec {
   std::string lead;             // the member whose value of this key is the root cause leads (a source dataset)
   std::string message;          // message of a merged finding: {count}, {list} and the first finding's keys
   std::string related;          // message of each related place (its finding's keys); empty: its own message
+  // Rules whose finding at the same file and line already names this root cause (the load an
+  // integrity-record finding is about): this rule's finding folds into it as a related place.
+  std::vector<std::string> into;
 };
 
 struct Rule {

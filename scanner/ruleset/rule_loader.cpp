@@ -193,6 +193,9 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
     rule->merge->lead = string_of(merge["lead"]);
     rule->merge->message = std::string(trim(string_of(merge["message"])));
     rule->merge->related = std::string(trim(string_of(merge["related"])));
+    rule->merge->into = strings_of(merge["into"]);
+    if (rule->merge->into.empty() && (rule->merge->by.empty() || rule->merge->message.empty()))
+      throw RuleError(merge, "merge needs `by` and `message`, or `into`");
   }
   rule->source = source;
   rule->pack = pack;

@@ -24,7 +24,17 @@ constexpr std::array kHiddenFoldersKept = {".github", ".dvc", ".gitlab", ".circl
 constexpr std::array kVendoredFolders = {"node_modules", "__pycache__", "site-packages", "dist-packages",
                                          "bower_components"};
 // Folders of build output and bundled web apps: generated from sources the scan reads anyway.
-constexpr std::array kBuildOutputFolders = {"build", "dist", "out", "_next"};
+constexpr std::array kBuildOutputFolders = {"dist", "out", "_next"};
+// `build/` is tool output only in some projects; in others it holds hand-written sources (a
+// build/Dockerfile, pipeline code). It is skipped when what it holds has the shape of a tool's
+// output: these names among its entries, or compiled artefacts.
+constexpr std::array kToolOutputNames = {"CMakeCache.txt", "CMakeFiles", "build.ninja", ".ninja_log",
+                                         "compile_commands.json", "asset-manifest.json", ".buildinfo", "doctrees",
+                                         "lib", "classes", "intermediates", "tmp"};
+constexpr std::array kToolOutputPrefixes = {"lib.", "bdist.", "temp.", "scripts-"};  // setup.py build trees
+constexpr std::array kCompiledExtensions = {".o", ".obj", ".so", ".a", ".dll", ".dylib", ".pyd", ".pyc", ".whl",
+                                            ".egg", ".class", ".jar", ".exe", ".map"};
+constexpr size_t kToolOutputEntriesLooked = 256;  // entries of a build/ folder looked at
 constexpr std::array kIgnoreFiles = {".gitignore", ".mlauditignore"};
 constexpr uint64_t kIgnoreFileLimit = 1 << 20;
 
@@ -102,8 +112,30 @@ class Walker {
     if (std::find(kBuildOutputFolders.begin(), kBuildOutputFolders.end(), name) != kBuildOutputFolders.end() &&
         !kept_by_config(relative, true))
       return "build output (skipped by default)";
+    if (name == "build" && !kept_by_config(relative, true))
+      if (auto shape = tool_output_shape(path); !shape.empty()) return "build output: " + shape + " (skipped by default)";
     std::error_code error;
     if (fs::exists(path / "pyvenv.cfg", error)) return "Python virtual environment (skipped by default)";
+    return {};
+  }
+
+  // What makes a build/ folder a tool's output (an entry named like one, a compiled
+  // artefact), or empty when it looks like sources and is walked.
+  static std::string tool_output_shape(const fs::path& folder) {
+    std::error_code error;
+    fs::directory_iterator iterator(folder, fs::directory_options::none, error);
+    size_t looked = 0;
+    for (; !error && iterator != fs::directory_iterator() && looked < kToolOutputEntriesLooked;
+         iterator.increment(error), ++looked) {
+      std::string entry = iterator->path().filename().string();
+      for (const char* name : kToolOutputNames)
+        if (entry == name) return "it holds `" + entry + "`";
+      for (const char* prefix : kToolOutputPrefixes)
+        if (entry.starts_with(prefix)) return "it holds `" + entry + "`";
+      for (const char* extension : kCompiledExtensions)
+        if (entry.ends_with(extension) && entry.size() > std::strlen(extension))
+          return "it holds compiled artefacts (`" + entry + "`)";
+    }
     return {};
   }
 
@@ -247,6 +279,12 @@ class Walker {
 };
 
 }  // namespace
+
+bool WalkResult::kept(std::string_view relative) const {
+  auto found = std::lower_bound(files.begin(), files.end(), relative,
+                                [](const WalkedFile& file, std::string_view path) { return file.relative < path; });
+  return found != files.end() && found->relative == relative;
+}
 
 WalkResult walk_tree(const fs::path& target, const WalkOptions& options) {
   std::error_code error;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "facts/diagnostic.h"
@@ -38,6 +39,10 @@ struct WalkResult {
   std::vector<WalkedFile> files;              // in path order
   std::vector<SkippedEntry> skipped;
   std::vector<Diagnostic> errors;             // entries that could not be read
+
+  // Whether the walk kept this project-relative file (not ignored, not excluded): a binary
+  // search, as `files` is sorted by relative path.
+  bool kept(std::string_view relative) const;
 };
 
 // `target` may be a folder or a single file. Throws std::runtime_error only when

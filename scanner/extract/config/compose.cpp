@@ -29,6 +29,7 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
     std::string name = entry.first.Scalar();
     const YAML::Node& service = entry.second;
     if (!service.IsMap()) continue;
+    std::string image = scalar_or(at(service, {"image"}), "");
     nlohmann::ordered_json ports = nlohmann::ordered_json::array();
     if (at(service, {"ports"}) && at(service, {"ports"}).IsSequence()) {
       for (const auto& port : at(service, {"ports"})) {
@@ -44,7 +45,7 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
         sink.add(FactType::network_bind, location_of(port, file),
                  {{"host", host}, {"effective_host", host}, {"all_interfaces", host == "0.0.0.0" || host == "::"},
                   {"port", number}, {"server", "compose:" + name}, {"debug", false}, {"public_share", false},
-                  {"source", "compose"}});
+                  {"source", "compose"}, {"image", image}});
       }
     }
     std::string command;
@@ -55,7 +56,7 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
     }
     sink.add(FactType::compose_service, location_of(entry.first, file),
              {{"name", name},
-              {"image", scalar_or(at(service, {"image"}), "")},
+              {"image", image},
               {"build", at(service, {"build"}) ? (at(service, {"build"}).IsScalar() ? at(service, {"build"}).Scalar()
                                                                          : scalar_or(at(service, {"build", "context"}), "."))
                                          : ""},

@@ -70,4 +70,14 @@ class EnvFileExtractor final : public Extractor {
   void extract(const FileContext& file, FactSink& sink) const override;
 };
 
+// Shell scripts (*.sh, *.bash): each command line (continuations joined) as a shell_command
+// fact, for the rules on what deployment scripts do (world-writable files, public buckets,
+// registry admin users).
+class ShellScriptExtractor final : public Extractor {
+ public:
+  std::string_view name() const override { return "shell-script"; }
+  bool handles(const SniffResult& sniffed, std::string_view) const override { return sniffed.kind == FileKind::shell; }
+  void extract(const FileContext& file, FactSink& sink) const override;
+};
+
 }  // namespace mlaudit

@@ -133,6 +133,60 @@ std::vector<std::pair<std::string, std::string>> key_values(const std::string& a
   return pairs;
 }
 
+// "$TOKEN", "${TOKEN}", "${TOKEN:-default}" -> TOKEN; anything else (text around it) -> "".
+std::string build_arg_reference(const std::string& value) {
+  static const RE2 reference(R"(\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}))");
+  std::string plain, braced;
+  if (!RE2::FullMatch(value, reference, &plain, &braced)) return {};
+  return plain.empty() ? braced : plain;
+}
+
+// The image reference of a FROM line or a COPY --from: name, tag, digest and how pinned it is.
+nlohmann::ordered_json image_props(const std::string& image, const std::string& alias, int stage, bool references_stage,
+                                   bool copied_from) {
+  std::string name = image, tag, digest;
+  if (auto at = name.find('@'); at != std::string::npos) {
+    digest = name.substr(at + 1);
+    name = name.substr(0, at);
+  }
+  auto slash = name.rfind('/');
+  if (auto colon = name.rfind(':'); colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    tag = name.substr(colon + 1);
+    name = name.substr(0, colon);
+  }
+  bool variable = image.find('$') != std::string::npos;
+  nlohmann::ordered_json props = {
+      {"image", image}, {"name", name}, {"tag", tag}, {"digest", digest}, {"stage", stage},
+      {"alias", alias}, {"references_stage", references_stage}, {"scratch", to_lower(name) == "scratch"},
+      {"variable", variable},
+      {"untagged", tag.empty() && digest.empty() && !references_stage && !variable && to_lower(name) != "scratch"},
+      {"latest", tag == "latest" && digest.empty()}};
+  if (copied_from) props["copied_from"] = true;
+  return props;
+}
+
+// What the image is for, from where the Dockerfile sits and what it runs: a dev container,
+// a test or build image, a service (a port exposed, an app server launched) or a batch job
+// (nothing listens). Root in a service is the exposed case; the others run what their user starts.
+std::pair<std::string, std::string> image_role(const std::string& path, const nlohmann::ordered_json& exposes,
+                                               const std::string& launch) {
+  static const RE2 dev(R"((^|/)\.devcontainer/)");
+  static const RE2 test(R"((?i)(^|/)(tests?|testing|e2e|ci)([_-][^/]*)?/|(^|/)[^/]*[_-]tests?/|Dockerfile[._-](test|ci|dev)\b)");
+  static const RE2 build(R"((?i)(^|/)(build|builder)/|Dockerfile[._-](build|builder)\b)");
+  static const RE2 server(
+      R"((?i)\b(uvicorn|gunicorn|hypercorn|daphne|waitress-serve|flask\s+run|streamlit\s+run|gradio|nginx|httpd|apache2|caddy|runserver|mlflow\s+(server|ui|models\s+serve)|bentoml\s+serve|torchserve|tensorflow_model_server|tritonserver|jupyter|serve|server)\b|\s(--port|--bind|-p\s+\d+)|\b(serve|server|app|api|service)\.py\b)");
+  if (RE2::PartialMatch(path, dev)) return {"dev container", "a VS Code dev container, not deployed"};
+  if (RE2::PartialMatch(path, test)) return {"test", "a test image, not a deployed service"};
+  if (RE2::PartialMatch(path, build)) return {"build", "a build image, not a deployed service"};
+  if (!exposes.empty())
+    return {"service", "a service image: it exposes port " + exposes.front().get<std::string>()};
+  if (RE2::PartialMatch(launch, server))
+    return {"service", "a service image: it starts a server (`" + truncate_utf8(launch, 60) + "`)"};
+  return {"batch", launch.empty() ? "nothing in the image listens: no EXPOSE and no command that starts a server"
+                                  : "nothing in the image listens: no EXPOSE, and `" + truncate_utf8(launch, 60) +
+                                        "` starts no server"};
+}
+
 }  // namespace
 
 void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const {
@@ -147,7 +201,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
                              " bytes (continuation lines or heredoc joined): the rest of it was dropped",
                          "line_bytes", max_bytes);
 
-  std::vector<std::string> stage_names;
+  std::vector<std::string> stage_names, build_args;
   std::string user, command, entrypoint;
   uint32_t final_from_line = 0, user_line = 0;
   nlohmann::ordered_json exposes = nlohmann::ordered_json::array(), scripts = nlohmann::ordered_json::array();
@@ -165,6 +219,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
     const std::string& keyword = instruction.keyword;
     if (keyword == "FROM") {
       ++stage;
+      build_args.clear();  // an ARG is in scope in the stage that declares it (or, before FROM, in FROM lines only)
       user.clear();
       healthcheck = false;
       final_from_line = instruction.line;
@@ -172,23 +227,16 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
       RE2::PartialMatch(instruction.arguments, from_pattern, &image, &alias);
       bool references_stage = std::find(stage_names.begin(), stage_names.end(), to_lower(image)) != stage_names.end();
       if (!alias.empty()) stage_names.push_back(to_lower(alias));
-      std::string name = image, tag, digest;
-      if (auto at = name.find('@'); at != std::string::npos) {
-        digest = name.substr(at + 1);
-        name = name.substr(0, at);
-      }
-      auto slash = name.rfind('/');
-      if (auto colon = name.rfind(':'); colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-        tag = name.substr(colon + 1);
-        name = name.substr(0, colon);
-      }
-      bool variable = image.find('$') != std::string::npos;
-      sink.add(FactType::docker_base_image, location,
-               {{"image", image}, {"name", name}, {"tag", tag}, {"digest", digest}, {"stage", stage},
-                {"alias", alias}, {"references_stage", references_stage}, {"scratch", to_lower(name) == "scratch"},
-                {"variable", variable},
-                {"untagged", tag.empty() && digest.empty() && !references_stage && !variable && to_lower(name) != "scratch"},
-                {"latest", tag == "latest" && digest.empty()}});
+      sink.add(FactType::docker_base_image, location, image_props(image, alias, stage, references_stage, false));
+    } else if (keyword == "COPY" || keyword == "ADD") {
+      // COPY --from=ghcr.io/astral-sh/uv:latest pulls an image like FROM does; --from=build
+      // (a stage name) or --from=0 (a stage index) does not.
+      static const RE2 copy_from(R"((?:^|\s)--from=(\S+))");
+      std::string source;
+      if (RE2::PartialMatch(instruction.arguments, copy_from, &source) &&
+          std::find(stage_names.begin(), stage_names.end(), to_lower(source)) == stage_names.end() &&
+          source.find_first_not_of("0123456789") != std::string::npos)
+        sink.add(FactType::docker_base_image, location, image_props(source, "", stage, false, true));
     } else if (keyword == "USER") {
       user = std::string(trim(instruction.arguments));
       user_line = instruction.line;
@@ -202,12 +250,24 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
     } else if (keyword == "HEALTHCHECK") {
       healthcheck = to_lower(trim(instruction.arguments)) != "none";
     } else if (keyword == "ENV" || keyword == "ARG") {
+      if (keyword == "ARG")  // ARG NAME and ARG NAME=default both declare NAME
+        for (auto word : split(instruction.arguments, ' '))
+          if (auto name = trim(word.substr(0, word.find('='))); !name.empty()) build_args.emplace_back(name);
       for (const auto& [key, value] : key_values(instruction.arguments, keyword == "ENV")) {
         if (keyword == "ARG" && value.empty()) continue;
-        sink.add(FactType::env_assignment, Location{path, instruction.line_of(key), 1},
-                 env_assignment_props(keyword == "ENV" ? "dockerfile-env" : "dockerfile-arg", key, value, path));
+        auto props = env_assignment_props(keyword == "ENV" ? "dockerfile-env" : "dockerfile-arg", key, value, path);
+        // ENV TOKEN=$TOKEN copies a build argument into the image's configuration: whatever
+        // `docker build --build-arg` passed is stored in the image and shown by docker inspect.
+        if (keyword == "ENV")
+          if (auto argument = build_arg_reference(value);
+              !argument.empty() && std::find(build_args.begin(), build_args.end(), argument) != build_args.end())
+            props["build_arg"] = argument;
+        sink.add(FactType::env_assignment, Location{path, instruction.line_of(key), 1}, std::move(props));
       }
     }
+    if (keyword == "RUN")
+      sink.add(FactType::shell_command, location,
+               {{"command", truncate_utf8(command_text(instruction.arguments), 600)}, {"source", "dockerfile"}});
     if (keyword == "RUN")
       for (const auto& requirement : pip_install_requirements(command_text(instruction.arguments)))
         if (auto spec = parse_pip_requirement(requirement, "dockerfile"))
@@ -230,6 +290,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
   std::string host, port;
   bool all_interfaces = RE2::PartialMatch(launch, host_flag, &host, &port);
   if (port.empty()) RE2::PartialMatch(launch, port_flag, &port);
+  auto [role, role_reason] = image_role(path, exposes, launch);
   Location summary{path, final_from_line, 1};
   sink.add(FactType::dockerfile, summary,
            {{"final_user", user},
@@ -240,6 +301,8 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
             {"scripts", scripts},
             {"healthcheck", healthcheck},
             {"stages", stage + 1},
+            {"role", role},
+            {"role_reason", role_reason},
             {"folder", path.find('/') == std::string::npos ? "" : path.substr(0, path.rfind('/') + 1)}});
   if (all_interfaces)
     sink.add(FactType::network_bind, summary,

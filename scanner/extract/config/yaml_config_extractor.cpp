@@ -1,4 +1,5 @@
 #include "extract/config/config_extractors.h"
+#include "extract/config/helm_template.h"
 #include "extract/config/yaml_flavours.h"
 #include "util/yaml_reader.h"
 
@@ -17,10 +18,17 @@ void YamlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
     return;
   }
   const ScanLimits& limits = file.settings.limits;
-  YamlDocuments parsed = read_yaml(file.content, {limits.nesting_depth, limits.yaml_nodes, file.deadline});
+  const bool templated = is_helm_template(path, file.content);
+  const std::string rendered = templated ? render_literal_parts(file.content) : std::string();
+  YamlDocuments parsed = read_yaml(templated ? std::string_view(rendered) : file.content,
+                                   {limits.nesting_depth, limits.yaml_nodes, file.deadline});
   if (const auto& stop = parsed.stop) {
     Location location{path, stop->line, stop->column};
-    if (stop->kind == YamlStop::Kind::limit) {
+    if (stop->kind == YamlStop::Kind::syntax && templated) {
+      // Template logic can leave literal parts that are not YAML on their own (a key emitted
+      // by a range loop, a block chosen by if/else): not the project's error, so no warning;
+      // the documents before it were read.
+    } else if (stop->kind == YamlStop::Kind::limit) {
       sink.limit_reached(location, "parsing stopped: " + stop->message, stop->limit, limit_value(limits, stop->limit));
     } else {
       sink.diagnose(DiagnosticLevel::warning, "parse-error", location,
@@ -39,7 +47,7 @@ void YamlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
     if (is_dvc_document(path)) extract_dvc(document, path, sink);
     else if (is_mlflow_model(path)) extract_mlflow_model(document, path, sink);
     else if (is_github_workflow(document, path)) extract_github_workflow(document, path, sink);
-    else if (is_kubernetes_document(document)) extract_kubernetes(document, path, sink);
+    else if (is_kubernetes_document(document)) extract_kubernetes(document, path, sink, templated);
     else if (is_compose_document(document, path)) extract_compose(document, path, sink);
     else if (is_conda_environment(document)) extract_conda_environment(document, path, sink);
     extract_config_urls(document, path, sink);

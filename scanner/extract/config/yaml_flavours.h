@@ -10,7 +10,9 @@
 namespace mlaudit {
 
 bool is_kubernetes_document(const YAML::Node& document);
-void extract_kubernetes(const YAML::Node& document, const std::string& file, FactSink& sink);
+// `templated`: a Helm template read for its literal parts, where a securityContext left
+// empty or filled by an action comes from the chart's values: unknown, not absent.
+void extract_kubernetes(const YAML::Node& document, const std::string& file, FactSink& sink, bool templated = false);
 
 bool is_compose_document(const YAML::Node& document, std::string_view file);
 void extract_compose(const YAML::Node& document, const std::string& file, FactSink& sink);

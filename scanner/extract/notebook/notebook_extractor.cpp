@@ -1,6 +1,7 @@
 #include "extract/notebook/notebook_extractor.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "extract/notebook/notebook_reader.h"
 #include "extract/python/python_extractor.h"
@@ -18,6 +19,24 @@ std::string neutralise_magic(std::string_view line) {
       (stripped.ends_with("?") && stripped.find(' ') == std::string_view::npos && !stripped.empty()))
     return "#" + std::string(line);
   return std::string(line);
+}
+
+// The shell command of a line, if the line is one: `!cmd`, `!!cmd`, `%sx cmd`, `%system cmd`,
+// or any line of a `%%bash` / `%%sh` / `%%script bash` cell.
+std::optional<std::string> shell_line(std::string_view line, bool shell_cell) {
+  auto stripped = trim(line);
+  if (shell_cell) return stripped.empty() || stripped.starts_with("#") ? std::nullopt : std::optional<std::string>(stripped);
+  if (stripped.starts_with("!")) return std::string(trim(stripped.substr(stripped.find_first_not_of('!'))));
+  for (std::string_view magic : {"%sx ", "%system "})
+    if (stripped.starts_with(magic)) return std::string(trim(stripped.substr(magic.size())));
+  return std::nullopt;
+}
+
+bool is_shell_cell(const NotebookCell& cell) {
+  if (cell.source.empty()) return false;
+  auto first = trim(cell.source.front().text);
+  return first.starts_with("%%bash") || first.starts_with("%%sh") || first.starts_with("%%script bash") ||
+         first.starts_with("%%script sh");
 }
 
 }  // namespace
@@ -63,8 +82,13 @@ void NotebookExtractor::extract(const FileContext& file, FactSink& sink) const {
   const auto file_lines = split_lines(file.content);
   for (const auto& cell : notebook->cells) {
     if (cell.type != "code") continue;
+    bool shell_cell = is_shell_cell(cell);
     for (const auto& line : cell.source) {
-      module += neutralise_magic(line.text);
+      if (auto command = shell_line(line.text, shell_cell && &line != &cell.source.front()); command && !command->empty())
+        sink.add(FactType::shell_command, Location{file.file.relative, line.file_line, 1},
+                 {{"command", truncate_utf8(*command, 600)}, {"source", "notebook"}});
+      // A %%bash cell's body is shell, not Python: kept as comments so it cannot break the parse.
+      module += shell_cell ? "#" + line.text : neutralise_magic(line.text);
       module += '\n';
       lines.file_lines.push_back(line.file_line);
       // Column of the first character inside the JSON string on that line.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include <re2/re2.h>
+
 #include "extract/python/project_path.h"
 #include "util/file_io.h"
 #include "util/text.h"
@@ -114,6 +116,45 @@ Value ConfigFiles::load(const std::string& path) {
   Builder builder{relative.generic_string()};
   value = builder.build(documents.documents.front(), "", 0);
   return value;
+}
+
+Value ConfigFiles::environment(const std::string& key) {
+  if (!dotenv_) read_dotenv();
+  auto found = dotenv_->find(key);
+  return found == dotenv_->end() ? Value::unknown("env") : found->second;
+}
+
+void ConfigFiles::read_dotenv() {
+  dotenv_.emplace();
+  if (root_.empty()) return;
+  static const RE2 line_pattern(R"(^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$)");
+  static const RE2 credential(R"((?i)(key|token|secret|passw|pwd|credential|auth|cookie|session|private|cert|dsn))");
+  for (const auto& candidate : {(importer_folder_ / ".env").lexically_normal(), fs::path(".env")}) {
+    if (!inside_without_links(root_, candidate)) continue;
+    auto content = read_file_prefix(root_ / candidate, kMaxSettingsBytes + 1);
+    if (!std::holds_alternative<std::string>(content) || std::get<std::string>(content).size() > kMaxSettingsBytes) continue;
+    const std::string& text = std::get<std::string>(content);
+    size_t start = 0, number = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      std::string_view line(text.data() + start, end - start);
+      start = end + 1;
+      ++number;
+      std::string name, raw;
+      if (line.starts_with("#") || !RE2::FullMatch(line, line_pattern, &name, &raw)) continue;
+      if (RE2::PartialMatch(name, credential) || dotenv_->contains(name)) continue;
+      if (raw.size() >= 2 && (raw.front() == '"' || raw.front() == '\'') && raw.back() == raw.front())
+        raw = raw.substr(1, raw.size() - 2);
+      else if (auto comment = raw.find(" #"); comment != std::string::npos)
+        raw = std::string(trim(raw.substr(0, comment)));
+      if (raw.empty()) continue;
+      Value value = Value::string(truncate_utf8(raw, 300));
+      value.origin = "`" + name + "` in " + candidate.generic_string() + " (line " + std::to_string(number) + ")";
+      value.overridable = true;
+      dotenv_->emplace(name, std::move(value));
+    }
+  }
 }
 
 }  // namespace mlaudit::python

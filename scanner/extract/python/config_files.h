@@ -6,6 +6,7 @@
 // by the bounded YAML reader (JSON included); deep or large documents are cut, not followed.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "extract/python/python_value.h"
@@ -23,11 +24,20 @@ class ConfigFiles {
   // run from either) as a dict value; unknown when it cannot be read.
   Value load(const std::string& path);
 
+  // The value a `.env` beside the loading file (else at the root) gives an environment
+  // variable: what `os.getenv("KEY")` reads when the project is started the way its .env
+  // says. Marked overridable (the deployment may set another). Variables named like
+  // credentials are never read, so no secret becomes a value that facts could carry.
+  Value environment(const std::string& key);
+
  private:
+  void read_dotenv();
+
   std::filesystem::path root_;
   std::filesystem::path importer_folder_;
   Deadline deadline_;
   std::map<std::string, Value> loaded_;
+  std::optional<std::map<std::string, Value>> dotenv_;
 };
 
 // True for the callee names that parse a settings file handed to them.

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "extract/python/io_signatures.h"
 #include "util/text.h"
 
 namespace mlaudit::python {
@@ -139,6 +140,7 @@ Value Evaluator::eval(TSNode node, int depth) {
     if (base.kind == Value::Kind::object) {
       Value object = Value::object(base.text + "." + attribute, base.items);
       object.unresolved = base.unresolved;
+      object.endpoint = base.endpoint;  // client.chat.completions still talks to client's host
       return object;
     }
     return Value::unknown(std::string(node_text(node, source_)));
@@ -189,6 +191,13 @@ Value Evaluator::eval_dictionary(TSNode node, int depth) {
 // cfg["url"] on a literal dict: the entry, its origin naming the key.
 Value Evaluator::eval_subscript(TSNode node, int depth) {
   Value base = eval(field(node, g_.f_value), depth + 1);
+  if (base.kind == Value::Kind::module && base.text == "os.environ" && config_files_) {  // os.environ["HOST"]
+    Value key = eval(field(node, g_.f_subscript), depth + 1);
+    if (key.is_string() && !key.partial) {
+      Value configured = config_files_->environment(key.text);
+      if (configured.is_string()) return configured;
+    }
+  }
   if (base.kind != Value::Kind::dict) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
   Value key = eval(field(node, g_.f_subscript), depth + 1);
   if (!key.is_string() || key.partial) return Value::unknown(std::string(node_text(node, source_).substr(0, 80)));
@@ -201,6 +210,7 @@ Value Evaluator::entry_of(const Value& dict, const std::string& key) const {
   auto found = std::find(dict.items.begin(), dict.items.end(), key);
   if (found == dict.items.end()) return Value::unknown();
   Value entry = dict.entries[static_cast<size_t>(found - dict.items.begin())];
+  entry.overridable = entry.overridable || dict.overridable;  // a Hydra config's keys: the command line may override
   if (entry.origin.empty()) {
     entry.origin = "key \"" + truncate_utf8(key, 40) + "\" of a literal dict";
     if (!dict.origin.empty()) entry.origin += " (" + dict.origin + ")";
@@ -236,7 +246,7 @@ Value Evaluator::eval_string(TSNode node, int depth) {
     } else if (symbol == g_.interpolation) {
       TSNode expression = field(child, g_.f_expression);
       Value part = eval(expression, depth + 1);
-      if ((part.is_string() && !part.partial) || part.kind == Value::Kind::number) {
+      if ((part.is_string() && !part.partial && !part.from_environment) || part.kind == Value::Kind::number) {
         value.text += part.text;
       } else {
         value.partial = true;
@@ -253,7 +263,7 @@ Value Evaluator::eval_binary(TSNode node, int depth) {
   Value left = eval(left_node, depth + 1), right = eval(right_node, depth + 1);
   auto piece = [&](const Value& value, TSNode side, bool& partial) {
     if (value.is_string()) {
-      partial = partial || value.partial;
+      partial = partial || value.partial || value.from_environment;
       return value.text;
     }
     if (value.kind == Value::Kind::number) return value.text;
@@ -271,6 +281,15 @@ Value Evaluator::eval_binary(TSNode node, int depth) {
     return left;
   }
   if (op == "%" && left.is_string()) return Value::string(left.text, true);
+  if (op == "|") {  // LangChain's pipe: prompt | llm | parser runs through the LLM
+    for (const Value* side : {&left, &right})
+      if (side->kind == Value::Kind::object && !side->model_client.empty()) {
+        Value chain = Value::object("langchain.RunnableSequence()");
+        chain.model_client = side->model_client;
+        chain.endpoint = side->endpoint;
+        return chain;
+      }
+  }
   if (op == "/" && left.is_string()) {  // pathlib.Path / "file"
     bool partial = left.partial;
     return Value::string(left.text + "/" + piece(right, right_node, partial), partial);
@@ -291,7 +310,7 @@ Value Evaluator::eval_call(TSNode node, int depth) {
     for (TSNode part : arguments.positional) {
       Value value = eval(part, depth + 1);
       std::string piece = value.is_string() ? value.text : "{" + std::string(node_text(part, source_).substr(0, 40)) + "}";
-      partial = partial || !value.is_string() || value.partial;
+      partial = partial || !value.is_string() || value.partial || value.from_environment;
       if (!joined.empty() && !joined.ends_with("/")) joined += "/";
       joined += piece;
     }
@@ -305,14 +324,26 @@ Value Evaluator::eval_call(TSNode node, int depth) {
     for (size_t i = 1; i < arguments.positional.size() && first.is_string(); ++i) {
       Value next = eval(arguments.positional[i], depth + 1);
       first.text += "/" + (next.is_string() ? next.text : "{?}");
-      first.partial = first.partial || !next.is_string() || next.partial;
+      first.partial = first.partial || first.from_environment || !next.is_string() || next.partial || next.from_environment;
     }
     return first;
   }
   if (name == "os.getenv" || name == "os.environ.get") {
+    Value variable = argument_value(0, {"key"});
+    if (config_files_ && variable.is_string() && !variable.partial) {
+      Value configured = config_files_->environment(variable.text);
+      if (configured.is_string()) return configured;
+    }
+    // The default travels like a parameter's: what a run without the variable gets, marked
+    // overridable (the environment may say otherwise) with its origin.
     Value fallback = argument_value(1, {"default"});
-    if (fallback.is_string()) return Value::string(fallback.text, true);  // the value depends on the environment
-    return Value::unknown("env");
+    if (!fallback.is_string() || fallback.text.empty()) return Value::unknown("env");
+    fallback.origin = "default of environment variable `" +
+                      (variable.is_string() && !variable.partial ? truncate_utf8(variable.text, 60) : std::string("?")) +
+                      "` (line " + std::to_string(location_of(node).line) + ")";
+    fallback.overridable = true;
+    fallback.from_environment = true;
+    return fallback;
   }
   if (callee.method == "format" && callee.receiver.is_string()) return Value::string(callee.receiver.text, true);
   if (config_files_ && loads_settings_file(name)) {
@@ -349,7 +380,56 @@ Value Evaluator::eval_call(TSNode node, int depth) {
   }
   Value object = Value::object(name + "()", std::move(literals));
   object.unresolved = !callee.resolved;
+  remember_model_client(object, callee, arguments, depth);
   return object;
+}
+
+// A framework's LLM object knows its API host; a chain, agent or engine built with one
+// (LLMChain(llm=llm), initialize_agent(tools, llm)) sends what it is run with to that host.
+void Evaluator::remember_model_client(Value& object, const Callee& callee, const Arguments& arguments, int depth) {
+  for (const auto& [keyword, node] : arguments.keywords) {
+    if (keyword != "base_url" && keyword != "api_base" && keyword != "openai_api_base" && keyword != "azure_endpoint" &&
+        keyword != "endpoint")
+      continue;
+    // At most one call inside (os.getenv("BASE")): nested clients' base URLs are not evaluated
+    // again at every level.
+    std::string_view text = node_text(node, source_);
+    Value url = std::count(text.begin(), text.end(), '(') <= 1 ? eval(node, depth + 1) : Value::unknown();
+    object.endpoint = url.is_string() && !url.partial ? url.text : "{configured}";
+  }
+  if (!IoCatalog::get().hosted_model_host(callee.name).empty()) {
+    object.model_client = object.text;
+    return;
+  }
+  // Only names, attributes and calls are looked at: an LLM object is held in a variable or
+  // made in place (LLMChain(llm=ChatOpenAI())); literals and expressions hold none.
+  // Names only (`llm`, `self.llm`, `ChatOpenAI`): an argument or callee built from calls was
+  // evaluated already, and evaluating it again at every level would grow exponentially.
+  auto plain_name = [&](TSNode node) {
+    TSSymbol symbol = ts_node_symbol(node);
+    return (symbol == g_.identifier || symbol == g_.attribute) && node_text(node, source_).find('(') == std::string_view::npos;
+  };
+  auto wrapped = [&](TSNode node) {
+    TSSymbol symbol = ts_node_symbol(node);
+    if (symbol == g_.call) {  // by the callee's name only
+      TSNode function = field(node, g_.f_function);
+      if (!plain_name(function)) return false;
+      std::string name = resolve_callee(function, depth + 1).name;
+      if (IoCatalog::get().hosted_model_host(name).empty()) return false;
+      object.model_client = name + "()";
+      return true;
+    }
+    if (!plain_name(node)) return false;
+    Value value = eval(node, depth + 1);
+    if (value.kind != Value::Kind::object || value.model_client.empty()) return false;
+    object.model_client = value.model_client;
+    if (object.endpoint.empty()) object.endpoint = value.endpoint;
+    return true;
+  };
+  for (TSNode node : arguments.positional)
+    if (wrapped(node)) return;
+  for (const auto& [keyword, node] : arguments.keywords)
+    if (wrapped(node)) return;
 }
 
 Callee Evaluator::resolve_callee(TSNode function, int depth) {
@@ -398,6 +478,12 @@ Callee Evaluator::resolve_callee(TSNode function, int depth) {
     } else if (base.is_string()) {
       callee.name = "str." + attribute;
       callee.resolved = true;
+    } else if (Value held = self_attribute(object, attribute); held.kind == Value::Kind::object) {
+      // self.llm(text): calling the object that __init__ stored
+      callee.name = held.text;
+      callee.resolved = !held.unresolved;
+      callee.method.clear();
+      callee.receiver = std::move(held);
     } else {
       callee.name = compact(node_text(object, source_), 80) + "." + attribute;
     }

@@ -51,6 +51,8 @@ class Evaluator {
   void set_class_attribute(std::string_view name, Value value);
   // Where settings files loaded by the module are read (null: loads stay call results).
   void use_config_files(ConfigFiles* files) { config_files_ = files; }
+  // A settings file by path (relative to the module or the root); unknown when not followed.
+  Value load_settings(const std::string& path) { return config_files_ ? config_files_->load(path) : Value::unknown(); }
 
   // evaluation
   Value eval(TSNode node, int depth = 0);
@@ -69,6 +71,7 @@ class Evaluator {
 
  private:
   Value eval_call(TSNode node, int depth);
+  void remember_model_client(Value& object, const Callee& callee, const Arguments& arguments, int depth);
   Value eval_binary(TSNode node, int depth);
   Value eval_dictionary(TSNode node, int depth);
   Value eval_subscript(TSNode node, int depth);

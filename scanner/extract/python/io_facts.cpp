@@ -83,12 +83,22 @@ std::string scheme_of(std::string_view text) {
 
 std::optional<std::string> IoFacts::resolve_target(const ArgumentSpec& spec, const Arguments& arguments,
                                                    const Callee& callee, bool& partial) {
-  if (!spec.fixed.empty()) return spec.fixed;
   if (spec.receiver_literal >= 0) {
     const auto& literals = callee.receiver.items;
-    if (callee.receiver.kind == Value::Kind::object && static_cast<size_t>(spec.receiver_literal) < literals.size())
+    bool found = callee.receiver.kind == Value::Kind::object && static_cast<size_t>(spec.receiver_literal) < literals.size();
+    // With a fixed address as well, only a URL replaces it: InferenceClient("http://localhost:8080")
+    // talks to the project's own server, InferenceClient("meta-llama/...") to the hosted API.
+    if (found && (spec.fixed.empty() || !scheme_of(literals[static_cast<size_t>(spec.receiver_literal)]).empty()))
       return literals[static_cast<size_t>(spec.receiver_literal)];
-    return std::nullopt;
+    if (spec.fixed.empty()) return std::nullopt;
+  }
+  if (!spec.fixed.empty()) {
+    // A hosted-model client given its own base URL (OpenAI(base_url=...)) talks to that host.
+    if (!callee.receiver.endpoint.empty()) {
+      partial = partial || callee.receiver.endpoint.starts_with("{");
+      return callee.receiver.endpoint;
+    }
+    return spec.fixed;
   }
   TSNode node = argument(arguments, spec.position, spec.keywords);
   if (ts_node_is_null(node)) return std::nullopt;
@@ -193,6 +203,7 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
       if (target && !target->empty())
         props["revision_pinned"] = revision.is_string() && !revision.partial && RE2::FullMatch(revision.text, commit);
     }
+    if (format == "prompt") describe_payload(arguments, props);
     if (signature->target.downloaded) props["downloaded"] = true;  // transport is the earlier download call's
     if (kind == "url" && !signature->target.downloaded) {
       Value verify = evaluator_.eval(argument(arguments, -1, {"verify"}));
@@ -202,6 +213,9 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
       bool default_timeout = callee.name.starts_with("openai.") || callee.name.starts_with("anthropic.") ||
                              callee.name.starts_with("httpx.") || callee.name.starts_with("aiohttp.");
       props["has_timeout"] = default_timeout || !ts_node_is_null(argument(arguments, -1, {"timeout"}));
+      // Other hosted-model and feedback SDKs bring their own HTTP clients, whose limits the
+      // scan does not know: neither "waits forever" nor "has a limit".
+      if (format == "prompt" && !default_timeout && !props["has_timeout"].get<bool>()) props["has_timeout"] = nullptr;
       // Query parameters and bodies leave the process whatever the method: a GET with
       // params={"email": ...} sends the e-mail address.
       nlohmann::ordered_json sends = nlohmann::ordered_json::array();
@@ -211,6 +225,84 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
     }
     sink_.add(FactType::io, evaluator_.location_of(node), std::move(props));
   }
+  emit_model_call(node, callee, arguments, function);
+}
+
+namespace {
+
+// A value the project wrote itself: a literal, a constant, or a dict of them.
+bool constant_value(const Value& value) {
+  if (value.is_constant()) return true;
+  if (value.kind != Value::Kind::dict) return false;
+  return std::all_of(value.entries.begin(), value.entries.end(), constant_value) &&
+         value.entries.size() == value.items.size();
+}
+
+}  // namespace
+
+// Literal messages lists ([{"role": "user", "content": "..."}]) are read by their syntax: the
+// evaluator keeps lists of strings only.
+bool IoFacts::constant_node(TSNode node, int depth) {
+  const Grammar& g = evaluator_.grammar();
+  TSSymbol symbol = ts_node_symbol(node);
+  if (depth > 6 || (symbol != g.list && symbol != g.tuple && symbol != g.dictionary))
+    return constant_value(evaluator_.eval(node));
+  uint32_t count = ts_node_named_child_count(node);
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(node, i);
+    TSSymbol child_symbol = ts_node_symbol(child);
+    if (child_symbol == g.comment) continue;
+    if (symbol == g.dictionary) {
+      if (child_symbol != g.pair || !constant_node(field(child, g.f_value), depth + 1)) return false;
+    } else if (!constant_node(child, depth + 1)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void IoFacts::describe_payload(const Arguments& arguments, nlohmann::ordered_json& props) {
+  static const std::unordered_set<std::string_view> data_keywords = {
+      "messages", "prompt", "input", "inputs", "contents", "content", "text", "texts", "query", "question",
+      "documents", "message", "metadata", "collection", "chat_history", "instances", "user_prompt", "system"};
+  std::vector<TSNode> data = arguments.positional;
+  std::string text;
+  for (const auto& [keyword, node] : arguments.keywords)
+    if (data_keywords.contains(keyword)) data.push_back(node);
+  if (data.empty()) return;
+  bool constant = true;
+  for (TSNode node : data) {
+    constant = constant && constant_node(node, 0);
+    if (text.size() < 80) text += (text.empty() ? "" : ", ") + compact(evaluator_.text(node), 40);
+  }
+  props["payload"] = text;
+  props["payload_constant"] = constant;
+}
+
+void IoFacts::emit_model_call(TSNode node, const Callee& callee, const Arguments& arguments, const std::string& function) {
+  const Value& receiver = callee.receiver;
+  if (receiver.kind != Value::Kind::object || receiver.model_client.empty()) return;
+  const IoCatalog& catalog = IoCatalog::get();
+  bool llm_itself = receiver.text == receiver.model_client;
+  if (llm_itself ? !catalog.is_model_call(callee.method) : !catalog.is_chain_call(callee.method)) return;
+  std::string client = receiver.model_client.substr(0, receiver.model_client.size() - 2);  // without "()"
+  std::string target = receiver.endpoint.empty() ? catalog.hosted_model_host(client) : receiver.endpoint;
+  std::string via = llm_itself ? callee.name : callee.name + " (" + client + ")";
+  nlohmann::ordered_json props = {{"direction", "write"},
+                                  {"target_kind", "url"},
+                                  {"target", truncate_utf8(target, 300)},
+                                  {"target_partial", target.starts_with("{")},
+                                  {"format", "prompt"},
+                                  {"artifact", "file"},
+                                  {"deserializes", nullptr},
+                                  {"via", via},
+                                  {"function", function},
+                                  // the SDKs under these frameworks verify TLS and time out by default
+                                  {"tls_verified", true},
+                                  {"has_timeout", true},
+                                  {"sends", nlohmann::ordered_json::array()}};
+  describe_payload(arguments, props);
+  sink_.add(FactType::io, evaluator_.location_of(node), std::move(props));
 }
 
 void IoFacts::emit_open(TSNode node, const Arguments& arguments, const std::string& function) {

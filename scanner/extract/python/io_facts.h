@@ -24,6 +24,12 @@ class IoFacts {
   std::optional<std::string> resolve_target(const ArgumentSpec& spec, const Arguments& arguments, const Callee& callee,
                                             bool& partial);
   bool condition_holds(const KeywordCondition& condition, const Arguments& arguments);
+  // A call on a framework's LLM object, or on a chain or agent built with one.
+  void emit_model_call(TSNode call, const Callee& callee, const Arguments& arguments, const std::string& function);
+  // What a prompt call sends: the source text of its data arguments, and whether all of them
+  // are constants of the project (its own prompts) rather than values it was given.
+  void describe_payload(const Arguments& arguments, nlohmann::ordered_json& props);
+  bool constant_node(TSNode node, int depth);
 
   Evaluator& evaluator_;
   FactSink& sink_;

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "util/embedded_files.h"
@@ -74,9 +75,26 @@ const IoCatalog& IoCatalog::get() {
       if (!signature.method.empty()) built.by_method_.emplace(signature.method, index);
       built.signatures_.push_back(std::move(signature));
     }
+    for (const auto& entry : root["hosted_model_clients"])
+      built.hosted_models_.emplace(entry["client"].as<std::string>(), entry["host"].as<std::string>());
+    for (const auto& method : root["model_calls"]) built.model_calls_.push_back(method.as<std::string>());
+    for (const auto& method : root["chain_calls"]) built.chain_calls_.push_back(method.as<std::string>());
     return built;
   }();
   return catalog;
+}
+
+std::string IoCatalog::hosted_model_host(std::string_view client_class) const {
+  auto found = hosted_models_.find(std::string(client_class));
+  return found == hosted_models_.end() ? std::string() : found->second;
+}
+
+bool IoCatalog::is_model_call(std::string_view method) const {
+  return std::find(model_calls_.begin(), model_calls_.end(), method) != model_calls_.end();
+}
+
+bool IoCatalog::is_chain_call(std::string_view method) const {
+  return std::find(chain_calls_.begin(), chain_calls_.end(), method) != chain_calls_.end();
 }
 
 std::vector<const IoSignature*> IoCatalog::lookup(std::string_view callee, std::string_view method) const {

@@ -46,9 +46,16 @@ class IoCatalog {
   // Entries for an exactly matching callee; failing that, entries for its last component.
   std::vector<const IoSignature*> lookup(std::string_view callee, std::string_view method) const;
   size_t size() const { return signatures_.size(); }
+  // The API host behind a framework's LLM class ("langchain.llms.OpenAI"); empty if not one.
+  std::string hosted_model_host(std::string_view client_class) const;
+  // Calls that send a prompt: on the LLM object itself, and on a chain or agent built with it.
+  bool is_model_call(std::string_view method) const;
+  bool is_chain_call(std::string_view method) const;
 
  private:
   std::vector<IoSignature> signatures_;
+  std::unordered_map<std::string, std::string> hosted_models_;  // client class -> host
+  std::vector<std::string> model_calls_, chain_calls_;
   std::unordered_multimap<std::string, size_t> by_callee_, by_method_;
 };
 

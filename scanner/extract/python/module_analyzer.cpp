@@ -26,6 +26,7 @@ ModuleAnalyzer::ModuleAnalyzer(std::string_view source, std::string file, const 
 }
 
 void ModuleAnalyzer::analyze(TSNode root) {
+  format_sources_ = std::make_unique<FormatSources>(evaluator_, root);
   hoist_module_constants(evaluator_, root);
   visit(root, 0);
   routes_.finish();
@@ -164,9 +165,10 @@ void ModuleAnalyzer::visit_function(TSNode node, std::vector<Decorator> decorato
   TSNode parameters = field(node, g_.f_parameters);
   visit(parameters, depth + 1);  // defaults such as Depends(...) are calls too
 
-  routes_.enter_function(name, std::move(decorators), std::string(evaluator_.text(parameters).substr(0, 4000)));
   auto parameter_bindings = parameter_values(evaluator_, parameters, name);  // defaults: in the enclosing scope
-  FunctionFrame frame{name, parameters, {}};
+  bind_hydra_config(decorators, parameter_bindings);
+  routes_.enter_function(name, std::move(decorators), std::string(evaluator_.text(parameters).substr(0, 4000)));
+  FunctionFrame frame{name, parameters, {}, field(node, g_.f_body)};
   for (const auto& [parameter, value] : parameter_bindings) frame.parameter_names.insert(parameter);
   functions_.push_back(std::move(frame));
   parameters_of_[name] = parameters;
@@ -177,6 +179,27 @@ void ModuleAnalyzer::visit_function(TSNode node, std::vector<Decorator> decorato
   evaluator_.leave_scope();
   functions_.pop_back();
   routes_.leave_function(node);
+}
+
+// @hydra.main(config_path="conf", config_name="train") hands the function conf/train.yaml
+// (before command-line overrides) as its first parameter: cfg.model.name is that file's key.
+void ModuleAnalyzer::bind_hydra_config(const std::vector<Decorator>& decorators,
+                                       std::vector<std::pair<std::string, Value>>& parameters) {
+  if (parameters.empty()) return;
+  for (const auto& decorator : decorators) {
+    if (!decorator.is_call || decorator.callee != "hydra.main") continue;
+    Arguments arguments = evaluator_.arguments_of(decorator.call);
+    Value folder = evaluator_.eval(argument(arguments, -1, {"config_path"}));
+    Value name = evaluator_.eval(argument(arguments, -1, {"config_name"}));
+    if (!name.is_string() || name.partial || (folder.is_string() && folder.partial)) return;
+    std::string path = (folder.is_string() && !folder.text.empty() ? folder.text + "/" : "") + name.text;
+    if (!path.ends_with(".yaml") && !path.ends_with(".yml")) path += ".yaml";
+    Value settings = evaluator_.load_settings(path);
+    if (settings.kind != Value::Kind::dict) return;
+    settings.overridable = true;  // hydra's command line may override any key
+    parameters.front().second = std::move(settings);
+    return;
+  }
 }
 
 void ModuleAnalyzer::visit_class(TSNode node, const std::vector<Decorator>& decorators, int depth) {
@@ -190,7 +213,9 @@ void ModuleAnalyzer::visit_class(TSNode node, const std::vector<Decorator>& deco
   evaluator_.enter_class();
   record_init_attributes(evaluator_, body);
   evaluator_.enter_scope();
+  classes_.push_back(name);
   visit(body, depth + 1);
+  classes_.pop_back();
   evaluator_.leave_scope();
   evaluator_.leave_class();
 }
@@ -421,6 +446,18 @@ void ModuleAnalyzer::emit_call(TSNode node, const Callee& callee, const Argument
   for (const auto& [name, value] : arguments.keywords) kwargs[name] = evaluator_.describe(value);
   props["function"] = routes_.current_function();
   props["text"] = evaluator_.text_of(node, 120);
+  // A formatted first argument (SQL, a shell command): where its values come from.
+  if (!args.empty() && format_sources_ && (args[0].value("kind", "") == "fstring" || args[0].value("kind", "") == "formatted")) {
+    FormatScope scope;
+    if (!functions_.empty() && !expanding_) {
+      scope.function = functions_.back().name;
+      scope.body = functions_.back().body;
+      scope.parameters = &functions_.back().parameter_names;
+    }
+    auto source = format_sources_->judge(arguments.positional[0], scope);
+    if (!classes_.empty()) source["class"] = classes_.back();  // for derive/format_sources.cpp
+    props["format_source"] = std::move(source);
+  }
   sink_.add(FactType::call, evaluator_.location_of(node), std::move(props));
 }
 

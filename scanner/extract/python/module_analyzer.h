@@ -4,6 +4,7 @@
 // reads and writes (io_facts), columns and log names (column_facts), routes, views and
 // servers (route_facts) through the emitters. Values come from the evaluator. Nothing is
 // executed.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "extract/extractor.h"
 #include "extract/python/column_facts.h"
 #include "extract/python/evaluator.h"
+#include "extract/python/format_sources.h"
 #include "extract/python/imported_constants.h"
 #include "extract/python/io_facts.h"
 #include "extract/python/python_value.h"
@@ -36,6 +38,7 @@ class ModuleAnalyzer {
   void visit_import_from(TSNode node);
   void visit_decorated(TSNode node, int depth);
   void visit_function(TSNode node, std::vector<Decorator> decorators, int depth);
+  void bind_hydra_config(const std::vector<Decorator>& decorators, std::vector<std::pair<std::string, Value>>& parameters);
   void visit_class(TSNode node, const std::vector<Decorator>& decorators, int depth);
   void record_schema_class(TSNode node, const std::string& name, const std::vector<Decorator>& decorators);
   void visit_assignment(TSNode node, int depth);
@@ -57,13 +60,16 @@ class ModuleAnalyzer {
   IoFacts io_;
   ColumnFacts columns_;
   RouteFacts routes_;
+  std::unique_ptr<FormatSources> format_sources_;  // set by analyze(): it needs the tree
   ImportedConstants* imported_;
   struct FunctionFrame {
     std::string name;
     TSNode parameters;
     std::unordered_set<std::string> parameter_names;
+    TSNode body{};
   };
   std::vector<FunctionFrame> functions_;                            // being walked, innermost last
+  std::vector<std::string> classes_;                                // being walked, innermost last
   std::unordered_map<std::string, TSNode> parameters_of_;            // function -> its parameter list
   std::unordered_map<std::string, std::vector<TSNode>> forwards_;    // function -> calls passing a parameter on
   std::unordered_set<std::string> expanded_;                          // (call, bound values) already re-emitted

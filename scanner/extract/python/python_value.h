@@ -22,9 +22,18 @@ struct Value {
   // parameter `path` (line 3)", "module constant `URL` (line 1)". Empty when written there.
   std::string origin;
   bool overridable = false;  // a parameter's default: any caller may pass something else
+  // The default of an environment variable: it resolves where it is used whole (a model id),
+  // and stays a hole where it is formatted into a larger string (the value is deployment's).
+  bool from_environment = false;
   bool partial = false;
   bool unresolved = false;  // object: built on a name the analyzer could not resolve
   std::string mode;  // file_handle: the open() mode
+  // object: the hosted-model client it is, or that it was built with ("langchain.llms.OpenAI()"
+  // for the LLM object and for a chain or agent around it); empty for anything else.
+  std::string model_client;
+  // object: the base URL its constructor was given (base_url=, api_base=, ...); "{configured}"
+  // when one is given but not known. Empty: the client's own default host.
+  std::string endpoint;
 
   bool is_string() const { return kind == Kind::string; }
   bool is_constant() const {

@@ -125,7 +125,9 @@ void record_init_attributes(Evaluator& evaluator, TSNode class_body) {
       continue;
     }
     Value value = evaluator.eval(right);
-    if (!travels(value)) continue;
+    // Clients of known origin travel too: self.session = requests.Session(), self.llm = ChatOpenAI().
+    bool known_object = value.kind == Value::Kind::object && !value.unresolved;
+    if (!travels(value) && !known_object) continue;
     if (value.origin.empty())
       value.origin = "`self." + attribute + "` set in __init__ (line " + line_of(evaluator, left) + ")";
     attributes[attribute] = std::move(value);
