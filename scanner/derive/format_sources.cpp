@@ -5,17 +5,13 @@
 #include <map>
 #include <string>
 
+#include "util/json_strings.h"
 #include "util/text.h"
 
 namespace mlaudit {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string text_of(const Json& props, const char* key) {
-  auto found = props.find(key);
-  return found != props.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 std::string last_component(const std::string& name) {
   auto dot = name.rfind('.');
@@ -26,7 +22,7 @@ std::string last_component(const std::string& name) {
 bool passes_connection_string(const Json& call) {
   static const RE2 pattern(R"((?i)\b\w*(connection_?str(ing)?|conn_?str|dsn|database_?ur[il]|db_?ur[il]|connection_?ur[il])\w*\b)");
   auto matches = [](const Json& argument) {
-    return argument.is_object() && RE2::PartialMatch(text_of(argument, "text"), pattern);
+    return argument.is_object() && RE2::PartialMatch(string_at(argument, "text"), pattern);
   };
   if (auto args = call.find("args"); args != call.end() && args->is_array())
     for (const auto& argument : *args)
@@ -46,22 +42,22 @@ void annotate_format_sources(std::vector<Fact>& facts) {
   for (const Fact& fact : facts) {
     if (fact.type != FactType::call) continue;
     auto source = fact.props.find("format_source");
-    if (source != fact.props.end() && text_of(*source, "kind") == "argument") any_argument = true;
+    if (source != fact.props.end() && string_at(*source, "kind") == "argument") any_argument = true;
   }
   if (!any_argument) return;
   for (const Fact& fact : facts)
     if (fact.type == FactType::call && passes_connection_string(fact.props))
-      given_connection.emplace(last_component(text_of(fact.props, "callee")), &fact);
+      given_connection.emplace(last_component(string_at(fact.props, "callee")), &fact);
   for (Fact& fact : facts) {
     if (fact.type != FactType::call) continue;
     auto source = fact.props.find("format_source");
-    if (source == fact.props.end() || text_of(*source, "kind") != "argument") continue;
-    auto constructed = given_connection.find(text_of(*source, "class"));
+    if (source == fact.props.end() || string_at(*source, "kind") != "argument") continue;
+    auto constructed = given_connection.find(string_at(*source, "class"));
     if (constructed == given_connection.end()) continue;
     const Location& at = constructed->second->location;
     std::string file = at.file.substr(at.file.rfind('/') == std::string::npos ? 0 : at.file.rfind('/') + 1);
     (*source)["kind"] = "caller_credentials";
-    (*source)["reason"] = "the caller passes `" + text_of(*source, "parameter") + "` and builds " + constructed->first +
+    (*source)["reason"] = "the caller passes `" + string_at(*source, "parameter") + "` and builds " + constructed->first +
                           " with its own connection string (" + file + ":" + std::to_string(at.line) + ")";
   }
 }

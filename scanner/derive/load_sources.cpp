@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "graph/dfd_builder.h"
+#include "util/json_strings.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -19,11 +20,6 @@ using Json = nlohmann::ordered_json;
 using Place = std::tuple<std::string, unsigned, unsigned>;
 
 Place place_of(const Fact& fact) { return {fact.location.file, fact.location.line, fact.location.column}; }
-
-std::string text_of(const Json& props, const char* key) {
-  auto found = props.find(key);
-  return found != props.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 std::string base_name(std::string_view path) {
   while (path.ends_with('/')) path.remove_suffix(1);
@@ -71,7 +67,7 @@ std::string quoted_file_name(const Json& call_props) {
   std::string last;
   auto scan = [&](const Json& argument) {
     if (!argument.is_object()) return;
-    std::string text = text_of(argument, "text");
+    std::string text = string_at(argument, "text");
     re2::StringPiece input(text);
     std::string name;
     while (RE2::FindAndConsume(&input, quoted, &name)) last = name;
@@ -83,7 +79,7 @@ std::string quoted_file_name(const Json& call_props) {
 std::string first_argument_text(const Json& call_props) {
   std::string text;
   for_each_argument(call_props, [&](const Json& argument) {
-    if (text.empty() && argument.is_object()) text = text_of(argument, "text");
+    if (text.empty() && argument.is_object()) text = string_at(argument, "text");
   });
   return text.empty() ? "?" : truncate_utf8(text, 60);
 }
@@ -95,7 +91,7 @@ std::optional<std::string> outside_input(const Json& call_props) {
   static const RE2 environment(R"(\bos\.environ\b|\bos\.getenv\b|\bgetenv\()");
   std::string texts;
   for_each_argument(call_props, [&](const Json& argument) {
-    if (argument.is_object()) texts += text_of(argument, "text") + " " + text_of(argument, "value") + " ";
+    if (argument.is_object()) texts += string_at(argument, "text") + " " + string_at(argument, "value") + " ";
   });
   if (RE2::PartialMatch(texts, request)) return "request or upload data";
   if (RE2::PartialMatch(texts, argv)) return "a command-line argument";
@@ -121,21 +117,21 @@ class LoadSources {
     for (const Fact& fact : facts_)
       if (fact.type == FactType::call) calls.emplace(place_of(fact), &fact);
     for (const Fact& fact : facts_) {
-      if (fact.type == FactType::io && text_of(fact.props, "direction") == "write") {
-        std::string name = base_name(text_of(fact.props, "target"));
+      if (fact.type == FactType::io && string_at(fact.props, "direction") == "write") {
+        std::string name = base_name(string_at(fact.props, "target"));
         if (name.empty())
           if (auto call = calls.find(place_of(fact)); call != calls.end()) name = quoted_file_name(call->second->props);
-        if (!name.empty()) writers_[name].push_back({fact.location.file, fact.location.line, text_of(fact.props, "via")});
-      } else if (fact.type == FactType::call && checkpoint_saver(text_of(fact.props, "method"))) {
+        if (!name.empty()) writers_[name].push_back({fact.location.file, fact.location.line, string_at(fact.props, "via")});
+      } else if (fact.type == FactType::call && checkpoint_saver(string_at(fact.props, "method"))) {
         for (std::string_view name : kCheckpointFiles)
           writers_[std::string(name)].push_back({fact.location.file, fact.location.line,
-                                                  truncate_utf8(text_of(fact.props, "text"), 60)});
-      } else if (fact.type == FactType::call && serializes(text_of(fact.props, "callee"))) {
-        serializers_.emplace(fact.location.file, Writer{fact.location.file, fact.location.line, text_of(fact.props, "callee")});
+                                                  truncate_utf8(string_at(fact.props, "text"), 60)});
+      } else if (fact.type == FactType::call && serializes(string_at(fact.props, "callee"))) {
+        serializers_.emplace(fact.location.file, Writer{fact.location.file, fact.location.line, string_at(fact.props, "callee")});
       } else if (fact.type == FactType::dvc_stage) {
-        Stage stage{text_of(fact.props, "name"), fact.location.file, {}, {}};
-        std::string folder = text_of(fact.props, "folder");
-        for (const auto& script : scripts_in_command(text_of(fact.props, "cmd")))
+        Stage stage{string_at(fact.props, "name"), fact.location.file, {}, {}};
+        std::string folder = string_at(fact.props, "folder");
+        for (const auto& script : scripts_in_command(string_at(fact.props, "cmd")))
           stage.scripts.insert(normalize_path(folder.empty() ? script : folder + "/" + script));
         for (const auto& out : fact.props.value("outs", Json::array()))
           if (out.is_string()) stage.outs.insert(base_name(out.get<std::string>()));
@@ -147,12 +143,12 @@ class LoadSources {
   void annotate() {
     std::map<Place, Json> sources;
     for (const Fact& fact : facts_)
-      if (fact.type == FactType::io && text_of(fact.props, "direction") == "read" && !fact.props.value("deserializes", Json()).is_null())
+      if (fact.type == FactType::io && string_at(fact.props, "direction") == "read" && !fact.props.value("deserializes", Json()).is_null())
         reads_.emplace(place_of(fact), &fact);
     for (Fact& fact : facts_) {
       if (fact.type != FactType::call) continue;
       auto read = reads_.find(place_of(fact));
-      bool bytes = loads_bytes(text_of(fact.props, "callee"));
+      bool bytes = loads_bytes(string_at(fact.props, "callee"));
       if (read == reads_.end() && !bytes) continue;
       Json source = judge(fact, read == reads_.end() ? nullptr : read->second);
       source["argument"] = first_argument_text(fact.props);  // positional or keyword (`filename=model_path`)
@@ -177,8 +173,8 @@ class LoadSources {
 
   Json judge(const Fact& call, const Fact* read) const {
     const std::string& file = call.location.file;
-    std::string target = read ? text_of(read->props, "target") : std::string();
-    std::string kind = read ? text_of(read->props, "target_kind") : std::string();
+    std::string target = read ? string_at(read->props, "target") : std::string();
+    std::string kind = read ? string_at(read->props, "target_kind") : std::string();
     if (kind == "hub") return source("external", "it comes from a model hub (`" + target + "`)");
     if (kind == "url" || (!target.empty() && read->props.value("downloaded", false)))
       return source("external", "it is downloaded from `" + target + "`");

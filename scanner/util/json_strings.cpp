@@ -15,4 +15,9 @@ std::vector<std::string> strings_at(const nlohmann::ordered_json& props, const c
   return found == props.end() ? std::vector<std::string>{} : strings_of(*found);
 }
 
+std::string string_at(const nlohmann::ordered_json& props, const char* key) {
+  auto found = props.find(key);
+  return found != props.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
 }  // namespace mlaudit

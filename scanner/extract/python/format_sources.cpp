@@ -10,7 +10,7 @@
 namespace mlaudit::python {
 namespace {
 
-constexpr int kMaxDepth = 6;      // local assignments followed back, nested
+constexpr int kMaxFollowDepth = 6;  // local assignments followed back, nested
 constexpr int kMaxNodes = 200;    // nodes looked at per formatted value
 constexpr size_t kMaxShown = 40;  // characters of an expression quoted in a reason
 
@@ -102,7 +102,7 @@ void FormatSources::collect(TSNode node, const FormatScope& scope, int depth, Ve
   auto merge = [&worst](Verdict verdict) {
     if (verdict.rank > worst.rank || worst.what.empty()) worst = std::move(verdict);
   };
-  if (--budget_ < 0 || depth > kMaxDepth) return merge({kUnknown, "a value built too deep to follow"});
+  if (--budget_ < 0 || depth > kMaxFollowDepth) return merge({kUnknown, "a value built too deep to follow"});
   const Grammar& g = evaluator_.grammar();
   TSSymbol symbol = ts_node_symbol(node);
   if (symbol == g.string) {
