@@ -248,6 +248,44 @@ TEST(PersonalData, RequestBodyModelsGiveEndpointsTheirFields) {
   EXPECT_EQ(request, (std::set<std::string>{"email", "person-name"}));
 }
 
+// Values confirm names across the project: a feature named like a phone number is not one
+// when the project's dataset shows that column holds none/yes; a name no dataset refutes, or
+// one that a dataset confirms, stays personal.
+TEST(PersonalData, DatasetValuesRefuteTheSameNameInCode) {
+  testing::TempDir root;
+  root.write("data/credit.csv",
+             "CustomerID,Telephone,LoanAmount,Email\n"
+             "1,none,1200,anna.berg@example.com\n2,yes,800,jonas.weber@example.org\n3,none,2300,li.wang@example.net\n"
+             "4,yes,500,maria.rossi@example.com\n5,none,950,omar.haddad@example.org\n6,yes,1700,sara.lind@example.com\n");
+  root.write("train.py", "FEATURES = ['Telephone', 'LoanAmount', 'Email']\nCONTACT_FEATURES = ['phone_number']\n");
+  ScanResult result = testing::scan(root.path(), {"gdpr.direct-identifier-as-feature"});
+  const Fact* dataset = nullptr;
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::dataset && fact.location.file == "data/credit.csv") dataset = &fact;
+  ASSERT_NE(dataset, nullptr);
+  ASSERT_TRUE(dataset->props.contains("look_alike_columns"));
+  EXPECT_EQ(dataset->props["look_alike_columns"][0]["column"], "Telephone");
+  EXPECT_EQ(dataset->props["look_alike_columns"][0]["category"], "phone");
+  std::set<std::string> features;
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::personal_field && fact.props.value("context", "") == "feature-list")
+      features.insert(fact.props.value("name", ""));
+  EXPECT_EQ(features, (std::set<std::string>{"Email", "phone_number"}));
+  auto findings = testing::findings_of(result, "gdpr.direct-identifier-as-feature");
+  std::set<std::string> named;
+  for (const Finding* finding : findings) named.insert(finding->message.substr(0, finding->message.find(' ')));
+  EXPECT_EQ(named, (std::set<std::string>{"`Email`", "`phone_number`"}));
+
+  // Real numbers in a second dataset keep the name personal everywhere.
+  root.write("data/contacts.csv", "Telephone,City\n+44 20 7946 0958,London\n+44 20 7946 0959,London\n+44 20 7946 0960,Leeds\n"
+                                  "+44 20 7946 0961,York\n+44 20 7946 0962,Bath\n");
+  ScanResult both = testing::scan(root.path(), {"gdpr.direct-identifier-as-feature"});
+  bool telephone = false;
+  for (const auto& fact : both.extraction.facts)
+    telephone = telephone || (fact.type == FactType::personal_field && fact.props.value("name", "") == "Telephone");
+  EXPECT_TRUE(telephone);
+}
+
 // Column-level precision and recall per category against the labelled set.
 TEST(PersonalData, LabelledSetPrecisionAndRecall) {
   fs::path folder = testing::fixture("personal-data");

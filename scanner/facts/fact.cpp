@@ -45,7 +45,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::mlflow_model, "mlflow_model", {"flavors", "loader_module", "serialization_format", "pickle_based", "run_id"}},
       {FactType::tracking_uri, "tracking_uri", {"uri", "scheme", "source", "partial"}},
       {FactType::config_url, "config_url", {"key", "url", "scheme"}},
-      {FactType::dataset, "dataset", {"format", "columns", "sha256", "size", "delimiter", "encoding", "header", "rows_profiled", "all_rows_profiled", "personal_categories", "special_categories", "categories_without_data_subjects", "test_data_categories", "not_personal_reason"}},
+      {FactType::dataset, "dataset", {"format", "columns", "sha256", "size", "delimiter", "encoding", "header", "rows_profiled", "all_rows_profiled", "personal_categories", "special_categories", "categories_without_data_subjects", "test_data_categories", "not_personal_reason", "look_alike_columns"}},
       {FactType::model_artifact, "model_artifact", {"format", "detail", "pickle_based", "size", "sha256", "pickles", "pickle_opcodes", "globals", "members", "fields", "model_types"}},
       {FactType::pickle_global, "pickle_global", {"global", "module", "name", "offset", "called", "use", "opcode", "depth", "nested", "occurrences", "member", "where", "format", "names", "stored"}},
       {FactType::model_issue, "model_issue", {"kind", "message", "member", "offset", "where", "origin", "signals", "op", "node", "key"}},

@@ -116,6 +116,20 @@ void ColumnProfiler::settle() {
   });
 }
 
+std::vector<const Category*> ColumnProfiler::look_alikes() const {
+  std::vector<const Category*> out;
+  for (const auto& candidate : candidates_) {
+    if (!candidate.named) continue;
+    const Category& category = *candidate.category;
+    bool checkable = category.recognizer != Recognizer::none || !category.values.empty();
+    double share = non_empty_ ? static_cast<double>(candidate.matched) / static_cast<double>(non_empty_) : 0.0;
+    bool confirmed = checkable && non_empty_ >= kMinValues && share >= kNamedShare;
+    if (!confirmed && contradicted_by_values(category.recognizer, non_empty_, candidate.matched, share, letter_codes_))
+      out.push_back(&category);
+  }
+  return out;
+}
+
 std::vector<ColumnVerdict> ColumnProfiler::verdicts() const {
   std::vector<ColumnVerdict> out;
   for (const auto& candidate : candidates_) {

@@ -27,6 +27,9 @@ class ColumnProfiler {
   void add(std::string_view value);
   // The categories this column holds, best first (empty when none).
   std::vector<ColumnVerdict> verdicts() const;
+  // Categories the name suggests but the values refute (a `telephone` of yes/no): the column
+  // is a look-alike of these, and so is the same name where code uses it.
+  std::vector<const Category*> look_alikes() const;
   const std::string& name() const { return name_; }
   uint64_t values() const { return non_empty_; }
 

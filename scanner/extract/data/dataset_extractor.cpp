@@ -122,11 +122,14 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   if (shape.header && !shape.encoding.starts_with("utf-16")) locator.index_header(shape.columns, shape.delimiter);
   // Every column's verdicts first: whether the rows describe persons depends on all of them.
   std::vector<std::pair<size_t, personal::ColumnVerdict>> verdicts;
+  nlohmann::ordered_json look_alikes = nlohmann::ordered_json::array();
   for (size_t column = 0; column < shape.columns.size(); ++column) {
     // Columns with no values at all are still judged by their names.
     personal::ColumnProfiler empty(shape.columns[column]);
     const personal::ColumnProfiler& profiler = column < profilers.size() && profilers[column] ? *profilers[column] : empty;
     for (auto& verdict : profiler.verdicts()) verdicts.emplace_back(column, std::move(verdict));
+    for (const personal::Category* category : profiler.look_alikes())
+      look_alikes.push_back({{"column", shape.columns[column]}, {"category", category->id}, {"values", profiler.values()}});
   }
   // Health, income or belief columns are data about people only when the rows are people:
   // some column identifies or singles out a person (a name, an id, an age, a sex, a postal
@@ -177,6 +180,7 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   props["all_rows_profiled"] = shape.complete;
   props["personal_categories"] = categories;
   props["special_categories"] = special;
+  if (!look_alikes.empty()) props["look_alike_columns"] = look_alikes;
   if (!without_subjects.empty()) {
     std::string listed;
     for (const auto& id : without_subjects) listed += (listed.empty() ? "" : ", ") + id.get<std::string>();
