@@ -260,6 +260,13 @@ void ModuleAnalyzer::visit_assignment(TSNode node, int depth) {
     Value value = ts_node_is_null(right) ? Value::unknown() : evaluator_.eval(right);
     if (evaluator_.at_module_scope() && value.origin.empty() && (value.is_constant() || value.kind == Value::Kind::dict))
       value.origin = "module constant `" + name + "` (line " + std::to_string(evaluator_.location_of(left).line) + ")";
+    // Settings written as names of a settings module or class (`accept_content = ["pickle"]`
+    // in a Celery config, `DEBUG = True`) are assignments rules can test, like attributes.
+    if (functions_.empty() && value.is_constant() && !ts_node_is_null(right))
+      sink_.add(FactType::assignment, evaluator_.location_of(node),
+                {{"target", classes_.empty() ? name : classes_.back() + "." + name},
+                 {"value", evaluator_.describe(right)},
+                 {"function", ""}});
     columns_.on_assignment(left, name, value);
     evaluator_.bind(name, std::move(value));
   } else if (symbol == g_.attribute || symbol == g_.subscript) {
