@@ -79,6 +79,18 @@ spec:
   EXPECT_FALSE(containers[0].props["privileged"].get<bool>());
 }
 
+// Found by fuzz_yaml: a workflow whose `jobs` is a list (and any value of a shape a reader
+// does not expect) is a warning naming the file, never an exception out of the scan.
+TEST(ConfigExtractors, WorkflowOfAnUnexpectedShapeIsAWarning) {
+  TempDir root;
+  root.write(".github/workflows/ci.yml", "on: pull_request_target\njobs:\n- evaluate:\n    runs-on: ubuntu-latest\n");
+  auto extraction = testing::extract(root.path());
+  auto workflows = facts_of(extraction, FactType::workflow);
+  ASSERT_EQ(workflows.size(), 1u);
+  EXPECT_TRUE(workflows[0].props["pull_request_target"].get<bool>());
+  EXPECT_TRUE(workflows[0].props["runs"].empty());
+}
+
 // A Helm chart template is read for its literal parts: `{{ }}` values are unknown (not
 // findings, not parse errors), literal settings are facts with their own line numbers.
 TEST(ConfigExtractors, HelmTemplatesReadForTheirLiteralParts) {

@@ -272,6 +272,21 @@ TEST(ProjectConfig, LimitsAreReadAndValidated) {
   EXPECT_THROW(parse_project_config("{},", "/x/.mlaudit.yml"), ConfigError);
 }
 
+// Found by fuzz_project_config: a value the schema lets through with the wrong type (a
+// mapping among a probe's attack names, a clip of one number) is a ConfigError naming the
+// file and line, not an exception that ends the process.
+TEST(ProjectConfig, ValuesOfTheWrongTypeAreConfigErrors) {
+  for (const char* text : {"probes:\n  - {model: m.pt, data: x.npy, attacks: [evasion, {data: y}]}\n",
+                           "probes:\n  - {model: m.pt, data: x.npy, clip: [0]}\n"}) {
+    try {
+      parse_project_config(text, "/x/.mlaudit.yml");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const ConfigError& error) {
+      EXPECT_TRUE(std::string(error.what()).starts_with("/x/.mlaudit.yml:2")) << error.what();
+    }
+  }
+}
+
 // ---------------------------------------------------------------- text parsers
 
 TEST(Limits, EachParserStopsAtItsLimitAndSaysSo) {

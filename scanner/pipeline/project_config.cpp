@@ -175,7 +175,8 @@ ProbeDeclaration read_probe_declaration(const YAML::Node& node, const fs::path& 
   }
   if (node["clip"]) {
     auto clip = node["clip"].as<std::vector<double>>();
-    request.clip_min = clip.at(0), request.clip_max = clip.at(1);
+    if (clip.size() != 2) throw ConfigError(std::to_string(line_of(node["clip"])) + ": `clip` needs two numbers, [min, max]");
+    request.clip_min = clip[0], request.clip_max = clip[1];
   }
   if (node["timeout_seconds"]) request.timeout_seconds = node["timeout_seconds"].as<unsigned>();
   if (node["memory_mb"]) request.memory_mb = node["memory_mb"].as<uint64_t>();
@@ -239,10 +240,22 @@ ProjectConfig parse_project_config(std::string_view text, const fs::path& file) 
   ProjectConfig config;
   config.source = file.string();
   if (!document || document.IsNull()) return config;
-  read_scan_settings(document, file, config);
-  read_privacy_declarations(document, config);
-  if (auto probes = document["probes"])
-    for (const auto& node : probes) config.probes.push_back(read_probe_declaration(node, file.parent_path()));
+  // The schema checks the sections' shapes; a value it does not describe closely enough (a
+  // mapping inside a list of names) is still a configuration error, never a crash.
+  try {
+    read_scan_settings(document, file, config);
+    read_privacy_declarations(document, config);
+    if (auto probes = document["probes"]) {
+      try {
+        for (const auto& node : probes) config.probes.push_back(read_probe_declaration(node, file.parent_path()));
+      } catch (const ConfigError& error) {
+        throw ConfigError(file.string() + ":" + error.what());  // the declaration knows its line, not the file
+      }
+    }
+  } catch (const YAML::Exception& error) {
+    throw ConfigError(file.string() + ":" + std::to_string(error.mark.line + 1) + ": a value has the wrong type (" +
+                      error.msg + ")");
+  }
   return config;
 }
 

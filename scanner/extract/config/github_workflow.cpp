@@ -68,8 +68,9 @@ void extract_github_workflow(const YAML::Node& document, const std::string& file
   nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   add_env_block(at(document, {"env"}), "workflow", file, sink);
 
-  for (const auto& job_entry : at(document, {"jobs"})) {
-    std::string job = job_entry.first.Scalar();
+  YAML::Node jobs = at(document, {"jobs"});
+  for (const auto& job_entry : jobs.IsMap() ? jobs : YAML::Node()) {  // a list of jobs is no workflow
+    std::string job = job_entry.first.IsScalar() ? job_entry.first.Scalar() : std::string();
     const YAML::Node& body = job_entry.second;
     if (!body.IsMap()) continue;
     add_env_block(at(body, {"env"}), job, file, sink);

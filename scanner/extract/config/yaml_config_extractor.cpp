@@ -40,17 +40,27 @@ void YamlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
   const std::vector<YAML::Node>& documents = parsed.documents;
   for (const auto& document : documents) {
     if (!document || document.IsNull()) continue;
-    if (is_pipfile_lock(path)) {
-      extract_pipfile_lock(document, path, sink);
-      continue;   // index URLs and hashes only besides the versions
+    // A readers' assumption about a value's shape (a scalar where a list is, a list of jobs)
+    // that a hostile or odd file breaks ends that document's reading with a warning, never
+    // the scan; what was read before stays.
+    try {
+      if (is_pipfile_lock(path)) {
+        extract_pipfile_lock(document, path, sink);
+        continue;   // index URLs and hashes only besides the versions
+      }
+      if (is_dvc_document(path)) extract_dvc(document, path, sink);
+      else if (is_mlflow_model(path)) extract_mlflow_model(document, path, sink);
+      else if (is_github_workflow(document, path)) extract_github_workflow(document, path, sink);
+      else if (is_kubernetes_document(document)) extract_kubernetes(document, path, sink, templated);
+      else if (is_compose_document(document, path)) extract_compose(document, path, sink);
+      else if (is_conda_environment(document)) extract_conda_environment(document, path, sink);
+      extract_config_urls(document, path, sink);
+    } catch (const YAML::Exception& error) {
+      sink.diagnose(DiagnosticLevel::warning, "unexpected-structure",
+                    Location{path, static_cast<uint32_t>(error.mark.line + 1), static_cast<uint32_t>(error.mark.column + 1)},
+                    "a value does not have the shape this kind of file gives it (" + error.msg +
+                        "); the rest of this document was not analysed");
     }
-    if (is_dvc_document(path)) extract_dvc(document, path, sink);
-    else if (is_mlflow_model(path)) extract_mlflow_model(document, path, sink);
-    else if (is_github_workflow(document, path)) extract_github_workflow(document, path, sink);
-    else if (is_kubernetes_document(document)) extract_kubernetes(document, path, sink, templated);
-    else if (is_compose_document(document, path)) extract_compose(document, path, sink);
-    else if (is_conda_environment(document)) extract_conda_environment(document, path, sink);
-    extract_config_urls(document, path, sink);
   }
 }
 
