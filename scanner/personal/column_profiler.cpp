@@ -116,17 +116,19 @@ void ColumnProfiler::settle() {
   });
 }
 
+ColumnProfiler::NameCheck ColumnProfiler::check_name(const Candidate& candidate) const {
+  const Category& category = *candidate.category;
+  bool checkable = category.recognizer != Recognizer::none || !category.values.empty();
+  double share = non_empty_ ? static_cast<double>(candidate.matched) / static_cast<double>(non_empty_) : 0.0;
+  if (checkable && non_empty_ >= kMinValues && share >= kNamedShare) return NameCheck::confirmed;
+  if (contradicted_by_values(category.recognizer, non_empty_, candidate.matched, share, letter_codes_)) return NameCheck::refuted;
+  return NameCheck::unchecked;
+}
+
 std::vector<const Category*> ColumnProfiler::look_alikes() const {
   std::vector<const Category*> out;
-  for (const auto& candidate : candidates_) {
-    if (!candidate.named) continue;
-    const Category& category = *candidate.category;
-    bool checkable = category.recognizer != Recognizer::none || !category.values.empty();
-    double share = non_empty_ ? static_cast<double>(candidate.matched) / static_cast<double>(non_empty_) : 0.0;
-    bool confirmed = checkable && non_empty_ >= kMinValues && share >= kNamedShare;
-    if (!confirmed && contradicted_by_values(category.recognizer, non_empty_, candidate.matched, share, letter_codes_))
-      out.push_back(&category);
-  }
+  for (const auto& candidate : candidates_)
+    if (candidate.named && check_name(candidate) == NameCheck::refuted) out.push_back(candidate.category);
   return out;
 }
 
@@ -134,14 +136,14 @@ std::vector<ColumnVerdict> ColumnProfiler::verdicts() const {
   std::vector<ColumnVerdict> out;
   for (const auto& candidate : candidates_) {
     const Category& category = *candidate.category;
-    bool checkable = category.recognizer != Recognizer::none || !category.values.empty();
     double share = non_empty_ ? static_cast<double>(candidate.matched) / static_cast<double>(non_empty_) : 0.0;
     ColumnVerdict verdict{&category, "", "", non_empty_, candidate.matched, candidate.example, candidate.detail};
     if (candidate.named) {
-      if (checkable && non_empty_ >= kMinValues && share >= kNamedShare) {
+      NameCheck check = check_name(candidate);
+      if (check == NameCheck::confirmed) {
         verdict.confidence = "high";
         verdict.source = "name+values";
-      } else if (contradicted_by_values(category.recognizer, non_empty_, candidate.matched, share, letter_codes_)) {
+      } else if (check == NameCheck::refuted) {
         continue;  // named like it, but the values fail the check: a look-alike
       } else {
         verdict.confidence = "medium";

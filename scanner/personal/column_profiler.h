@@ -44,6 +44,9 @@ class ColumnProfiler {
     std::string example, detail;
   };
   void settle();
+  // A named candidate's values: confirm the name, refute it (a look-alike), or neither.
+  enum class NameCheck { confirmed, refuted, unchecked };
+  NameCheck check_name(const Candidate& candidate) const;
 
   std::string name_;
   std::vector<Candidate> candidates_;

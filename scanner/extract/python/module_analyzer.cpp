@@ -263,10 +263,7 @@ void ModuleAnalyzer::visit_assignment(TSNode node, int depth) {
     // Settings written as names of a settings module or class (`accept_content = ["pickle"]`
     // in a Celery config, `DEBUG = True`) are assignments rules can test, like attributes.
     if (functions_.empty() && value.is_constant() && !ts_node_is_null(right))
-      sink_.add(FactType::assignment, evaluator_.location_of(node),
-                {{"target", classes_.empty() ? name : classes_.back() + "." + name},
-                 {"value", evaluator_.describe(right)},
-                 {"function", ""}});
+      add_assignment_fact(node, classes_.empty() ? name : classes_.back() + "." + name, right);
     columns_.on_assignment(left, name, value);
     evaluator_.bind(name, std::move(value));
   } else if (symbol == g_.attribute || symbol == g_.subscript) {
@@ -480,8 +477,12 @@ void ModuleAnalyzer::emit_assignment(TSNode node, TSNode target, TSNode value) {
     if ((base.kind != Value::Kind::module && base.kind != Value::Kind::object) || !key.is_string()) return;
     name = base.text + "[" + key.text + "]";
   }
+  add_assignment_fact(node, name, value);
+}
+
+void ModuleAnalyzer::add_assignment_fact(TSNode node, const std::string& target, TSNode value) {
   sink_.add(FactType::assignment, evaluator_.location_of(node),
-            {{"target", name},
+            {{"target", target},
              {"value", ts_node_is_null(value) ? nlohmann::ordered_json() : evaluator_.describe(value)},
              {"function", routes_.current_function()}});
 }

@@ -53,6 +53,7 @@ class ModuleAnalyzer {
   void note_forwarded_parameters(TSNode node, const Arguments& arguments);
   void expand_wrapper(TSNode call, const std::string& function, const Arguments& arguments);
   void emit_assignment(TSNode node, TSNode target, TSNode value);
+  void add_assignment_fact(TSNode node, const std::string& target, TSNode value);
 
   FactSink& sink_;
   Evaluator evaluator_;
