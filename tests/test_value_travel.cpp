@@ -221,6 +221,38 @@ requests.get(outside["url"])
   EXPECT_FALSE(outside->props["args"][0].contains("value"));
 }
 
+// TOML settings (tomllib / tomli with a handle, toml with a path) feed their keys the same way,
+// with the key and line they came from.
+TEST(ValueTravel, KeysOfTomlSettingsFiles) {
+  testing::TempDir project;
+  project.write("settings.toml", "[partner]\nurl = \"http://partner.example/api\"\nverify = false\n\n"
+                                 "[model]\nname = \"acme/encoder\"\ntrust_remote_code = true\nlayers = [1, 2]\n");
+  project.write("broken.toml", "[partner\nurl = \"http://x\"\n");
+  project.write("serve.py", R"(import tomllib, toml, requests
+from transformers import AutoModel
+with open("settings.toml", "rb") as handle:
+    settings = tomllib.load(handle)
+requests.get(settings["partner"]["url"], verify=settings["partner"]["verify"])
+cfg = toml.load("settings.toml")
+AutoModel.from_pretrained(cfg["model"]["name"], trust_remote_code=cfg["model"]["trust_remote_code"])
+broken = toml.load("broken.toml")
+requests.get(broken["partner"]["url"])
+)");
+  auto calls = testing::facts_of(testing::extract(project.path()), FactType::call);
+  const Fact* get = call_on_line(calls, "requests.get", 5);
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->props["args"][0]["value"], "http://partner.example/api");
+  EXPECT_EQ(get->props["kwargs"]["verify"]["value"], false);
+  EXPECT_EQ(get->props["kwargs"]["verify"]["via"], "key `partner.verify` of settings.toml (line 3)");
+  const Fact* load = call_on_line(calls, "transformers.AutoModel.from_pretrained", 7);
+  ASSERT_NE(load, nullptr);
+  EXPECT_EQ(load->props["args"][0]["value"], "acme/encoder");
+  EXPECT_EQ(load->props["kwargs"]["trust_remote_code"]["value"], true);
+  const Fact* broken = call_on_line(calls, "requests.get", 9);
+  ASSERT_NE(broken, nullptr);
+  EXPECT_FALSE(broken->props["args"][0].contains("value"));  // invalid TOML: nothing known
+}
+
 // A .env beside the code gives os.getenv / os.environ its value (overridable, never a
 // credential); Hydra hands the decorated function its config file.
 TEST(ValueTravel, DotEnvAndHydraConfigsFeedTheirKeys) {

@@ -63,6 +63,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::output_personal_data, "output_personal_data", {"category", "label", "article", "count", "example", "output_lines"}},
       {FactType::schema_class, "schema_class", {"name", "kind", "fields"}},
       {FactType::probe_result, "probe_result", {"model", "report", "evasion_ran", "clean_accuracy", "min_robust_accuracy", "weakest_attack", "weakest_eps", "robust_accuracy_threshold", "backdoor_ran", "backdoor_flagged", "backdoor_verdict", "backdoor_reason", "backdoor_target", "backdoor_max_index", "anomaly_threshold", "strip_flagged_rate", "poisoning_ran", "poisoning_suspects", "poisoning_methods", "poisoning_suspect_share", "poisoning_share_threshold", "membership_ran", "membership_attack", "membership_auc", "membership_tpr_at_1pct_fpr", "membership_auc_threshold"}},
+      {FactType::iam_statement, "iam_statement", {"effect", "actions", "not_action", "resources", "not_resource", "conditioned", "scope", "source"}},
       {FactType::vulnerable_dependency, "vulnerable_dependency", {"name", "version", "range", "kind", "manifest", "via", "admitted", "vulnerable_versions", "count", "count_text", "advisory_ids", "advisory_labels", "headline", "fix", "fix_bound", "fix_text", "severity", "severity_reason", "snapshot", "advisories", "related_locations"}},
   };
   return types;

@@ -60,6 +60,7 @@ enum class FactType {
   output_personal_data, // personal values in a notebook's saved outputs: category, label, count, example (masked)
   schema_class,      // a data model class (pydantic, dataclass, TypedDict, ORM): name, kind, fields[]
   probe_result,      // a declared probe's measures on a model (derive/probe_results.cpp) and its whole report
+  iam_statement,     // an IAM policy statement: effect, actions[], resources[], conditioned, scope, source
   vulnerable_dependency, // a package@version or range with matching advisories (advisories/dependency_audit.cpp)
 };
 

@@ -1,5 +1,6 @@
 #include "extract/config/config_extractors.h"
 #include "extract/config/helm_template.h"
+#include "extract/config/iam_policy.h"
 #include "extract/config/yaml_flavours.h"
 #include "util/yaml_reader.h"
 
@@ -55,6 +56,7 @@ void YamlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
       else if (is_compose_document(document, path)) extract_compose(document, path, sink);
       else if (is_conda_environment(document)) extract_conda_environment(document, path, sink);
       extract_config_urls(document, path, sink);
+      extract_iam_statements(document, path, sink);
     } catch (const YAML::Exception& error) {
       sink.diagnose(DiagnosticLevel::warning, "unexpected-structure",
                     Location{path, static_cast<uint32_t>(error.mark.line + 1), static_cast<uint32_t>(error.mark.column + 1)},

@@ -4,10 +4,12 @@
 #include <array>
 
 #include <re2/re2.h>
+#include <toml++/toml.h>
 
 #include "extract/python/project_path.h"
 #include "util/file_io.h"
 #include "util/text.h"
+#include "util/toml_nesting.h"
 #include "util/yaml_reader.h"
 
 namespace mlaudit::python {
@@ -77,13 +79,55 @@ struct Builder {
     dict.origin = key.empty() ? file : "key `" + truncate_utf8(key, 80) + "` of " + file;
     return dict;
   }
+
+  // TOML: tables are dicts, arrays of plain values lists, the rest scalars; each keeps its line.
+  Value build(const toml::node& node, const std::string& key, int depth) {
+    if (depth > kMaxDepth || entries > kMaxEntries) return Value::unknown();
+    std::string where = "key `" + truncate_utf8(key, 80) + "` of " + file;
+    if (const auto* table = node.as_table()) {
+      Value dict{Value::Kind::dict};
+      for (const auto& [name, child] : *table) {
+        if (++entries > kMaxEntries) break;
+        std::string text(name.str());
+        dict.items.push_back(text);
+        dict.entries.push_back(build(child, key.empty() ? text : key + "." + text, depth + 1));
+      }
+      dict.origin = key.empty() ? file : where;
+      return dict;
+    }
+    if (const auto* array = node.as_array()) {
+      Value list{Value::Kind::string_list};
+      for (const auto& item : *array) {
+        if (++entries > kMaxEntries || !item.is_value() || item.is_date_time() || item.is_date() || item.is_time())
+          return Value::unknown("list");
+        list.items.push_back(scalar_text(item));
+      }
+      list.origin = where;
+      return list;
+    }
+    Value value;
+    if (const auto* flag = node.as_boolean()) value = {Value::Kind::boolean, flag->get() ? "true" : "false"};
+    else if (node.is_integer() || node.is_floating_point()) value = {Value::Kind::number, scalar_text(node)};
+    else if (const auto* text = node.as_string()) value = Value::string(text->get());
+    else return Value::unknown();
+    value.origin = where + " (line " + std::to_string(node.source().begin.line) + ")";
+    return value;
+  }
+
+  static std::string scalar_text(const toml::node& node) {
+    if (const auto* text = node.as_string()) return text->get();
+    if (const auto* integer = node.as_integer()) return std::to_string(integer->get());
+    if (const auto* floating = node.as_floating_point()) return std::to_string(floating->get());
+    if (const auto* flag = node.as_boolean()) return flag->get() ? "true" : "false";
+    return {};
+  }
 };
 
 }  // namespace
 
 bool loads_settings_file(const std::string& callee) {
   static constexpr std::array names = {"yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load",
-                                       "json.load", "omegaconf.OmegaConf.load", "tomllib.load", "toml.load"};
+                                       "json.load", "omegaconf.OmegaConf.load", "tomllib.load", "tomli.load", "toml.load"};
   return std::find(names.begin(), names.end(), callee) != names.end();
 }
 
@@ -96,7 +140,6 @@ Value ConfigFiles::load(const std::string& path) {
   if (loaded_.size() >= kMaxFilesPerModule || deadline_.passed()) return Value::unknown();
   Value& value = loaded_[path] = Value::unknown();
   fs::path written = fs::path(path).lexically_normal();
-  if (written.extension() == ".toml") return value;  // TOML is not YAML: left unread
   fs::path relative;
   for (const auto& candidate : {(importer_folder_ / written).lexically_normal(), written})
     if (inside_without_links(root_, candidate)) {
@@ -107,13 +150,24 @@ Value ConfigFiles::load(const std::string& path) {
   auto content = read_file_prefix(root_ / relative, kMaxSettingsBytes + 1);
   if (!std::holds_alternative<std::string>(content) || std::get<std::string>(content).size() > kMaxSettingsBytes)
     return value;
+  Builder builder{relative.generic_string()};
+  if (written.extension() == ".toml") {
+    const std::string& text = std::get<std::string>(content);
+    if (deepest_dotted_key(text) > kMaxDepth + 4) return value;  // toml++ recurses per nested table
+    try {
+      toml::table table = toml::parse(text, relative.generic_string());
+      value = builder.build(static_cast<const toml::node&>(table), "", 0);
+    } catch (const toml::parse_error&) {
+      // Not valid TOML: its keys stay unknown here; the TOML extractor reports the error.
+    }
+    return value;
+  }
   YamlBudget budget;
   budget.max_depth = kMaxDepth + 4;
   budget.max_nodes = kMaxEntries * 4;
   budget.deadline = deadline_;
   auto documents = read_yaml(std::get<std::string>(content), budget);
   if (documents.stop || documents.documents.empty() || !documents.documents.front().IsMap()) return value;
-  Builder builder{relative.generic_string()};
   value = builder.build(documents.documents.front(), "", 0);
   return value;
 }

@@ -346,9 +346,17 @@ Value Evaluator::eval_call(TSNode node, int depth) {
     return fallback;
   }
   if (callee.method == "format" && callee.receiver.is_string()) return Value::string(callee.receiver.text, true);
+  // functools.partial(requests.get, ...) is called as what it wraps (the analyzer adds the
+  // arguments it fixed).
+  if (name == "functools.partial" && !arguments.positional.empty()) {
+    Value wrapped = eval(arguments.positional[0], depth + 1);
+    if (wrapped.kind == Value::Kind::module || wrapped.kind == Value::Kind::object || wrapped.kind == Value::Kind::function)
+      return wrapped;
+  }
   if (config_files_ && loads_settings_file(name)) {
     Value source = argument_value(0, {"stream", "fp", "file", "f"});
-    bool path_given = source.kind == Value::Kind::file_handle || (name == "omegaconf.OmegaConf.load" && source.is_string());
+    bool path_given = source.kind == Value::Kind::file_handle ||
+                      ((name == "omegaconf.OmegaConf.load" || name == "toml.load") && source.is_string());
     if (path_given && !source.partial) {
       Value settings = config_files_->load(source.text);
       if (settings.kind == Value::Kind::dict) return settings;
@@ -452,8 +460,8 @@ Callee Evaluator::resolve_callee(TSNode function, int depth) {
         callee.resolved = !value.unresolved;
         callee.method.clear();
         return callee;
-      case Value::Kind::function:
-        callee.name = name;
+      case Value::Kind::function:  // a def, or a name bound to one (functools.partial)
+        callee.name = value.text.empty() ? name : value.text;
         callee.resolved = true;
         return callee;
       default:

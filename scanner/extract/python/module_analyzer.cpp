@@ -1,5 +1,8 @@
 #include "extract/python/module_analyzer.h"
 
+#include <algorithm>
+
+#include "extract/python/iam_statements.h"
 #include "extract/python/value_travel.h"
 #include "extract/python/web_frameworks.h"
 #include "util/text.h"
@@ -265,6 +268,10 @@ void ModuleAnalyzer::visit_assignment(TSNode node, int depth) {
     if (functions_.empty() && value.is_constant() && !ts_node_is_null(right))
       add_assignment_fact(node, classes_.empty() ? name : classes_.back() + "." + name, right);
     columns_.on_assignment(left, name, value);
+    bool binds_partial = !ts_node_is_null(right) && ts_node_symbol(right) == g_.call &&
+                         evaluator_.resolve_callee(field(right, g_.f_function), 0).name == "functools.partial";
+    if (binds_partial) partials_[name] = right;
+    else partials_.erase(name);
     evaluator_.bind(name, std::move(value));
   } else if (symbol == g_.attribute || symbol == g_.subscript) {
     emit_assignment(node, left, right);
@@ -298,12 +305,14 @@ void ModuleAnalyzer::visit_with_item(TSNode node, int depth) {
 void ModuleAnalyzer::visit_call(TSNode node, int depth) {
   TSNode function = field(node, g_.f_function);
   Callee callee = evaluator_.resolve_callee(function, 0);
-  Arguments arguments = evaluator_.arguments_of(node);
+  Arguments arguments = with_partial_arguments(function, evaluator_.arguments_of(node));
   std::string enclosing = routes_.current_function();
   note_forwarded_parameters(node, arguments);
   if (callee.receiver.kind == Value::Kind::function && forwards_.contains(callee.name))
     expand_wrapper(node, callee.name, arguments);
   emit_call(node, callee, arguments);
+  emit_settings_update(callee, arguments);
+  if (!expanding_) emit_cdk_policy_statement(evaluator_, sink_, node, callee, arguments);
   io_.emit(node, callee, arguments, enclosing);
   std::string level;
   if (is_log_call(callee.name, callee.method, level)) {
@@ -478,6 +487,51 @@ void ModuleAnalyzer::emit_assignment(TSNode node, TSNode target, TSNode value) {
     name = base.text + "[" + key.text + "]";
   }
   add_assignment_fact(node, name, value);
+}
+
+// `get = functools.partial(requests.get, verify=False)` then `get(url)`: the call gets the
+// arguments the partial fixed (after the wrapped callable) ahead of its own; its own keywords win.
+Arguments ModuleAnalyzer::with_partial_arguments(TSNode function, Arguments arguments) {
+  if (ts_node_symbol(function) != g_.identifier) return arguments;
+  auto bound = partials_.find(std::string(evaluator_.text(function)));
+  if (bound == partials_.end()) return arguments;
+  Arguments fixed = evaluator_.arguments_of(bound->second);
+  if (fixed.positional.empty()) return arguments;
+  Arguments merged;
+  merged.positional.assign(fixed.positional.begin() + 1, fixed.positional.end());
+  merged.positional.insert(merged.positional.end(), arguments.positional.begin(), arguments.positional.end());
+  merged.keywords = std::move(arguments.keywords);
+  for (auto& [keyword, value] : fixed.keywords) {
+    bool overridden = std::any_of(merged.keywords.begin(), merged.keywords.end(),
+                                  [&](const auto& given) { return given.first == keyword; });
+    if (!overridden) merged.keywords.emplace_back(keyword, value);
+  }
+  return merged;
+}
+
+// `app.conf.update(accept_content=[...])` (Celery) and `app.config.update(DEBUG=True)` or
+// `app.config.update({"DEBUG": True})` (Flask) set settings as assignments would, so each key
+// becomes the assignment fact `app.conf.key = value` / `app.config[key] = value`, located at
+// its value. Only receivers named `conf` / `config`: a plain `dict.update` sets no setting.
+void ModuleAnalyzer::emit_settings_update(const Callee& callee, const Arguments& arguments) {
+  if (callee.method != "update" || expanding_) return;
+  const Value& settings = callee.receiver;
+  if (settings.kind != Value::Kind::module && settings.kind != Value::Kind::object) return;
+  bool attribute_style = settings.text.ends_with(".conf");
+  if (!attribute_style && !settings.text.ends_with(".config")) return;
+  auto target = [&](const std::string& key) {
+    return attribute_style ? settings.text + "." + key : settings.text + "[" + key + "]";
+  };
+  for (const auto& [keyword, value] : arguments.keywords) add_assignment_fact(value, target(keyword), value);
+  if (arguments.positional.empty() || ts_node_symbol(arguments.positional[0]) != g_.dictionary) return;
+  TSNode mapping = arguments.positional[0];
+  uint32_t count = ts_node_named_child_count(mapping);
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode pair = ts_node_named_child(mapping, i);
+    if (ts_node_symbol(pair) != g_.pair) continue;
+    Value key = evaluator_.eval(field(pair, g_.f_key));
+    if (key.is_string() && !key.partial) add_assignment_fact(field(pair, g_.f_value), target(key.text), field(pair, g_.f_value));
+  }
 }
 
 void ModuleAnalyzer::add_assignment_fact(TSNode node, const std::string& target, TSNode value) {

@@ -54,6 +54,8 @@ class ModuleAnalyzer {
   void expand_wrapper(TSNode call, const std::string& function, const Arguments& arguments);
   void emit_assignment(TSNode node, TSNode target, TSNode value);
   void add_assignment_fact(TSNode node, const std::string& target, TSNode value);
+  void emit_settings_update(const Callee& callee, const Arguments& arguments);
+  Arguments with_partial_arguments(TSNode function, Arguments arguments);
 
   FactSink& sink_;
   Evaluator evaluator_;
@@ -73,6 +75,7 @@ class ModuleAnalyzer {
   std::vector<std::string> classes_;                                // being walked, innermost last
   std::unordered_map<std::string, TSNode> parameters_of_;            // function -> its parameter list
   std::unordered_map<std::string, std::vector<TSNode>> forwards_;    // function -> calls passing a parameter on
+  std::unordered_map<std::string, TSNode> partials_;  // name -> the functools.partial(...) call bound to it
   std::unordered_set<std::string> expanded_;                          // (call, bound values) already re-emitted
   bool expanding_ = false;                                            // one level: no wrapper of a wrapper
   bool depth_warning_given_ = false;
