@@ -144,19 +144,25 @@ TEST(DependencyAudit, EveryManifestKindIsRead) {
   for (const auto& note : notes(result, "no-advisory-data")) EXPECT_EQ(note.find("python"), std::string::npos) << note;
 }
 
-TEST(DependencyAudit, RangesThatAdmitAffectedVersionsAreReportedLower) {
+// A range that also admits a fixed release is low (a fresh install gets the fix); a range
+// whose every release is affected is graded as a pin of one would be.
+TEST(DependencyAudit, RangesAreGradedByWhetherTheyAdmitAFixedRelease) {
   testing::TempDir dir;
   dir.write("requirements.txt", "torch>=1.10\nllama-index>=0.7,<0.8\nrequests>=2.31\nnumpy\n");
   ScanResult result = testing::scan(dir.path(), kDependencyRules);
   const Finding* torch = finding_for(result, "torch", ">=1.10");
   ASSERT_TRUE(torch);
   EXPECT_EQ(torch->rule->id, "config.dependency-allows-vulnerable");
-  EXPECT_EQ(torch->severity, Severity::low);   // medium (no severity given) lowered
+  EXPECT_EQ(torch->severity, Severity::low);   // >=1.10 admits 1.13.1 and later
+  EXPECT_NE(torch->evidence["severity_reason"].get<std::string>().find("also admits releases free of them (>=1.13.1)"),
+            std::string::npos) << torch->evidence["severity_reason"];
   EXPECT_EQ(torch->evidence["fix"], ">=1.13.1");
   EXPECT_NE(torch->message.find("require >=1.13.1"), std::string::npos) << torch->message;
   const Finding* llama = finding_for(result, "llama-index", ">=0.7,<0.8");
   ASSERT_TRUE(llama) << "ranges are kept in PEP 440's normal form";
-  EXPECT_EQ(llama->severity, Severity::medium);   // critical lowered, capped at medium
+  EXPECT_EQ(llama->severity, Severity::critical);   // every 0.7.x is affected: as a pin would be
+  EXPECT_NE(llama->evidence["severity_reason"].get<std::string>().find("every release the range admits is affected"),
+            std::string::npos) << llama->evidence["severity_reason"];
   EXPECT_NE(llama->message.find("no release the range admits is free of them"), std::string::npos) << llama->message;
   EXPECT_FALSE(finding_for(result, "requests", ">=2.31"));
   EXPECT_FALSE(finding_for(result, "numpy", ""));   // a bare name is config.dependency-unpinned's business

@@ -214,7 +214,7 @@ app = FastAPI()
 @app.post("/score")
 @limiter.limit("5/minute")
 def score(item: Item, user=Depends(get_current_user)):
-    logger.info("scored")
+    logger.info("scored %s for %s", item.x, user)  # a record: what was scored, for whom
     return clf.predict_proba(item.x)
 
 @app.get("/public")
@@ -308,6 +308,16 @@ demo.launch(share=True)
   EXPECT_TRUE(binds[0].props["all_interfaces"].get<bool>());
   EXPECT_TRUE(binds[0].props["debug"].get<bool>());
   EXPECT_FALSE(binds[1].props["all_interfaces"].get<bool>());
+}
+
+// absl's and TensorFlow's app.run(main) run a command-line program: no server listens.
+TEST(PythonExtractor, ProgramRunnersAreNoNetworkBinds) {
+  auto binds = python_facts(R"(from absl import app
+import tensorflow as tf
+app.run(main)
+tf.compat.v1.app.run(main)
+)", FactType::network_bind);
+  EXPECT_TRUE(binds.empty());
 }
 
 TEST(PythonExtractor, BrokenAndHostileSourceStillYieldsFacts) {

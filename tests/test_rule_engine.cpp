@@ -257,15 +257,58 @@ TEST(RuleEngine, RootContainerSeverityFollowsWhatTheImageIsFor) {
   project.write(".devcontainer/Dockerfile", "FROM mcr.microsoft.com/vscode/devcontainers/python:3.9\n");
   project.write("test_experiment/Dockerfile", "FROM python:3.11\nRUN pip install mlflow\n");
   project.write("jobs/Dockerfile", "FROM python:3.11\nCMD [\"python\", \"train.py\"]\n");
+  // Ports for distributed-training workers do not make a training image a service.
+  project.write("docker/train.Dockerfile", "FROM python:3.11\nEXPOSE 29500\nEXPOSE 50000-51000\nCMD [\"python\", \"finetune.py\"]\n");
+  project.write("docker/train-serve.Dockerfile", "FROM python:3.11\nCMD uvicorn serve:app --port 8000\n");
   ScanResult result = testing::scan(project.path(), {"config.dockerfile-runs-as-root"});
   std::map<std::string, Severity> by_file;
   for (const auto& finding : result.findings) by_file[finding.location.file] = finding.severity;
-  ASSERT_EQ(by_file.size(), 5u);
+  ASSERT_EQ(by_file.size(), 7u);
+  EXPECT_EQ(by_file["docker/train.Dockerfile"], Severity::low);
+  EXPECT_EQ(by_file["docker/train-serve.Dockerfile"], Severity::medium);
   EXPECT_EQ(by_file["Dockerfile"], Severity::medium);
   EXPECT_EQ(by_file["api/Dockerfile"], Severity::medium);
   EXPECT_EQ(by_file[".devcontainer/Dockerfile"], Severity::low);
   EXPECT_EQ(by_file["test_experiment/Dockerfile"], Severity::low);
   EXPECT_EQ(by_file["jobs/Dockerfile"], Severity::low);
+}
+
+// A script that a training image runs is a pipeline step: fetching its base model from the
+// hub there is no runtime dependency of a service; the same fetch in a serving image is.
+TEST(RuleEngine, HubFetchesAreRuntimeDependenciesOnlyInServingImages) {
+  testing::TempDir project;
+  project.write("docker/train.Dockerfile", "FROM python:3.11\nCOPY finetune.py .\nEXPOSE 29500\nCMD [\"python\", \"finetune.py\"]\n");
+  project.write("docker/serve.Dockerfile", "FROM python:3.11\nCOPY serve.py .\nEXPOSE 8080\nCMD [\"python\", \"serve.py\"]\n");
+  const std::string fetch = "from transformers import AutoModel\nmodel = AutoModel.from_pretrained(\"acme/encoder\", revision=\"0123abc\")\n";
+  project.write("finetune.py", fetch);
+  project.write("serve.py", fetch);
+  ScanResult result = testing::scan(project.path(), {"stride.runtime-remote-model-dependency"});
+  std::set<std::string> files;
+  for (const auto& finding : result.findings) files.insert(finding.location.file);
+  EXPECT_EQ(files, std::set<std::string>{"serve.py"});
+}
+
+// Records written from personal data stay personal; the metrics a step writes about them
+// (evaluation.json, metrics.json) are aggregates: no lawful-basis or retention finding.
+TEST(RuleEngine, MetricsWrittenFromPersonalDataAreNotPersonal) {
+  testing::TempDir project;
+  project.write("data/customers.csv", "name,email,balance\nAnn Lee,ann.lee@example.org,10\nBo Chen,bo.chen@example.com,20\n"
+                                      "Cy Diaz,cy.diaz@example.net,30\nDee Ray,dee.ray@example.org,40\n");
+  project.write("train.py", R"(import json
+import pandas as pd
+df = pd.read_csv("data/customers.csv")
+df.to_csv("out/predictions.csv")
+with open("out/evaluation.json", "w") as handle:
+    json.dump({"rows": len(df)}, handle)
+)");
+  ScanResult result = testing::scan(project.path(), {"gdpr.lawful-basis-not-declared", "gdpr.retention-not-declared"});
+  std::set<std::string> places;
+  for (const auto& finding : result.findings) {
+    places.insert(finding.location.file);
+    for (const auto& related : finding.related) places.insert(related.location.file);
+  }
+  EXPECT_TRUE(places.contains("data/customers.csv"));
+  EXPECT_FALSE(places.contains("out/evaluation.json"));
 }
 
 // SQL is graded by where the formatted values come from, followed back through the local

@@ -137,14 +137,6 @@ std::pair<std::string, std::string> finding_severity(const std::vector<MatchedAd
                             : "no advisory gives a severity (CVSS vector or database rating): medium by default"};
 }
 
-// A range only admits the vulnerable versions: one level lower, at most medium.
-std::string lowered(const std::string& level) {
-  int rank = severity_rank(level);
-  if (rank >= 3) return "medium";
-  if (rank == 2) return "low";
-  return "info";
-}
-
 Json location_json(const Location& location, const std::string& message) {
   return {{"file", location.file}, {"line", location.line}, {"column", location.column}, {"message", message}};
 }
@@ -355,7 +347,16 @@ class Auditor {
     for (const auto& [location, how] : related) audited.also_at.push_back(location);
     for (const auto& group : match.groups) audited.advisories.push_back(summarise(group));
     auto [full, reason] = finding_severity(audited.advisories);
-    audited.severity = lowered(full);
+    // A range that admits a fixed release gives a fresh install that release: only an
+    // environment resolved earlier is affected, so low. A range all of whose releases are
+    // affected is as exposed as a pin of one of them: the advisory's own level.
+    const bool fixed_release_admitted = match.safe_bound && match.bound_admitted;
+    audited.severity = fixed_release_admitted ? "low" : full;
+    std::string severity_reason =
+        fixed_release_admitted
+            ? "the range also admits releases free of them (" + match.safe_bound->bound() +
+                  "), which a fresh install gets: low (a pin of an affected release would be " + full + ": " + reason + ")"
+            : "every release the range admits is affected, as a pin of one would be: " + reason;
 
     std::string admitted;
     if (!match.vulnerable.empty()) {
@@ -388,8 +389,7 @@ class Auditor {
                   {"fix", match.safe_bound ? match.safe_bound->bound() : std::string()},
                   {"fix_text", fix_text},
                   {"severity", audited.severity},
-                  {"severity_reason", "the range only admits them: one level below the " + full +
-                                          " a pinned affected version would get (" + reason + ")"},
+                  {"severity_reason", severity_reason},
                   {"snapshot", database_.describe()},
                   {"advisories", advisories_json(audited.advisories)},
                   {"related_locations", related_json}};

@@ -238,7 +238,7 @@ class DfdBuilder {
   Vertex script(const std::string& file) {
     if (auto found = diagram_.find("process:" + file)) return *found;
     bool notebook = file.ends_with(".ipynb");
-    bool serving = files_with_routes_.contains(file) || containerized_.contains(file) || binds_.contains(file);
+    bool serving = files_with_routes_.contains(file) || binds_.contains(file) || in_service_image(file);
     Element element{"process:" + file, ElementKind::process, notebook ? "notebook" : "script", file,
                     serving ? "serving" : "pipeline", Location{file, 1, 1}};
     element.props = {{"path", file},
@@ -276,8 +276,17 @@ class DfdBuilder {
         if (flag(bind->props, "all_interfaces") || flag(bind->props, "public_share")) return true;
       return false;
     }
-    if (containerized_.contains(file)) return true;
+    if (in_service_image(file)) return true;
     return nullptr;
+  }
+
+  // Run by an image that serves (a port exposed, a server started); a script of a batch,
+  // test, build or dev-container image is a pipeline step, not a service.
+  bool in_service_image(const std::string& file) const {
+    auto image = containerized_.find(file);
+    if (image == containerized_.end()) return false;
+    std::string role = text(image->second->props, "role");
+    return role.empty() || role == "service";
   }
 
   Vertex client() {
@@ -441,8 +450,18 @@ class DfdBuilder {
       return path.starts_with(out + "/");
     });
     bool committed = files_.contains(path);
-    props["version_tracked"] = dvc_hashed || dvc_output || committed;
-    props["versioned_by"] = dvc_hashed || dvc_output ? "dvc" : committed ? "repository" : "";
+    // SageMaker mounts a job's input channels and processing inputs under /opt/ml/ and records
+    // the S3 URI each run read (lineage), so the copy inside the container is not the record.
+    bool sagemaker_input = path.starts_with("/opt/ml/input/") || path.starts_with("/opt/ml/processing/");
+    props["version_tracked"] = dvc_hashed || dvc_output || committed || sagemaker_input;
+    props["versioned_by"] = dvc_hashed || dvc_output ? "dvc"
+                            : committed             ? "repository"
+                            : sagemaker_input       ? "SageMaker lineage"
+                                                    : "";
+    // A test, validation or scoring split is not what a model is trained on.
+    static const RE2 evaluation_name(
+        R"((?i)(^|[/_.-])([xy]_?)?(test|tests|testing|eval|evaluation|valid|validation|val|holdout|dev|scoring|submission)([_.-][^/]*)?$)");
+    props["evaluation_split"] = RE2::PartialMatch(path, evaluation_name);
     // A path built from values the scan cannot see ({args.train_data_path}/train.csv, a
     // SageMaker channel or an argv folder): where it points, and whether that is versioned,
     // is unknown; SageMaker records each training job's input channel (lineage) anyway.
@@ -636,9 +655,16 @@ class DfdBuilder {
             if (std::find(loaded_by.begin(), loaded_by.end(), reader.name) == loaded_by.end()) loaded_by.push_back(reader.name);
           }
         }
-        for (auto [in, in_end] = boost::in_edges(*it, graph); in != in_end; ++in)
-          if (graph[boost::source(*in, graph)].zone == "serving" && graph[*in].props.value("kind", "") == "write")
-            written_by_serving = true;
+        bool written_in_project = false;
+        for (auto [in, in_end] = boost::in_edges(*it, graph); in != in_end; ++in) {
+          bool write = graph[*in].props.value("kind", "") == "write";
+          // A pipeline step's output; what a service writes (user feedback) is new data, not derived.
+          const Element& writer = graph[boost::source(*in, graph)];
+          if (write && writer.kind == ElementKind::process && writer.zone != "serving") written_in_project = true;
+          if (write && graph[boost::source(*in, graph)].zone == "serving") written_by_serving = true;
+        }
+        // Written by a pipeline step of the project: derived data, reproduced from its inputs by that code.
+        element.props["written_in_project"] = written_in_project;
         element.props["read_by_training"] = read_by_training;
         element.props["written_by_serving"] = written_by_serving;
         element.props["deserialized_on_load"] = deserialized;

@@ -1,10 +1,13 @@
 #include "graph/personal_flow.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "personal/category_catalog.h"
+#include "util/json_strings.h"
 #include "util/text.h"
 
 namespace mlaudit {
@@ -158,6 +161,11 @@ class PersonalFlow {
     std::string kind = flow.props.value("kind", "");
     std::string format = flow.props.value("format", "");
     if (format == "metrics" || format == "params") return false;  // experiment tracking of numbers, not records
+    // A metrics or evaluation file a step writes (evaluation.json, metrics.yaml, scores.json)
+    // holds aggregates of the data, not its records.
+    static const RE2 aggregate_file(
+        R"((?i)(^|/)([^/]*[_.-])?(metrics?|evaluation|eval|scores?|summary|stats|statistics)([_.-][^/]*)?\.(json|ya?ml|txt)$)");
+    if (kind == "write" && RE2::PartialMatch(string_at(flow.props, "target"), aggregate_file)) return false;
     return kind == "read" || kind == "write" || kind == "in_process" || kind == "request" || kind == "response" ||
            kind == "send";
   }

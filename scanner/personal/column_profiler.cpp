@@ -35,8 +35,12 @@ bool has_checksum(Recognizer recognizer) {
 // values among blanks or placeholders still confirm it. Addresses are written in too many
 // ways for the check to refute one (a city, a zip under `address.*`), but a street column
 // of short letter codes only (Grvl, Pave: a road surface) holds no address.
-bool contradicted_by_values(Recognizer recognizer, uint64_t values, uint64_t matched, double share, uint64_t codes) {
-  if (values < 5) return false;
+bool contradicted_by_values(Recognizer recognizer, uint64_t values, uint64_t matched, double share, uint64_t codes,
+                            uint64_t small_numbers) {
+  // A handful of values refutes a name only when none could be the category at all: a
+  // `3SsnPorch` of 0, a `Street` of Pave in one sample record.
+  if (values < 5)
+    return values > 0 && recognizes_without_name(recognizer) && matched == 0 && codes + small_numbers == values;
   if (has_checksum(recognizer)) return share < kLookAlikeShare;
   if (recognizer == Recognizer::street_address) return matched == 0 && codes == values;
   return recognizes_without_name(recognizer) && matched == 0;
@@ -69,6 +73,8 @@ void ColumnProfiler::add(std::string_view raw) {
   if (!active_) return;
   ValueShape shape(value);
   if (shape.size <= 4 && shape.letters == shape.size) ++letter_codes_;
+  else if (shape.digits > 0 && shape.digits <= 4 && value.find_first_not_of("0123456789.-") == std::string_view::npos)
+    ++small_numbers_;
   uint64_t vocabulary = 0;
   if (has_vocabulary_ && value.size() <= 40 && shape.digits == 0 && shape.letters > 0) {
     key_ = normalize_name(value);
@@ -121,7 +127,7 @@ ColumnProfiler::NameCheck ColumnProfiler::check_name(const Candidate& candidate)
   bool checkable = category.recognizer != Recognizer::none || !category.values.empty();
   double share = non_empty_ ? static_cast<double>(candidate.matched) / static_cast<double>(non_empty_) : 0.0;
   if (checkable && non_empty_ >= kMinValues && share >= kNamedShare) return NameCheck::confirmed;
-  if (contradicted_by_values(category.recognizer, non_empty_, candidate.matched, share, letter_codes_)) return NameCheck::refuted;
+  if (contradicted_by_values(category.recognizer, non_empty_, candidate.matched, share, letter_codes_, small_numbers_)) return NameCheck::refuted;
   return NameCheck::unchecked;
 }
 

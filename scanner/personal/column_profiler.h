@@ -52,6 +52,7 @@ class ColumnProfiler {
   std::vector<Candidate> candidates_;
   uint64_t non_empty_ = 0;
   uint64_t letter_codes_ = 0;     // values of at most four letters and nothing else (Grvl, Pave)
+  uint64_t small_numbers_ = 0;    // plain numbers of at most four digits (0, 1961, 80.0)
   bool has_vocabulary_ = false;   // a vocabulary candidate is still being checked
   bool active_ = true;            // some candidate is still being checked
   std::string key_;               // reused buffer for the normalised value

@@ -84,9 +84,19 @@ bool names_category(std::string_view words, const Category& category) {
 // A bare run of digits that passes a national-id or card check is, in free text, mostly a
 // number (an epoch timestamp, an element of a printed array, a count): it counts only with
 // a label before it on its line or a header naming the category on the text's first line.
-bool needs_label(const Category& category, std::string_view value) {
+// Digits written in groups ("4111 1111 1111 1111") have the format's own shape, unless the
+// groups are part of a longer run of numbers: "[2003 1976 2001 1915 ...", a printed array of years.
+bool needs_label(const Category& category, std::string_view text, std::string_view value) {
   if (category.recognizer != Recognizer::national_id && category.recognizer != Recognizer::payment_card) return false;
-  return std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  if (std::all_of(value.begin(), value.end(), digit)) return true;
+  if (!std::all_of(value.begin(), value.end(), [&](char c) { return digit(c) || c == ' ' || c == '-'; })) return false;
+  size_t offset = static_cast<size_t>(value.data() - text.data());
+  size_t after = offset + value.size();
+  bool number_before = offset >= 2 && text[offset - 1] == ' ' && digit(text[offset - 2]);
+  bool array_before = offset >= 1 && (text[offset - 1] == '[' || text[offset - 1] == '(');
+  bool number_after = after + 1 < text.size() && text[after] == ' ' && digit(text[after + 1]);
+  return number_before || array_before || number_after;
 }
 
 bool labelled(std::string_view text, std::string_view value, const Category& category) {
@@ -143,7 +153,7 @@ void for_each_personal_value(std::string_view text, size_t line, const PersonalV
 void TextScanner::scan(std::string_view text, size_t line) {
   // The masker (findings/redaction) still hides every value for_each_personal_value finds.
   for_each_personal_value(text, line, [&](const Category& category, std::string_view value, size_t at_line) {
-    if (needs_label(category, value) && !labelled(text, value, category)) return;
+    if (needs_label(category, text, value) && !labelled(text, value, category)) return;
     add(category.id, value, at_line);
   });
 }

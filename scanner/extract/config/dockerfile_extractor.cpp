@@ -178,6 +178,12 @@ std::pair<std::string, std::string> image_role(const std::string& path, const nl
   if (RE2::PartialMatch(path, dev)) return {"dev container", "a VS Code dev container, not deployed"};
   if (RE2::PartialMatch(path, test)) return {"test", "a test image, not a deployed service"};
   if (RE2::PartialMatch(path, build)) return {"build", "a build image, not a deployed service"};
+  // A training image may expose ports for its workers (torch.distributed's 29500, NCCL and
+  // SSH ranges): named for training and starting no server, it is a batch job.
+  static const RE2 training(R"((?i)(^|/)[^/]*(train|training|finetune|fine-tune|fine_tune|pretrain)[^/]*(/[^/]*Dockerfile[^/]*)?$)");
+  if (RE2::PartialMatch(path, training) && !RE2::PartialMatch(launch, server))
+    return {"batch", "a training image: its name says so and it starts no server" +
+                         (exposes.empty() ? std::string() : " (its exposed ports are for the training workers)")};
   if (!exposes.empty())
     return {"service", "a service image: it exposes port " + exposes.front().get<std::string>()};
   if (RE2::PartialMatch(launch, server))

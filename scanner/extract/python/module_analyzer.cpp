@@ -316,7 +316,14 @@ void ModuleAnalyzer::visit_call(TSNode node, int depth) {
   io_.emit(node, callee, arguments, enclosing);
   std::string level;
   if (is_log_call(callee.name, callee.method, level)) {
-    routes_.note_logging();
+    // A record of the request needs something of it: `log.info("Received request")` alone
+    // keeps no input, output or caller.
+    bool records_values = false;
+    for (TSNode given : arguments.positional) records_values = records_values || !evaluator_.eval(given).is_constant();
+    for (const auto& [keyword, given] : arguments.keywords)
+      if (keyword != "exc_info" && keyword != "stack_info" && keyword != "stacklevel")
+        records_values = records_values || !evaluator_.eval(given).is_constant();
+    if (records_values) routes_.note_logging();
     columns_.emit_log(node, callee, arguments, level, enclosing);
   }
   routes_.emit_network_bind(node, callee, arguments);

@@ -65,6 +65,14 @@ void RouteFacts::on_call(const Callee& callee, TSNode node, const Arguments& arg
     frame.decision = true;  // calling a loaded model object: model(x)
     frame.decision_calls.push_back(evaluator_.text_of(node, 80));
   }
+  if (callee.name == "flask.send_from_directory" || callee.name == "flask.send_file" ||
+      callee.name == "flask.render_template" || callee.name == "fastapi.responses.FileResponse" ||
+      callee.name == "starlette.responses.FileResponse") {
+    bool fixed = !arguments.positional.empty() || !arguments.keywords.empty();
+    for (TSNode given : arguments.positional) fixed = fixed && evaluator_.eval(given).is_constant();
+    for (const auto& [keyword, given] : arguments.keywords) fixed = fixed && evaluator_.eval(given).is_constant();
+    if (fixed) frame.serves_fixed_file = true;
+  }
   if (is_auth_check_callee(callee.name)) {
     frame.checks_auth = true;
     frame.auth_evidence.push_back(evaluator_.text_of(node, 80));
@@ -186,6 +194,9 @@ void RouteFacts::finish_function(const FunctionFrame& frame, TSNode definition) 
     rate_limited = rate_limited || is_rate_limit_dependency(frame.parameters_text) || is_rate_limit_dependency(dependencies);
     std::string path_text = path.is_string() ? path.text : "";
     std::string purpose = public_purpose_of(path_text, frame.name);
+    // A page or file named in the code, sent without reading the request: static UI.
+    if (purpose.empty() && frame.serves_fixed_file && frame.request_fields.empty() && !frame.decision)
+      purpose = "static";
     bool read_only = std::all_of(methods.begin(), methods.end(), [](const auto& method) {
       return method == "GET" || method == "HEAD";
     });
@@ -225,7 +236,9 @@ void RouteFacts::finish_function(const FunctionFrame& frame, TSNode definition) 
 
 void RouteFacts::emit_network_bind(TSNode node, const Callee& callee, const Arguments& arguments) {
   const std::string& name = callee.name;
-  bool app_run = (callee.method == "run" || callee.method == "run_server") && is_app_like_receiver(name);
+  // absl's and TensorFlow's `app.run(main)` start a command-line program, not a server.
+  bool program_runner = name.starts_with("absl.") || name.starts_with("tensorflow.") || name.starts_with("tf.");
+  bool app_run = (callee.method == "run" || callee.method == "run_server") && is_app_like_receiver(name) && !program_runner;
   bool server = name == "uvicorn.run" || name == "waitress.serve" || name == "hypercorn.asyncio.serve" ||
                 name == "werkzeug.serving.run_simple" || name == "bottle.run";
   bool gradio = callee.method == "launch" && (name.starts_with("gradio.") || name.find("Interface()") != std::string::npos ||

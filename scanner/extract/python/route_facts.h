@@ -55,6 +55,7 @@ class RouteFacts {
     std::vector<Decorator> decorators;
     std::string parameters_text;
     bool logs = false, decision = false, checks_auth = false;
+    bool serves_fixed_file = false;  // send_from_directory("templates", "ui.html"), render_template("index.html")
     std::vector<std::string> decision_calls, request_fields, auth_evidence;
   };
   struct PendingRoute {

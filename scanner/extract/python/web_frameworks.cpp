@@ -106,7 +106,7 @@ bool is_log_call(std::string_view callee, std::string_view method, std::string& 
   }
   if (!one_of(method, levels)) return false;
   static const RE2 logger(
-      R"(^(logging|loguru\.logger|structlog\.get_logger\(\)|logging\.getLogger\(\)|logging\.Logger\(\))\.[a-z]+$|(^|\.)(log|logger|_logger|LOGGER|LOG|_log|audit_log|app_logger)\.[a-z]+$|\.logger\.[a-z]+$)");
+      R"(^(logging|absl\.logging|loguru\.logger|structlog\.get_logger\(\)|logging\.getLogger\(\)|logging\.Logger\(\))\.[a-z]+$|(^|\.)(log|logger|_logger|LOGGER|LOG|_log|audit_log|app_logger)\.[a-z]+$|\.logger\.[a-z]+$)");
   if (!matches(logger, callee)) return false;
   level = std::string(method);
   return true;
