@@ -9,11 +9,11 @@
 namespace mlaudit {
 namespace {
 
-constexpr int kMaxDepth = 64;
+constexpr int kMaxStatementDepth = 64;
 
 // A scalar or a list of scalars; an intrinsic function (`!Sub`, `Fn::Join`) is not a
 // literal value and is kept as "{expression}" so that it never reads as "*".
-nlohmann::ordered_json literal_values(const YAML::Node& node) {
+nlohmann::ordered_json statement_values(const YAML::Node& node) {
   nlohmann::ordered_json values = nlohmann::ordered_json::array();
   auto add = [&](const YAML::Node& item) {
     if (item.IsScalar() && item.Tag() != "!Sub" && item.Tag() != "!Join") values.push_back(item.Scalar());
@@ -38,27 +38,27 @@ void emit_statement(const YAML::Node& statement, const std::string& file, const 
     if (entry.first.IsScalar() && entry.first.Scalar() == (not_action ? "NotAction" : "Action")) action_key.reset(entry.first);
   sink.add(FactType::iam_statement, location_of(action_key ? action_key : actions, file),
            {{"effect", scalar_or(statement["Effect"], "")},
-            {"actions", literal_values(actions)},
+            {"actions", statement_values(actions)},
             {"not_action", not_action},
-            {"resources", literal_values(resources)},
+            {"resources", statement_values(resources)},
             {"not_resource", !statement["Resource"] && static_cast<bool>(statement["NotResource"])},
             {"conditioned", static_cast<bool>(statement["Condition"])},
             {"scope", statement["Condition"] ? "only under its Condition" : "unconditionally"},
             {"source", source}});
 }
 
-void walk(const YAML::Node& node, const std::string& file, const std::string& source, FactSink& sink, size_t& budget,
+void find_statements(const YAML::Node& node, const std::string& file, const std::string& source, FactSink& sink, size_t& budget,
           int depth) {
-  if (budget == 0 || depth > kMaxDepth) return;
+  if (budget == 0 || depth > kMaxStatementDepth) return;
   --budget;
   if (node.IsMap()) {
     if (node["Effect"] && node["Effect"].IsScalar() && (node["Action"] || node["NotAction"])) {
       emit_statement(node, file, source, sink);
       return;
     }
-    for (const auto& entry : node) walk(entry.second, file, source, sink, budget, depth + 1);
+    for (const auto& entry : node) find_statements(entry.second, file, source, sink, budget, depth + 1);
   } else if (node.IsSequence()) {
-    for (const auto& item : node) walk(item, file, source, sink, budget, depth + 1);
+    for (const auto& item : node) find_statements(item, file, source, sink, budget, depth + 1);
   }
 }
 
@@ -67,7 +67,7 @@ void walk(const YAML::Node& node, const std::string& file, const std::string& so
 void extract_iam_statements(const YAML::Node& document, const std::string& file, FactSink& sink) {
   size_t budget = 200000;
   const bool template_document = document.IsMap() && (document["AWSTemplateFormatVersion"] || document["Resources"]);
-  walk(document, file, template_document ? "CloudFormation template" : "policy document", sink, budget, 0);
+  find_statements(document, file, template_document ? "CloudFormation template" : "policy document", sink, budget, 0);
 }
 
 }  // namespace mlaudit

@@ -7,7 +7,7 @@ namespace {
 
 // A list literal's known strings; anything not a constant string is "{expression}", so a
 // computed ARN never reads as "*".
-nlohmann::ordered_json literal_values(Evaluator& evaluator, TSNode node) {
+nlohmann::ordered_json cdk_values(Evaluator& evaluator, TSNode node) {
   nlohmann::ordered_json values = nlohmann::ordered_json::array();
   if (ts_node_is_null(node)) return values;
   auto add = [&](const Value& value) {
@@ -48,9 +48,9 @@ void emit_cdk_policy_statement(Evaluator& evaluator, FactSink& sink, TSNode call
   TSNode located = not_action ? not_actions : actions;
   sink.add(FactType::iam_statement, evaluator.location_of(ts_node_is_null(located) ? call : located),
            {{"effect", effect_text},
-            {"actions", literal_values(evaluator, located)},
+            {"actions", cdk_values(evaluator, located)},
             {"not_action", not_action},
-            {"resources", literal_values(evaluator, ts_node_is_null(resources) ? not_resources : resources)},
+            {"resources", cdk_values(evaluator, ts_node_is_null(resources) ? not_resources : resources)},
             {"not_resource", ts_node_is_null(resources) && !ts_node_is_null(not_resources)},
             {"conditioned", !ts_node_is_null(argument(arguments, -1, {"conditions"}))},
             {"scope", ts_node_is_null(argument(arguments, -1, {"conditions"})) ? "unconditionally" : "only under its conditions"},
