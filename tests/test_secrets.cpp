@@ -13,6 +13,7 @@ TEST(Secrets, ProviderFormatsAndAssignments) {
   testing::TempDir root;
   root.write("settings.py", "AWS_KEY = \"" + kAws + "\"\nGITHUB = '" + kGithub +
                                 "'\nDB_PASSWORD = \"t7#Kq9!zW2pL\"\npassword = \"changeme\"\napi_key = \"your-api-key-here\"\n"
+                                "SECRET_KEY = 'this-really-needs-to-be-changed'\nsecret = \"Please change me before going live\"\n"
                                 "token = os.environ[\"TOKEN\"]\nsample = \"AKIAIOSFODNN7EXAMPLE\"\n");
   root.write("deploy/key.pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAw3x\nabcdef\n-----END RSA PRIVATE KEY-----\n");
   auto secrets = testing::facts_of(testing::extract(root.path()), FactType::secret);

@@ -74,6 +74,9 @@ bool looks_like_non_secret(std::string_view value) {
   static const RE2 code_expression(R"(^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$|[(\[])");
   if (RE2::PartialMatch(value, code_expression)) return true;
   static const RE2 example(R"((?i)(example|sample|dummy|placeholder|changeme|change_me|your[_-]|xxxx|redacted|\*\*\*))");
+  // A sentence asking to be replaced: 'this-really-needs-to-be-changed', 'please change me'.
+  static const RE2 asks_to_be_replaced(R"((?i)(^|[-_ ])(change|changed|replace|replaced)([-_ ]+(me|this|it|later|before|in))?([-_ ]|$))");
+  if (RE2::PartialMatch(value, asks_to_be_replaced) && !RE2::PartialMatch(value, R"([0-9].*[0-9].*[0-9])")) return true;
   // Test tokens and sentinels: a few short lowercase words, perhaps a small number
   // ("access-before-sentinel", "bearer_token_123", "postgres"). Generated credentials mix case
   // or digits throughout; a passphrase of words is rare in code and these are the common fakes.
