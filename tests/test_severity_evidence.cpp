@@ -87,6 +87,39 @@ remote = pickle.loads(requests.get("https://models.example.com/m.pkl").content)
   EXPECT_NE(download.message.find("downloaded from `https://models.example.com/m.pkl`"), std::string::npos) << download.message;
 }
 
+// A path the scan cannot resolve (`config.PIPELINE_PATH`) that the project saves to, written
+// the same way: another function of the module saved it (the project's store, medium); the
+// same function just wrote it (low); a bare parameter proves nothing (high stays).
+TEST(SeverityEvidence, LoadsOfAPathTheProjectSavesToTheSameWayAreItsOwnArtifacts) {
+  testing::TempDir project;
+  project.write("pkg/data_management.py", R"(import joblib
+from pkg.config import config
+def save_pipeline(pipeline):
+    joblib.dump(pipeline, config.PIPELINE_PATH)
+def load_pipeline():
+    return joblib.load(config.PIPELINE_PATH)
+def roundtrip(pipeline):
+    joblib.dump(pipeline, config.SCRATCH_PATH)
+    return joblib.load(config.SCRATCH_PATH)
+def load_any(path):
+    joblib.dump({}, path)
+    return joblib.load(path)
+)");
+  project.write("pkg/predict.py", R"(import joblib
+from pkg.config import config
+model = joblib.load(config.PIPELINE_PATH)
+)");
+  auto findings = graded(testing::scan(project.path(), {"code.pickle-deserialization"}), "code.pickle-deserialization");
+  const Graded& library = findings[{"pkg/data_management.py", 6}];
+  EXPECT_EQ(library.severity, Severity::medium);
+  EXPECT_NE(library.message.find("saved by save_pipeline() (line 4)"), std::string::npos) << library.message;
+  EXPECT_EQ((findings[{"pkg/data_management.py", 9}].severity), Severity::low);
+  const Graded& elsewhere = findings[{"pkg/predict.py", 3}];
+  EXPECT_EQ(elsewhere.severity, Severity::medium);
+  EXPECT_NE(elsewhere.message.find("written by pkg/data_management.py (line 4)"), std::string::npos) << elsewhere.message;
+  EXPECT_EQ((findings[{"pkg/data_management.py", 12}].severity), Severity::high);
+}
+
 TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {
   testing::TempDir project;
   project.write("train.py", R"(import torch, os

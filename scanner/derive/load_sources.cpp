@@ -103,6 +103,7 @@ struct Writer {
   std::string file;
   unsigned line = 0;
   std::string via;
+  std::string function;  // the enclosing function, for writers matched by expression
 };
 
 struct Stage {
@@ -122,6 +123,9 @@ class LoadSources {
         if (name.empty())
           if (auto call = calls.find(place_of(fact)); call != calls.end()) name = quoted_file_name(call->second->props);
         if (!name.empty()) writers_[name].push_back({fact.location.file, fact.location.line, string_at(fact.props, "via")});
+        else if (std::string text = string_at(fact.props, "target_text"); !text.empty())
+          writers_by_expression_[text].push_back(
+              {fact.location.file, fact.location.line, string_at(fact.props, "via"), string_at(fact.props, "function")});
       } else if (fact.type == FactType::call && checkpoint_saver(string_at(fact.props, "method"))) {
         for (std::string_view name : kCheckpointFiles)
           writers_[std::string(name)].push_back({fact.location.file, fact.location.line,
@@ -188,6 +192,9 @@ class LoadSources {
     if (!name.empty()) {
       if (auto found = from_producer(file, call.location.line, name)) return *found;
     }
+    if (std::string text = read ? string_at(read->props, "target_text") : std::string(); !text.empty()) {
+      if (auto found = from_expression(file, string_at(read->props, "function"), text)) return *found;
+    }
     if (read == nullptr || target.empty()) {
       auto serializer = serializers_.find(file);
       if (serializer != serializers_.end())
@@ -199,6 +206,29 @@ class LoadSources {
     if (auto input = outside_input(call.props))
       return source("unknown", what + " is named by " + *input + " and no step of the project writes it");
     return source("unknown", "no step of the project writes " + what);
+  }
+
+  // A path the scan cannot resolve (`config.PIPELINE_PATH`, `TRAINED_MODEL_DIR / name`) that the
+  // project also saves to, written the same way: the same script's own output, else the
+  // project's store. Only expressions that name something (not a bare parameter like `path`).
+  // A save in another function of the same module (save_pipeline / load_pipeline) is the
+  // project's store too: the load restores whatever an earlier run saved.
+  std::optional<Json> from_expression(const std::string& file, const std::string& function, const std::string& text) const {
+    static const RE2 names_something(R"([.\[/]|^[A-Z][A-Z0-9_]+$)");
+    if (!RE2::PartialMatch(text, names_something)) return std::nullopt;
+    auto found = writers_by_expression_.find(text);
+    if (found == writers_by_expression_.end()) return std::nullopt;
+    for (const Writer& writer : found->second)
+      if (writer.file == file && writer.function == function)
+        return source("same_script", "`" + text + "` is written by this script (`" + writer.via + "` at line " +
+                                         std::to_string(writer.line) + ")");
+    const Writer& writer = found->second.front();
+    if (writer.file == file)
+      return source("own_store", "`" + text + "` is saved by " + (writer.function.empty() ? "this module" : writer.function + "()") +
+                                     " (line " + std::to_string(writer.line) +
+                                     "), the project's own artifact; the copy loaded is whatever an earlier run saved");
+    return source("own_store", "`" + text + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
+                                   "), another part of the project; the copy loaded is whatever that run left");
   }
 
   std::optional<Json> from_producer(const std::string& file, unsigned line, const std::string& name) const {
@@ -232,6 +262,7 @@ class LoadSources {
 
   std::vector<Fact>& facts_;
   std::map<std::string, std::vector<Writer>> writers_;  // by file name
+  std::map<std::string, std::vector<Writer>> writers_by_expression_;  // unresolved targets, as written
   std::multimap<std::string, Writer> serializers_;      // by file
   std::vector<Stage> stages_;
   std::map<Place, const Fact*> reads_;

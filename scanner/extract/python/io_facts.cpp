@@ -194,6 +194,13 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
                             {"deserializes", deserializes.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(deserializes)},
                             {"via", callee.name},
                             {"function", function}};
+    // An unresolved target (`config.PIPELINE_PATH`) as written: a load and a save of the same
+    // expression in the project name the same file.
+    if (!target && signature->target.present() && signature->target.position >= -1 && signature->target.fixed.empty() &&
+        signature->target.receiver_literal < 0) {
+      TSNode written = argument(arguments, signature->target.position, signature->target.keywords);
+      if (!ts_node_is_null(written)) props["target_text"] = compact(evaluator_.text(written), 120);
+    }
     if (kind == "hub") {
       // A hub model is pinned only by an immutable commit hash, not a branch or tag.
       static const RE2 commit(R"(^[0-9a-f]{7,40}$)");
