@@ -109,6 +109,15 @@ def load_any(path):
 from pkg.config import config
 model = joblib.load(config.PIPELINE_PATH)
 )");
+  project.write("pkg/manager.py", R"(import joblib
+from pkg.config import TRAINED_MODEL_DIR
+def save(pipeline, save_file_name):
+    joblib.dump(pipeline, TRAINED_MODEL_DIR / save_file_name)
+def load(file_name):
+    return joblib.load(TRAINED_MODEL_DIR / file_name)
+def load_from(folder, file_name):
+    return joblib.load(folder / file_name)
+)");
   auto findings = graded(testing::scan(project.path(), {"code.pickle-deserialization"}), "code.pickle-deserialization");
   const Graded& library = findings[{"pkg/data_management.py", 6}];
   EXPECT_EQ(library.severity, Severity::medium);
@@ -118,6 +127,10 @@ model = joblib.load(config.PIPELINE_PATH)
   EXPECT_EQ(elsewhere.severity, Severity::medium);
   EXPECT_NE(elsewhere.message.find("written by pkg/data_management.py (line 4)"), std::string::npos) << elsewhere.message;
   EXPECT_EQ((findings[{"pkg/data_management.py", 12}].severity), Severity::high);
+  const Graded& folder = findings[{"pkg/manager.py", 6}];
+  EXPECT_EQ(folder.severity, Severity::medium);
+  EXPECT_NE(folder.message.find("`TRAINED_MODEL_DIR` is the folder the project saves to"), std::string::npos) << folder.message;
+  EXPECT_EQ((findings[{"pkg/manager.py", 8}].severity), Severity::high);  // a parameter's folder proves nothing
 }
 
 TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {

@@ -123,9 +123,11 @@ class LoadSources {
         if (name.empty())
           if (auto call = calls.find(place_of(fact)); call != calls.end()) name = quoted_file_name(call->second->props);
         if (!name.empty()) writers_[name].push_back({fact.location.file, fact.location.line, string_at(fact.props, "via")});
-        else if (std::string text = string_at(fact.props, "target_text"); !text.empty())
-          writers_by_expression_[text].push_back(
-              {fact.location.file, fact.location.line, string_at(fact.props, "via"), string_at(fact.props, "function")});
+        else if (std::string text = string_at(fact.props, "target_text"); !text.empty()) {
+          Writer writer{fact.location.file, fact.location.line, string_at(fact.props, "via"), string_at(fact.props, "function")};
+          writers_by_expression_[text].push_back(writer);
+          if (std::string folder = folder_expression(text); !folder.empty()) writers_by_folder_[folder].push_back(writer);
+        }
       } else if (fact.type == FactType::call && checkpoint_saver(string_at(fact.props, "method"))) {
         for (std::string_view name : kCheckpointFiles)
           writers_[std::string(name)].push_back({fact.location.file, fact.location.line,
@@ -217,7 +219,16 @@ class LoadSources {
     static const RE2 names_something(R"([.\[/]|^[A-Z][A-Z0-9_]+$)");
     if (!RE2::PartialMatch(text, names_something)) return std::nullopt;
     auto found = writers_by_expression_.find(text);
-    if (found == writers_by_expression_.end()) return std::nullopt;
+    if (found == writers_by_expression_.end()) {
+      // `TRAINED_MODEL_DIR / file_name` loads from the folder `TRAINED_MODEL_DIR / save_file_name` saves to.
+      std::string folder = folder_expression(text);
+      auto saved = folder.empty() ? writers_by_folder_.end() : writers_by_folder_.find(folder);
+      if (saved == writers_by_folder_.end()) return std::nullopt;
+      const Writer& writer = saved->second.front();
+      return source("own_store", "`" + folder + "` is the folder the project saves to (" + writer.file + ", line " +
+                                     std::to_string(writer.line) +
+                                     "): the project's own artifact; the copy loaded is whatever an earlier run saved");
+    }
     for (const Writer& writer : found->second)
       if (writer.file == file && writer.function == function)
         return source("same_script", "`" + text + "` is written by this script (`" + writer.via + "` at line " +
@@ -229,6 +240,18 @@ class LoadSources {
                                      "), the project's own artifact; the copy loaded is whatever an earlier run saved");
     return source("own_store", "`" + text + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
                                    "), another part of the project; the copy loaded is whatever that run left");
+  }
+
+  // The folder part of a path expression that names one (`TRAINED_MODEL_DIR/file_name` ->
+  // `TRAINED_MODEL_DIR`, `os.path.join(config.MODEL_DIR,name)` -> `config.MODEL_DIR`): a
+  // constant or an attribute, never a bare parameter.
+  static std::string folder_expression(const std::string& text) {
+    static const RE2 joined(R"(^os\.path\.join\(([^,()]+),)");
+    static const RE2 divided(R"(^([A-Za-z_][A-Za-z0-9_.]*)/)");
+    static const RE2 names_folder(R"(\.|^[A-Z][A-Z0-9_]+$)");
+    std::string folder;
+    if (!RE2::PartialMatch(text, joined, &folder) && !RE2::PartialMatch(text, divided, &folder)) return {};
+    return RE2::PartialMatch(folder, names_folder) ? folder : std::string();
   }
 
   std::optional<Json> from_producer(const std::string& file, unsigned line, const std::string& name) const {
@@ -263,6 +286,7 @@ class LoadSources {
   std::vector<Fact>& facts_;
   std::map<std::string, std::vector<Writer>> writers_;  // by file name
   std::map<std::string, std::vector<Writer>> writers_by_expression_;  // unresolved targets, as written
+  std::map<std::string, std::vector<Writer>> writers_by_folder_;      // their folder part, when it names one
   std::multimap<std::string, Writer> serializers_;      // by file
   std::vector<Stage> stages_;
   std::map<Place, const Fact*> reads_;
