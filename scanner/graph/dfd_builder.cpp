@@ -140,7 +140,10 @@ class DfdBuilder {
       const auto& props = fact.props;
       const std::string& file = fact.location.file;
       switch (fact.type) {
-        case FactType::route: files_with_routes_.insert(file); break;
+        // An API Gateway route declared in CDK code is served by AWS, not by the stack's script.
+        case FactType::route:
+          if (text(props, "framework") != "aws-apigateway") files_with_routes_.insert(file);
+          break;
         case FactType::view: views_[text(props, "name")] = flag(props, "auth"); break;
         case FactType::network_bind:
           if (text(props, "source") == "code") {
@@ -319,7 +322,9 @@ class DfdBuilder {
                       {"logs_requests", flag(props, "logs_requests")},
                       {"decision", flag(props, "decision")},
                       {"request_fields", props.value("request_fields", nlohmann::ordered_json::array())},
-                      {"internet_exposed", exposure_of(file)}};
+                      // API Gateway's edge and regional endpoints are public by default.
+                      {"internet_exposed", text(props, "framework") == "aws-apigateway" ? nlohmann::ordered_json(true)
+                                                                                         : exposure_of(file)}};
     Vertex vertex = diagram_.element(endpoint);
     endpoints_by_handler_[file + "#" + text(props, "handler")] = vertex;
     Vertex host = script(file);

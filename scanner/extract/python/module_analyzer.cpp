@@ -24,6 +24,7 @@ ModuleAnalyzer::ModuleAnalyzer(std::string_view source, std::string file, const 
       io_(evaluator_, sink),
       columns_(evaluator_, sink),
       routes_(evaluator_, sink),
+      api_gateway_(evaluator_, sink),
       imported_(imported) {
   evaluator_.use_config_files(config_files);
 }
@@ -312,7 +313,10 @@ void ModuleAnalyzer::visit_call(TSNode node, int depth) {
     expand_wrapper(node, callee.name, arguments);
   emit_call(node, callee, arguments);
   emit_settings_update(callee, arguments);
-  if (!expanding_) emit_cdk_policy_statement(evaluator_, sink_, node, callee, arguments);
+  if (!expanding_) {
+    emit_cdk_policy_statement(evaluator_, sink_, node, callee, arguments);
+    api_gateway_.on_call(node, callee, arguments);
+  }
   io_.emit(node, callee, arguments, enclosing);
   std::string level;
   if (is_log_call(callee.name, callee.method, level)) {

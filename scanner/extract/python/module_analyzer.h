@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "extract/extractor.h"
+#include "extract/python/api_gateway_routes.h"
 #include "extract/python/column_facts.h"
 #include "extract/python/evaluator.h"
 #include "extract/python/format_sources.h"
@@ -63,6 +64,7 @@ class ModuleAnalyzer {
   IoFacts io_;
   ColumnFacts columns_;
   RouteFacts routes_;
+  ApiGatewayRoutes api_gateway_;
   std::unique_ptr<FormatSources> format_sources_;  // set by analyze(): it needs the tree
   ImportedConstants* imported_;
   struct FunctionFrame {
