@@ -496,11 +496,16 @@ class DfdBuilder {
     // Bytes handed over from an earlier download: that call's flow carries the transport.
     bool downloaded = flag(props, "downloaded");
     if (!scheme.empty() && !downloaded) encrypted = is_encrypted_scheme(scheme) && tls_verified;
+    // A hub model named by an expression the scan cannot resolve is named as written
+    // (`model_path`), so that messages never show an empty slot.
+    nlohmann::ordered_json flow_target = props["target"];
+    if (flow_target.is_null() && other.type == "model_hub" && !text(props, "target_text").empty())
+      flow_target = text(props, "target_text");
     Flow flow{text(props, "via"), io.location, {},
               {{"kind", read ? "read" : "write"},
                {"via", text(props, "via")},
                {"format", text(props, "format")},
-               {"target", props["target"]},
+               {"target", flow_target},
                {"deserializes", props["deserializes"]},
                {"protocol", protocol},
                {"encrypted", encrypted},
