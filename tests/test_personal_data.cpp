@@ -295,6 +295,29 @@ TEST(PersonalData, DatasetValuesRefuteTheSameNameInCode) {
   EXPECT_TRUE(telephone);
 }
 
+// Fairness and monitoring metrics name groups, not people: counts and distributions per sex
+// are no personal data; the same values in records with a direct identifier are.
+TEST(PersonalData, AggregatesPerGroupDescribeNobody) {
+  testing::TempDir root;
+  std::string record = R"({"feature": "Sex", "majority": {"values": [{"value": "male", "distribution": {"count": 84, "rate": 0.61}}]},
+ "minority": {"values": [{"value": "female", "distribution": {"count": 51, "rate": 0.48}}]}, "fairness_value": 0.79})";
+  std::string metrics = "[";
+  for (int i = 0; i < 6; ++i) metrics += (i ? ",\n" : "") + record;
+  root.write("data/fairness_history.json", metrics + "]\n");
+  root.write("data/applicants.json", R"([{"name": "Anna Berg", "email": "anna.berg@example.com", "sex": "female", "count": 1},
+{"name": "Jonas Weber", "email": "jonas.weber@example.org", "sex": "male", "count": 2},
+{"name": "Li Wang", "email": "li.wang@example.net", "sex": "female", "count": 1},
+{"name": "Omar Haddad", "email": "omar.haddad@example.org", "sex": "male", "count": 3}]
+)");
+  auto extraction = testing::extract(root.path());
+  std::set<std::string> personal;
+  for (const auto& fact : testing::facts_of(extraction, FactType::personal_data)) personal.insert(fact.props.value("dataset", ""));
+  EXPECT_EQ(personal, std::set<std::string>{"data/applicants.json"});
+  for (const auto& fact : testing::facts_of(extraction, FactType::dataset))
+    if (fact.location.file == "data/fairness_history.json")
+      EXPECT_NE(fact.props.value("not_personal_reason", "").find("aggregate statistics"), std::string::npos) << fact.props.dump();
+}
+
 // Column-level precision and recall per category against the labelled set.
 TEST(PersonalData, LabelledSetPrecisionAndRecall) {
   fs::path folder = testing::fixture("personal-data");

@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 
+#include <re2/re2.h>
+
 #include "crypto/sha256.h"
 #include "extract/data/table_reader.h"
 #include "personal/column_profiler.h"
@@ -11,6 +13,17 @@
 
 namespace mlaudit {
 namespace {
+
+// Most columns of the document are aggregates (a count, a distribution, a rate, a mean, a
+// fairness or disparity measure) or the group each is about (majority / minority / group).
+bool holds_aggregates(const std::vector<std::string>& columns) {
+  static const RE2 aggregate(
+      R"((?i)(^|[._])(counts?|distribution|histogram|percent(age)?|ratio|rate|mean|median|std|total|sum|fairness(_value)?|disparate_impact|bias|metrics?|majority|minority|group|favou?rable(_rate)?)([._]|$))");
+  if (columns.size() < 3) return false;
+  size_t matching = static_cast<size_t>(std::count_if(
+      columns.begin(), columns.end(), [](const std::string& column) { return RE2::PartialMatch(column, aggregate); }));
+  return matching * 3 >= columns.size() * 2;
+}
 
 // SHA-256 of a mapped file, a window at a time, releasing what has been hashed; empty when
 // the deadline passes first (a sparse file of gigabytes hashes for a long while).
@@ -137,6 +150,14 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
   // and its terms are not personal data.
   bool describes_persons = std::any_of(verdicts.begin(), verdicts.end(),
                                        [](const auto& entry) { return entry.second.category->identifier != "none"; });
+  // A JSON document of aggregates (fairness or monitoring metrics: counts and distributions
+  // per group, `{"feature": "Sex", "majority": {"values": [{"value": "male", "distribution":
+  // {"count": 84}}]}}`) names groups, not people: with no direct identifier among its columns
+  // its records describe nobody.
+  bool direct_identifier = std::any_of(verdicts.begin(), verdicts.end(),
+                                       [](const auto& entry) { return entry.second.category->identifier == "direct"; });
+  bool aggregates = json && !direct_identifier && holds_aggregates(shape.columns);
+  if (aggregates) describes_persons = false;
   nlohmann::ordered_json without_subjects = nlohmann::ordered_json::array();
   for (const auto& [column, verdict] : verdicts) {
     const auto& category = *verdict.category;
@@ -185,11 +206,14 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
     std::string listed;
     for (const auto& id : without_subjects) listed += (listed.empty() ? "" : ", ") + id.get<std::string>();
     sink.diagnose(DiagnosticLevel::note, "no-data-subjects", Location{path},
-                  "columns named like personal data (" + listed +
-                      ") not treated as personal data: no column identifies or describes a person, a reference table");
+                  "columns named like personal data (" + listed + ") not treated as personal data: " +
+                      (aggregates ? std::string("aggregate statistics per group, no record describes a person")
+                                  : std::string("no column identifies or describes a person, a reference table")));
     props["categories_without_data_subjects"] = without_subjects;
-    props["not_personal_reason"] = "no column identifies or describes a person (no name, id, age, sex, postal code, "
-                                   "contact or date of birth): a reference table, its terms are not data about people";
+    props["not_personal_reason"] =
+        aggregates ? "aggregate statistics (counts, distributions, rates per group) with no identifier: no record describes a person"
+                   : "no column identifies or describes a person (no name, id, age, sex, postal code, "
+                     "contact or date of birth): a reference table, its terms are not data about people";
   }
   props["size"] = file.file.size;
   props["sha256"] = sha256_hex_released(*mapped, file.deadline);
