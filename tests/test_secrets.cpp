@@ -1,6 +1,8 @@
 // extract/secrets: formats found, placeholders ignored, values never stored.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "test_support.h"
 
 namespace mlaudit {
@@ -42,9 +44,14 @@ TEST(Secrets, UnquotedSettingsOnlyOutsideCode) {
   testing::TempDir root;
   root.write("config.ini", "[db]\npassword = Xk29vLq8rTz\n");
   root.write("code.py", "password = get_password()\nsecret = settings.SECRET_VALUE\n");
+  // Other languages' identifiers and a long prose document's test vectors are no settings.
+  root.write("web/client.ts", "const client = new Client({\n  apiKey: LANGSMITH_API_KEY,\n  guestToken: data.token,\n});\n");
+  root.write("corpus/rfc9001.txt", std::string(70000, ' ') + "\n   secret = 9ac312a7f877468ebe69422748ad00a15443f18203a07d6060f688f30f21632b\n");
+  root.write("notes.txt", "password = Xk29vLq8rTz7\n");  // a short text file can be a settings file
   auto secrets = testing::facts_of(testing::extract(root.path()), FactType::secret);
-  ASSERT_EQ(secrets.size(), 1u);
-  EXPECT_EQ(secrets[0].location.file, "config.ini");
+  std::set<std::string> files;
+  for (const auto& fact : secrets) files.insert(fact.location.file);
+  EXPECT_EQ(files, (std::set<std::string>{"config.ini", "notes.txt"}));
 }
 
 }  // namespace

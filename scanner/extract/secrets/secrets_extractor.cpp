@@ -116,7 +116,14 @@ void SecretsExtractor::extract(const FileContext& file, FactSink& sink) const {
   auto candidates = catalog.candidates(text);
   if (candidates.empty()) return;
   LineIndex lines(text);
-  bool code = file.sniffed.kind == FileKind::python || file.sniffed.kind == FileKind::notebook;
+  // Where an unquoted `apiKey: LANGSMITH_API_KEY,` is an identifier, not a value: source code
+  // (Python, notebooks, and other languages' files); a long prose document (an RFC kept as an
+  // evaluation corpus, whose `secret = 9ac3...` lines are published test vectors) is no
+  // configuration file either.
+  static const RE2 other_source(R"((?i)\.(js|jsx|mjs|cjs|ts|tsx|go|java|kt|rb|rs|cs|php|scala|swift|c|cc|cpp|h|hpp)$)");
+  bool document = (file.sniffed.kind == FileKind::text || file.sniffed.kind == FileKind::markdown) && text.size() > (64u << 10);
+  bool code = file.sniffed.kind == FileKind::python || file.sniffed.kind == FileKind::notebook || document ||
+              RE2::PartialMatch(file.file.relative, other_source);
   std::vector<std::pair<size_t, size_t>> taken;  // spans already reported
   for (int index : candidates) {
     const SecretPattern& pattern = catalog.patterns()[static_cast<size_t>(index)];
