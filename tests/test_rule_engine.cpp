@@ -311,6 +311,34 @@ with open("out/evaluation.json", "w") as handle:
   EXPECT_FALSE(places.contains("out/evaluation.json"));
 }
 
+// Unauthenticated routes: DELETE / PUT / PATCH change what the service stores (high); other
+// routes stay medium; sign-up and model lists are public by purpose.
+TEST(RuleEngine, RoutesWithoutAuthAreGradedByWhatTheyChange) {
+  testing::TempDir project;
+  project.write("api.py", R"(from fastapi import FastAPI
+app = FastAPI()
+@app.post("/predict")
+def predict(features: list[float]):
+    return model.predict([features])
+@app.delete("/models/{name}")
+def delete_model(name: str):
+    return {"deleted": name}
+@app.put("/settings")
+def replace_settings(settings: dict):
+    return settings
+@app.get("/models")
+def list_models():
+    return ["a", "b"]
+@app.post("/register")
+def register(account: dict):
+    return {"ok": True}
+)");
+  ScanResult result = testing::scan(project.path(), {"code.route-without-auth"});
+  std::map<uint32_t, Severity> by_line;
+  for (const auto& finding : result.findings) by_line[finding.location.line] = finding.severity;
+  EXPECT_EQ(by_line, (std::map<uint32_t, Severity>{{3, Severity::medium}, {6, Severity::high}, {9, Severity::high}}));
+}
+
 // SQL is graded by where the formatted values come from, followed back through the local
 // assignments of the function: configuration (settings, the object's own attributes, a
 // local built from them) and unreachable code (a private method nothing names) are low; a

@@ -118,13 +118,19 @@ std::string public_purpose_of(std::string_view path, std::string_view handler) {
   static const RE2 health_handler(
       R"((?i)(^|_)(health|healthz|healthcheck|ready|readiness|liveness|ping|metrics|version)($|_))");
   static const RE2 index_handler(R"((?i)(^|_)(index|favicon)($|_))");
-  static const RE2 login_word(R"((?i)^(login|logout|signin|signout|sign_in|sign_out|log_in|log_out)$)");
+  static const RE2 login_word(
+      R"((?i)^(login|logout|signin|signout|sign_in|sign_out|log_in|log_out|signup|sign_up|register|registration)$)");
+  // Sign-up is public by design: `create_user_with_pass` behind the registration page.
+  static const RE2 signup_handler(R"((?i)^(create_user|register_user|signup|sign_up|register)(_|$))");
+  // A catalogue of the models a service offers: `list_of_all_models`, GET /models.
+  static const RE2 model_list_handler(R"((?i)^(list|get|show)(_of)?(_all|_available|_installed)?_models$)");
   std::string_view last = path;
   while (last.ends_with('/')) last.remove_suffix(1);
   if (auto slash = last.rfind('/'); slash != std::string_view::npos) last.remove_prefix(slash + 1);
   if (matches(health_word, last) || matches(health_handler, handler)) return "health";
   if (path == "/" || last == "index.html" || last == "favicon.ico" || matches(index_handler, handler)) return "index";
-  if (matches(login_word, last) || matches(login_word, handler)) return "login";
+  if (matches(login_word, last) || matches(login_word, handler) || matches(signup_handler, handler)) return "login";
+  if (last == "models" || matches(model_list_handler, handler)) return "model list";
   return {};
 }
 
