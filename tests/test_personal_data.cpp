@@ -207,6 +207,8 @@ TEST(PersonalData, FreeTextBareDigitsNeedALabel) {
   // ... unless the groups run on: a printed array of years
   EXPECT_TRUE(categories("YearBuilt [2003 1976 2001 1915 2000 1993 2004 1973 1931 1939]\n").empty());
   EXPECT_TRUE(categories("[4111 1111 1111 1111]\n").empty());
+  // ... and a decimal number is none: a model's probability
+  EXPECT_TRUE(categories("{'values': [[6.386489876309697, 8.405141644610897]]}\n").empty());
   // The masker still hides the bare value wherever it stands.
   bool masked = false;
   for_each_personal_value("array([4111111111111111])", 0, [&](const Category&, std::string_view, size_t) { masked = true; });

@@ -1,5 +1,7 @@
 #include "personal/text_scanner.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -28,6 +30,9 @@ const Category* strict_match(std::string_view token) {
   static const Recognizer kStrict[] = {Recognizer::email, Recognizer::iban, Recognizer::payment_card,
                                        Recognizer::national_id, Recognizer::phone};
   if (token.size() < 6 || token.size() > 64) return nullptr;
+  // A decimal number (a probability 0.7848022143906432, a coordinate) is no card or id.
+  static const RE2 decimal(R"(^[+-]?[0-9]*\.[0-9]+([eE][+-]?[0-9]+)?$)");
+  if (RE2::FullMatch(token, decimal)) return nullptr;
   ValueShape shape(token);
   if (shape.digits < 6 && shape.at == 0) return nullptr;  // every strict check needs one or the other
   for (Recognizer recognizer : kStrict) {
