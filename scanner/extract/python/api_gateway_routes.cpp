@@ -8,7 +8,7 @@
 namespace mlaudit::python {
 namespace {
 
-std::string upper(std::string text) {
+std::string upper_case(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return text;
 }
@@ -75,7 +75,7 @@ void ApiGatewayRoutes::on_call(TSNode call, const Callee& callee, const Argument
   std::string handler = !ts_node_is_null(integration) ? compact(evaluator_.text(integration), 60)
                         : mock                        ? std::string("mock integration")
                                                       : default_integration_;
-  emit(call, path, method.is_string() && !method.partial ? upper(method.text) : "ANY", handler, std::move(evidence),
+  emit(call, path, method.is_string() && !method.partial ? upper_case(method.text) : "ANY", handler, std::move(evidence),
        mock ? "static" : "");
 }
 
