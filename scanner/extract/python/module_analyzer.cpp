@@ -512,10 +512,11 @@ Arguments ModuleAnalyzer::with_partial_arguments(TSNode function, Arguments argu
   merged.positional.assign(fixed.positional.begin() + 1, fixed.positional.end());
   merged.positional.insert(merged.positional.end(), arguments.positional.begin(), arguments.positional.end());
   merged.keywords = std::move(arguments.keywords);
-  for (auto& [keyword, value] : fixed.keywords) {
+  for (auto& fixed_keyword : fixed.keywords) {
+    const std::string& name = fixed_keyword.first;
     bool overridden = std::any_of(merged.keywords.begin(), merged.keywords.end(),
-                                  [&](const auto& given) { return given.first == keyword; });
-    if (!overridden) merged.keywords.emplace_back(keyword, value);
+                                  [&](const auto& given) { return given.first == name; });
+    if (!overridden) merged.keywords.push_back(fixed_keyword);
   }
   return merged;
 }
