@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "test_support.h"
 
 namespace mlaudit {
@@ -131,6 +133,69 @@ def load_from(folder, file_name):
   EXPECT_EQ(folder.severity, Severity::medium);
   EXPECT_NE(folder.message.find("`TRAINED_MODEL_DIR` is the folder the project saves to"), std::string::npos) << folder.message;
   EXPECT_EQ((findings[{"pkg/manager.py", 8}].severity), Severity::high);  // a parameter's folder proves nothing
+}
+
+// The path built into a local first (`save_path = TRAINED_MODEL_DIR / name`), with different
+// names on each side: the load still meets the save on the folder, and the writer named is
+// the one in the loading module when two modules save to a folder of that name.
+TEST(SeverityEvidence, LoadsThroughALocalPathNameTheFolderItWasBuiltFrom) {
+  testing::TempDir project;
+  for (std::string package : {"first", "second"})
+    project.write(package + "/data_manager.py", R"(import joblib
+from )" + package + R"(.config import TRAINED_MODEL_DIR
+def save_pipeline(pipeline, version):
+    save_file_name = f"pipeline{version}.pkl"
+    save_path = TRAINED_MODEL_DIR / save_file_name
+    joblib.dump(pipeline, save_path)
+def load_pipeline(*, file_name):
+    file_path = TRAINED_MODEL_DIR / file_name
+    return joblib.load(filename=file_path)
+def load_given(folder, file_name):
+    file_path = folder / file_name
+    return joblib.load(file_path)
+)");
+  auto findings = graded(testing::scan(project.path(), {"code.pickle-deserialization"}), "code.pickle-deserialization");
+  const Graded& second = findings[{"second/data_manager.py", 9}];
+  EXPECT_EQ(second.severity, Severity::medium) << second.message;
+  EXPECT_NE(second.message.find("`TRAINED_MODEL_DIR` is the folder the project saves to (second/data_manager.py, line 6)"),
+            std::string::npos) << second.message;
+  EXPECT_EQ((findings[{"first/data_manager.py", 9}].severity), Severity::medium);
+  EXPECT_EQ((findings[{"second/data_manager.py", 12}].severity), Severity::high);  // a parameter's folder proves nothing
+}
+
+// Numbered notebooks in one folder are one sequence run in order: what 02 writes to a
+// relative path, 05 reads back (low), and no hash record is asked for a file no one else
+// touches between; a notebook in another folder, or an earlier one reading a later one's
+// output, is not that.
+TEST(SeverityEvidence, NotebooksOfOneFolderReadWhatEarlierOnesWrote) {
+  testing::TempDir project;
+  auto notebook = [](const std::vector<std::string>& lines) {  // one source line per JSON line, as Jupyter writes them
+    nlohmann::json cell = {{"cell_type", "code"}, {"metadata", nlohmann::json::object()}, {"execution_count", 1},
+                           {"outputs", nlohmann::json::array()}, {"source", lines}};
+    return nlohmann::json{{"cells", {cell}}, {"metadata", nlohmann::json::object()}, {"nbformat", 4}, {"nbformat_minor", 5}}.dump(1);
+  };
+  project.write("research/02-feature-engineering.ipynb", notebook({"import joblib\n", "joblib.dump(scaler, 'minmax_scaler.joblib')\n"}));
+  project.write("research/05-scoring.ipynb",
+                notebook({"import joblib\n", "scaler = joblib.load('minmax_scaler.joblib')\n", "old = joblib.load('late.joblib')\n"}));
+  project.write("research/07-late.ipynb", notebook({"import joblib\n", "joblib.dump(model, 'late.joblib')\n"}));
+  project.write("other/01-reuse.ipynb", notebook({"import joblib\n", "scaler = joblib.load('minmax_scaler.joblib')\n"}));
+  ScanResult result = testing::scan(project.path(), {"code.pickle-deserialization", "stride.model-without-integrity-record"});
+  // By notebook and file loaded: the severity, and whether a missing hash record was folded in.
+  std::map<std::string, std::pair<Severity, bool>> loads;
+  for (const auto& finding : result.findings) {
+    if (finding.rule->id != "code.pickle-deserialization") continue;
+    bool unhashed = std::any_of(finding.related.begin(), finding.related.end(), [](const RelatedLocation& related) {
+      return related.merged && related.message.find("no hash") != std::string::npos;
+    });
+    std::string loaded = finding.message.find("late.joblib") != std::string::npos ? "late" : "scaler";
+    loads[finding.location.file + " " + loaded] = {finding.severity, unhashed};
+  }
+  for (const auto& finding : result.findings) EXPECT_NE(finding.rule->id, "stride.model-without-integrity-record");  // folded in
+  ASSERT_EQ(loads.size(), 3u);
+  EXPECT_EQ(loads["research/05-scoring.ipynb scaler"], std::make_pair(Severity::low, false));
+  // late.joblib is written by a later notebook; other/'s copy of the scaler no notebook there writes.
+  EXPECT_EQ(loads["research/05-scoring.ipynb late"], std::make_pair(Severity::medium, true));
+  EXPECT_EQ(loads["other/01-reuse.ipynb scaler"], std::make_pair(Severity::medium, true));
 }
 
 TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {

@@ -148,9 +148,12 @@ class LoadSources {
 
   void annotate() {
     std::map<Place, Json> sources;
-    for (const Fact& fact : facts_)
-      if (fact.type == FactType::io && string_at(fact.props, "direction") == "read" && !fact.props.value("deserializes", Json()).is_null())
+    std::multimap<Place, Fact*> read_facts;
+    for (Fact& fact : facts_)
+      if (fact.type == FactType::io && string_at(fact.props, "direction") == "read" && !fact.props.value("deserializes", Json()).is_null()) {
         reads_.emplace(place_of(fact), &fact);
+        read_facts.emplace(place_of(fact), &fact);
+      }
     for (Fact& fact : facts_) {
       if (fact.type != FactType::call) continue;
       auto read = reads_.find(place_of(fact));
@@ -158,6 +161,10 @@ class LoadSources {
       if (read == reads_.end() && !bytes) continue;
       Json source = judge(fact, read == reads_.end() ? nullptr : read->second);
       source["argument"] = first_argument_text(fact.props);  // positional or keyword (`filename=model_path`)
+      // The diagram's flows carry the kind: a store only ever reloaded by the run that wrote it
+      // needs no recorded hash.
+      for (auto [at, end] = read_facts.equal_range(place_of(fact)); at != end; ++at)
+        at->second->props["load_source_kind"] = source["kind"];
       fact.props["load_source"] = std::move(source);
     }
   }
@@ -192,7 +199,7 @@ class LoadSources {
 
     std::string name = read && !target.empty() ? base_name(target) : quoted_file_name(call.props);
     if (!name.empty()) {
-      if (auto found = from_producer(file, call.location.line, name)) return *found;
+      if (auto found = from_producer(file, name)) return *found;
     }
     if (std::string text = read ? string_at(read->props, "target_text") : std::string(); !text.empty()) {
       if (auto found = from_expression(file, string_at(read->props, "function"), text)) return *found;
@@ -224,7 +231,7 @@ class LoadSources {
       std::string folder = folder_expression(text);
       auto saved = folder.empty() ? writers_by_folder_.end() : writers_by_folder_.find(folder);
       if (saved == writers_by_folder_.end()) return std::nullopt;
-      const Writer& writer = saved->second.front();
+      const Writer& writer = writer_near(saved->second, file);
       return source("own_store", "`" + folder + "` is the folder the project saves to (" + writer.file + ", line " +
                                      std::to_string(writer.line) +
                                      "): the project's own artifact; the copy loaded is whatever an earlier run saved");
@@ -233,13 +240,20 @@ class LoadSources {
       if (writer.file == file && writer.function == function)
         return source("same_script", "`" + text + "` is written by this script (`" + writer.via + "` at line " +
                                          std::to_string(writer.line) + ")");
-    const Writer& writer = found->second.front();
+    const Writer& writer = writer_near(found->second, file);
     if (writer.file == file)
       return source("own_store", "`" + text + "` is saved by " + (writer.function.empty() ? "this module" : writer.function + "()") +
                                      " (line " + std::to_string(writer.line) +
                                      "), the project's own artifact; the copy loaded is whatever an earlier run saved");
     return source("own_store", "`" + text + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
                                    "), another part of the project; the copy loaded is whatever that run left");
+  }
+
+  // The writer in the loading file when there is one, else the first found.
+  static const Writer& writer_near(const std::vector<Writer>& writers, const std::string& file) {
+    for (const Writer& writer : writers)
+      if (writer.file == file) return writer;
+    return writers.front();
   }
 
   // The folder part of a path expression that names one (`TRAINED_MODEL_DIR/file_name` ->
@@ -254,7 +268,15 @@ class LoadSources {
     return RE2::PartialMatch(folder, names_folder) ? folder : std::string();
   }
 
-  std::optional<Json> from_producer(const std::string& file, unsigned line, const std::string& name) const {
+  // Notebooks side by side in one folder, named so that they sort in the order they are run
+  // (01-data-analysis, 02-feature-engineering, ...): a file the earlier one writes to a
+  // relative path is what the later one reads back, one run of the same sequence.
+  static bool earlier_in_notebook_sequence(const std::string& writer, const std::string& reader) {
+    auto folder = [](const std::string& path) { return path.substr(0, path.rfind('/') + 1); };
+    return writer.ends_with(".ipynb") && reader.ends_with(".ipynb") && writer < reader && folder(writer) == folder(reader);
+  }
+
+  std::optional<Json> from_producer(const std::string& file, const std::string& name) const {
     auto found = writers_.find(name);
     const Stage* loader_stage = stage_running(file);
     const Stage* producer_stage = stage_writing(name);
@@ -269,6 +291,10 @@ class LoadSources {
                                     ") earlier in the same pipeline");
     }
     if (found != writers_.end()) {
+      for (const Writer& writer : found->second)
+        if (earlier_in_notebook_sequence(writer.file, file))
+          return source("pipeline", "`" + name + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
+                                        "), an earlier notebook of the same folder's sequence");
       const Writer& writer = found->second.front();
       const Stage* writer_stage = stage_running(writer.file);
       if (writer_stage && loader_stage && writer_stage != loader_stage && writer_stage->dvc_file == loader_stage->dvc_file)

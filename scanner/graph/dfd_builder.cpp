@@ -517,6 +517,7 @@ class DfdBuilder {
     // A prompt's data arguments, and whether they are all the project's own constants.
     if (props.contains("payload")) flow.props["payload"] = props["payload"];
     if (props.contains("payload_constant")) flow.props["payload_constant"] = props["payload_constant"];
+    if (props.contains("load_source_kind")) flow.props["load_source_kind"] = props["load_source_kind"];
     Vertex from = read ? *target : process, to = read ? process : *target;
     // `with open(p) as f: pickle.load(f)` is one read: the loader names it better than open().
     auto& graph = diagram_.graph();
@@ -652,6 +653,7 @@ class DfdBuilder {
       Element& element = graph[*it];
       if (element.kind == ElementKind::data_store) {
         bool read_by_training = false, written_by_serving = false, deserialized = false;
+        bool reloaded_within_run = true;  // every code-running load reads what the same run wrote
         nlohmann::ordered_json loaded_by = nlohmann::ordered_json::array();
         for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
           auto reader_vertex = boost::target(*out, graph);
@@ -662,6 +664,8 @@ class DfdBuilder {
           if (reader.zone == "pipeline" && !own_output) read_by_training = true;
           if (!graph[*out].props["deserializes"].is_null() && graph[*out].props.contains("deserializes")) {
             deserialized = true;
+            std::string source_kind = graph[*out].props.value("load_source_kind", "");
+            if (source_kind != "same_script" && source_kind != "pipeline") reloaded_within_run = false;
             if (std::find(loaded_by.begin(), loaded_by.end(), reader.name) == loaded_by.end()) loaded_by.push_back(reader.name);
           }
         }
@@ -678,6 +682,7 @@ class DfdBuilder {
         element.props["read_by_training"] = read_by_training;
         element.props["written_by_serving"] = written_by_serving;
         element.props["deserialized_on_load"] = deserialized;
+        element.props["reloaded_within_run"] = deserialized && reloaded_within_run;
         element.props["loaded_by"] = loaded_by;
       }
       if (element.type == "model_hub" || element.type == "remote_host" || element.type == "third_party_api") {

@@ -294,7 +294,8 @@ Value Evaluator::eval_binary(TSNode node, int depth) {
     bool partial = left.partial;
     return Value::string(left.text + "/" + piece(right, right_node, partial), partial);
   }
-  return Value::unknown();
+  // As written, so a name bound to it (`save_path = MODEL_DIR / name`) still says what it holds.
+  return Value::unknown(std::string(node_text(node, source_).substr(0, 120)));
 }
 
 Value Evaluator::eval_call(TSNode node, int depth) {

@@ -125,6 +125,17 @@ std::optional<std::string> IoFacts::resolve_target(const ArgumentSpec& spec, con
   return std::nullopt;
 }
 
+// A target the scan cannot resolve, as written; a local name stands for the expression it
+// was bound to (`save_path = TRAINED_MODEL_DIR / name` -> `TRAINED_MODEL_DIR / name`), so a
+// save and a load through differently named locals still meet on the folder they share.
+std::string IoFacts::written_target(TSNode target) {
+  std::string text(evaluator_.text(target));
+  if (ts_node_symbol(target) != evaluator_.grammar().identifier) return text;
+  Value bound = evaluator_.eval(target);
+  if (bound.kind == Value::Kind::unknown && !bound.text.empty() && bound.text != text) return bound.text;
+  return text;
+}
+
 bool IoFacts::condition_holds(const KeywordCondition& condition, const Arguments& arguments) {
   TSNode node = argument(arguments, condition.position, {condition.keyword});
   if (ts_node_is_null(node)) return false;
@@ -199,7 +210,7 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
     if (!target && signature->target.present() && signature->target.position >= -1 && signature->target.fixed.empty() &&
         signature->target.receiver_literal < 0) {
       TSNode written = argument(arguments, signature->target.position, signature->target.keywords);
-      if (!ts_node_is_null(written)) props["target_text"] = compact(evaluator_.text(written), 120);
+      if (!ts_node_is_null(written)) props["target_text"] = compact(written_target(written), 120);
     }
     if (kind == "hub") {
       // A hub model is pinned only by an immutable commit hash, not a branch or tag.

@@ -24,6 +24,7 @@ class IoFacts {
   std::optional<std::string> resolve_target(const ArgumentSpec& spec, const Arguments& arguments, const Callee& callee,
                                             bool& partial);
   bool condition_holds(const KeywordCondition& condition, const Arguments& arguments);
+  std::string written_target(TSNode target);
   // A call on a framework's LLM object, or on a chain or agent built with one.
   void emit_model_call(TSNode call, const Callee& callee, const Arguments& arguments, const std::string& function);
   // What a prompt call sends: the source text of its data arguments, and whether all of them
