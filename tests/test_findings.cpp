@@ -1,6 +1,8 @@
 // findings/: fingerprints, suppressions, baselines, supersedes, redaction.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <fstream>
 #include <set>
 
@@ -195,6 +197,36 @@ TEST(RootCauses, UnpinnedPackagesOfOneManifestAreOneFinding) {
   EXPECT_EQ(after[0]->location.line, 2u);
   EXPECT_EQ(after[0]->fingerprint, before);
   EXPECT_EQ(merged_lines(*after[0]), (std::vector<uint32_t>{4, 5, 6}));
+}
+
+// Test fixtures cut from a dataset (a few of its rows, its columns or fewer, beside it) share
+// its lawful basis: one finding, the fixtures as related locations. A small file with a
+// column of its own, a dataset in another folder, or one not ten times smaller stays apart.
+TEST(RootCauses, RowsCutFromADatasetBesideItShareItsLawfulBasisFinding) {
+  testing::TempDir root;
+  std::string full = "patient_id,email,age,diagnosis\n", cut = full;
+  for (int i = 1; i <= 40; ++i)
+    full += std::to_string(1000 + i) + ",p" + std::to_string(i) + "@example.org," + std::to_string(20 + i) + ",flu\n";
+  cut += "1001,p1@example.org,21,flu\n1002,p2@example.org,22,flu\n";
+  root.write("data/patients.csv", full);
+  root.write("data/patients_bad_dist.csv", cut);
+  root.write("data/patients_missing.csv", "patient_id,email,age\n1001,p1@example.org,\n");
+  root.write("data/patients_extra.csv", "patient_id,email,age,diagnosis,notes\n1001,p1@example.org,21,flu,x\n");
+  root.write("archive/patients_sample.csv", cut);
+  root.write("data/patients_half.csv", full.substr(0, full.find("1021,")));
+  ScanResult result = testing::scan(root.path(), {"gdpr.lawful-basis-not-declared"});
+  auto found = findings_of(result, "gdpr.lawful-basis-not-declared");
+  std::map<std::string, std::vector<std::string>> merged;
+  for (const Finding* finding : found) {
+    auto& places = merged[finding->location.file];
+    for (const auto& related : finding->related)
+      if (related.merged) places.push_back(related.location.file);
+  }
+  EXPECT_EQ(merged, (std::map<std::string, std::vector<std::string>>{
+                        {"archive/patients_sample.csv", {}},
+                        {"data/patients.csv", {"data/patients_bad_dist.csv", "data/patients_missing.csv"}},
+                        {"data/patients_extra.csv", {}},
+                        {"data/patients_half.csv", {}}}));
 }
 
 TEST(RootCauses, ASuppressedPlaceStaysApartFromTheMergedFinding) {

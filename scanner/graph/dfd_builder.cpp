@@ -441,7 +441,12 @@ class DfdBuilder {
         // What loading it imports: flow rules join a dangerous global with the code that loads the file.
         props["pickle_globals"] = artifact->second->props.value("globals", nlohmann::ordered_json::array());
       }
-      if (artifact->second->type == FactType::dataset) props["columns"] = artifact->second->props["columns"];
+      if (artifact->second->type == FactType::dataset) {
+        props["columns"] = artifact->second->props["columns"];
+        // Rows read by the profiler: all of them, or a lower bound of a larger file.
+        props["rows_profiled"] = artifact->second->props.value("rows_profiled", nlohmann::ordered_json());
+        props["all_rows_profiled"] = artifact->second->props.value("all_rows_profiled", false);
+      }
     }
     if (type == "file" && (format == "csv" || format == "parquet" || format == "json")) type = "dataset";
     bool dvc_hashed = dvc_hashed_.contains(path) || std::any_of(dvc_hashed_.begin(), dvc_hashed_.end(), [&](const auto& tracked) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "personal/category_catalog.h"
@@ -279,11 +280,43 @@ class PersonalFlow {
       if (found == store_sources_.end() || !found->second->contains(path)) upstream.push_back(source);
     }
     if (upstream.size() == 1) return upstream.front();
+    if (upstream.empty() && sources_[vertex].contains(path))
+      if (const Element* fuller = fuller_dataset_beside(element)) return fuller->props.value("path", "");
     if (!upstream.empty() || sources_[vertex].contains(path)) return path;
     std::set<std::string> writers;
     for (auto [in, in_end] = boost::in_edges(vertex, graph_); in != in_end; ++in)
       if (graph_[*in].props.value("kind", "") == "write") writers.insert(graph_[boost::source(*in, graph_)].id);
     return writers.empty() ? path : "written by " + *writers.begin();
+  }
+
+  // A few rows cut from a dataset in the same folder (a test fixture, a sample, an excerpt):
+  // every column is one of that dataset's, and it has at most a tenth of its rows. They share
+  // one root cause; the fuller dataset stands for it.
+  const Element* fuller_dataset_beside(const Element& element) const {
+    auto rows_of = [](const Element& store) {  // at least this many
+      auto rows = store.props.value("rows_profiled", nlohmann::ordered_json());
+      return rows.is_number_unsigned() ? rows.get<uint64_t>() : std::optional<uint64_t>();
+    };
+    std::optional<uint64_t> rows = element.props.value("all_rows_profiled", false) ? rows_of(element) : std::nullopt;
+    auto columns = element.props.value("columns", nlohmann::ordered_json::array());
+    if (!rows || columns.size() < 3) return nullptr;
+    std::string path = element.props.value("path", "");
+    std::string folder = path.substr(0, path.rfind('/') + 1);
+    const Element* fuller = nullptr;
+    for (auto [it, end] = boost::vertices(graph_); it != end; ++it) {
+      const Element& other = graph_[*it];
+      std::string other_path = other.props.value("path", "");
+      if (other.kind != ElementKind::data_store || &other == &element || other_path.substr(0, other_path.rfind('/') + 1) != folder)
+        continue;
+      std::optional<uint64_t> other_rows = rows_of(other);
+      if (!other_rows || *other_rows < 10 * std::max<uint64_t>(*rows, 1)) continue;
+      auto other_columns = other.props.value("columns", nlohmann::ordered_json::array());
+      bool contained = std::all_of(columns.begin(), columns.end(), [&](const auto& column) {
+        return std::find(other_columns.begin(), other_columns.end(), column) != other_columns.end();
+      });
+      if (contained && (!fuller || *other_rows > *rows_of(*fuller))) fuller = &other;
+    }
+    return fuller;
   }
 
   // Art. 5(1)(c): personal columns the code never names, in a dataset whose other columns it
