@@ -198,6 +198,30 @@ TEST(SeverityEvidence, NotebooksOfOneFolderReadWhatEarlierOnesWrote) {
   EXPECT_EQ(loads["other/01-reuse.ipynb scaler"], std::make_pair(Severity::medium, true));
 }
 
+// Paths the ML platform fills with the project's own registered model (Azure ML, SageMaker,
+// Vertex AI, MLflow): the project's store, medium; any other environment variable is high.
+TEST(SeverityEvidence, ModelsThePlatformDeploysFromTheProjectsRegistryAreItsOwnStore) {
+  testing::TempDir project;
+  project.write("score.py", R"(import os, joblib
+from azureml.core.model import Model
+def init():
+    model_path = Model.get_model_path(model_name="sklearn_regression_model.pkl")
+    model = joblib.load(model_path)
+    deployed = joblib.load(os.path.join(os.getenv("AZUREML_MODEL_DIR"), "model.pkl"))
+    sagemaker = joblib.load(os.path.join("/opt/ml/model", "model.joblib"))
+    other = joblib.load(os.path.join(os.getenv("MODEL_FOLDER"), "model.pkl"))
+)");
+  auto findings = graded(testing::scan(project.path(), {"code.pickle-deserialization"}), "code.pickle-deserialization");
+  ASSERT_EQ(findings.size(), 4u);
+  EXPECT_EQ((findings[{"score.py", 5}].severity), Severity::medium);
+  EXPECT_NE((findings[{"score.py", 5}].message.find("own registry (`Model.get_model_path`)")), std::string::npos)
+      << findings[{"score.py", 5}].message;
+  EXPECT_EQ((findings[{"score.py", 6}].severity), Severity::medium);
+  EXPECT_NE((findings[{"score.py", 6}].message.find("(`AZUREML_MODEL_DIR`)")), std::string::npos) << findings[{"score.py", 6}].message;
+  EXPECT_EQ((findings[{"score.py", 7}].severity), Severity::medium);
+  EXPECT_EQ((findings[{"score.py", 8}].severity), Severity::high);
+}
+
 TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {
   testing::TempDir project;
   project.write("train.py", R"(import torch, os

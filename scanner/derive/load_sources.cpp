@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -99,6 +100,25 @@ std::optional<std::string> outside_input(const Json& call_props) {
   return std::nullopt;
 }
 
+// A path the ML platform fills with the project's own registered model: Azure ML's
+// Model.get_model_path and AZUREML_MODEL_DIR, SageMaker's model folder, Vertex AI's
+// AIP_STORAGE_URI, an MLflow artifact download. Found in the argument's text or value.
+std::optional<std::string> platform_model(const Json& call_props) {
+  static const RE2 registry(R"((Model\.get_model_path|mlflow\.artifacts\.download_artifacts)\b)");
+  static const RE2 deployed(R"((\bAZUREML_MODEL_DIR\b|\bSM_MODEL_DIR\b|\bAIP_STORAGE_URI\b|^/opt/ml/model\b))");
+  std::string matched;
+  for_each_argument(call_props, [&](const Json& argument) {
+    if (!argument.is_object() || !matched.empty()) return;
+    for (const std::string& text : {string_at(argument, "value"), string_at(argument, "text")})
+      if (RE2::PartialMatch(text, registry, &matched) || RE2::PartialMatch(text, deployed, &matched)) return;
+  });
+  if (matched.empty()) return std::nullopt;
+  if (matched.find('.') != std::string::npos)
+    return "it is a model of the project's own registry (`" + matched + "`); the copy loaded is whatever was registered";
+  return "the serving platform places the project's deployed model there (`" + matched +
+         "`), from its own registry; the copy loaded is whatever was deployed";
+}
+
 struct Writer {
   std::string file;
   unsigned line = 0;
@@ -194,6 +214,7 @@ class LoadSources {
     if (kind == "registry" || kind == "tracking" || kind == "bucket" || kind == "database")
       return source("own_store", "it comes from `" + target + "`, the project's own " +
                                      (kind == "bucket" ? "bucket" : kind == "database" ? "database" : "model registry"));
+    if (auto deployed = platform_model(call.props)) return source("own_store", *deployed);
     if (auto input = outside_input(call.props); input && *input == "request or upload data")
       return source("external", "it comes from " + *input);
 
@@ -273,7 +294,11 @@ class LoadSources {
   // relative path is what the later one reads back, one run of the same sequence.
   static bool earlier_in_notebook_sequence(const std::string& writer, const std::string& reader) {
     auto folder = [](const std::string& path) { return path.substr(0, path.rfind('/') + 1); };
-    return writer.ends_with(".ipynb") && reader.ends_with(".ipynb") && writer < reader && folder(writer) == folder(reader);
+    auto numbered = [&](const std::string& path) {
+      size_t start = folder(path).size();
+      return path.ends_with(".ipynb") && start < path.size() && std::isdigit(static_cast<unsigned char>(path[start]));
+    };
+    return numbered(writer) && numbered(reader) && writer < reader && folder(writer) == folder(reader);
   }
 
   std::optional<Json> from_producer(const std::string& file, const std::string& name) const {
