@@ -209,6 +209,12 @@ TEST(PersonalData, FreeTextBareDigitsNeedALabel) {
   EXPECT_TRUE(categories("[4111 1111 1111 1111]\n").empty());
   // ... and a decimal number is none: a model's probability
   EXPECT_TRUE(categories("{'values': [[6.386489876309697, 8.405141644610897]]}\n").empty());
+  // ... nor a byte count of a download log, digits split by a slash
+  std::string wget_line = "2019-10-10 14:06:42 (20.9 MB/s) - 'fairness_history.json' saved [877247/877247]\n";
+  std::set<std::string> in_wget_line;
+  for_each_personal_value(wget_line, 0, [&](const Category& category, std::string_view, size_t) { in_wget_line.insert(category.id); });
+  ASSERT_FALSE(in_wget_line.empty());  // it passes a national-id check
+  EXPECT_TRUE(categories(wget_line).empty());
   // The masker still hides the bare value wherever it stands.
   bool masked = false;
   for_each_personal_value("array([4111111111111111])", 0, [&](const Category&, std::string_view, size_t) { masked = true; });
@@ -242,6 +248,21 @@ TEST(PersonalData, SchemaClassesNamePersonalFields) {
   EXPECT_EQ(fields[0].props["kind"], "pydantic");
   EXPECT_EQ(fields[0].props["fields"], nlohmann::ordered_json::parse(R"(["full_name","email","income"])"));
   EXPECT_EQ(fields[1].props["kind"], "dataclass");
+}
+
+// A service's health check is no one's health; a patient's health status is.
+TEST(PersonalData, HealthCheckSettingsAreNoHealthData) {
+  testing::TempDir root;
+  root.write("app.py",
+             "from dataclasses import dataclass\n\n"
+             "@dataclass\nclass ServiceConfig:\n    health_check_path: str\n    healthcheck_url: str\n    port: int\n\n"
+             "@dataclass\nclass Patient:\n    health_status: str\n    diagnosis: str\n");
+  ScanResult result = testing::scan(root.path(), {});
+  std::set<std::string> health;
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::personal_field && fact.props["category"] == "health")
+      health.insert(fact.props["name"].get<std::string>());
+  EXPECT_EQ(health, (std::set<std::string>{"health_status", "diagnosis"}));
 }
 
 // A FastAPI body typed with a pydantic class brings that class's fields to the endpoint.

@@ -87,14 +87,15 @@ bool names_category(std::string_view words, const Category& category) {
 }
 
 // A bare run of digits that passes a national-id or card check is, in free text, mostly a
-// number (an epoch timestamp, an element of a printed array, a count): it counts only with
+// number (an epoch timestamp, an element of a printed array, a count, `n/n` progress): it counts only with
 // a label before it on its line or a header naming the category on the text's first line.
 // Digits written in groups ("4111 1111 1111 1111") have the format's own shape, unless the
 // groups are part of a longer run of numbers: "[2003 1976 2001 1915 ...", a printed array of years.
 bool needs_label(const Category& category, std::string_view text, std::string_view value) {
   if (category.recognizer != Recognizer::national_id && category.recognizer != Recognizer::payment_card) return false;
   auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
-  if (std::all_of(value.begin(), value.end(), digit)) return true;
+  // Digits alone, or split by a slash (wget's `[877247/877247]` byte counts, a page `12/480`).
+  if (std::all_of(value.begin(), value.end(), [&](char c) { return digit(c) || c == '/'; })) return true;
   if (!std::all_of(value.begin(), value.end(), [&](char c) { return digit(c) || c == ' ' || c == '-'; })) return false;
   size_t offset = static_cast<size_t>(value.data() - text.data());
   size_t after = offset + value.size();

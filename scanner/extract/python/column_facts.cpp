@@ -91,6 +91,14 @@ void ColumnFacts::collect_names(TSNode node, std::vector<std::string>& names, in
     collect_names(field(node, g.f_value), names, depth + 1);
     return;
   }
+  // A test of a value logs its outcome, not the value: `token is None`, `not api_key`, and the
+  // condition of `"set" if api_key else "unset"`.
+  if (symbol == g.comparison_operator || symbol == g.not_operator) return;
+  if (symbol == g.conditional_expression && ts_node_named_child_count(node) == 3) {
+    collect_names(ts_node_named_child(node, 0), names, depth + 1);
+    collect_names(ts_node_named_child(node, 2), names, depth + 1);
+    return;
+  }
   if (symbol == g.string) {  // only the interpolated parts of f-strings carry data
     uint32_t count = ts_node_named_child_count(node);
     for (uint32_t i = 0; i < count; ++i) {

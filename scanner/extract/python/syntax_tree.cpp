@@ -80,6 +80,8 @@ const Grammar& Grammar::get() {
     g.generator_expression = symbol(l, "generator_expression");
     g.type = symbol(l, "type");
     g.comparison_operator = symbol(l, "comparison_operator");
+    g.conditional_expression = symbol(l, "conditional_expression");
+    g.not_operator = symbol(l, "not_operator");
     g.parameters = symbol(l, "parameters");
     g.typed_parameter = symbol(l, "typed_parameter");
     g.f_name = field_id(l, "name");

@@ -20,7 +20,8 @@ struct Grammar {
       function_definition, class_definition, decorated_definition, decorator, subscript, binary_operator,
       parenthesized_expression, with_statement, with_item, as_pattern, as_pattern_target, comment, lambda,
       default_parameter, typed_default_parameter, list_splat, dictionary_splat, await_, block, return_statement,
-      raise_statement, generator_expression, type, comparison_operator, parameters, typed_parameter;
+      raise_statement, generator_expression, type, comparison_operator, parameters, typed_parameter,
+      conditional_expression, not_operator;
   TSFieldId f_name, f_alias, f_module_name, f_function, f_arguments, f_object, f_attribute, f_left, f_right,
       f_value, f_key, f_body, f_parameters, f_definition, f_subscript, f_operator, f_superclasses, f_type,
       f_expression;
