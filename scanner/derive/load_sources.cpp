@@ -192,6 +192,17 @@ class LoadSources {
  private:
   static Json source(std::string_view kind, std::string reason) { return Json{{"kind", kind}, {"reason", std::move(reason)}}; }
 
+  // The two ways a file the project writes itself is judged: this script's own output (low),
+  // or what another part of the project left (medium).
+  static Json written_here(const std::string& what, const Writer& writer) {
+    return source("same_script", "`" + what + "` is written by this script (`" + writer.via + "` at line " +
+                                     std::to_string(writer.line) + ")");
+  }
+  static Json written_elsewhere(const std::string& what, const Writer& writer) {
+    return source("own_store", "`" + what + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
+                                   "), another part of the project; the copy loaded is whatever that run left");
+  }
+
   const Stage* stage_running(const std::string& script) const {
     for (const Stage& stage : stages_)
       if (stage.scripts.contains(script)) return &stage;
@@ -259,15 +270,13 @@ class LoadSources {
     }
     for (const Writer& writer : found->second)
       if (writer.file == file && writer.function == function)
-        return source("same_script", "`" + text + "` is written by this script (`" + writer.via + "` at line " +
-                                         std::to_string(writer.line) + ")");
+        return written_here(text, writer);
     const Writer& writer = writer_near(found->second, file);
     if (writer.file == file)
       return source("own_store", "`" + text + "` is saved by " + (writer.function.empty() ? "this module" : writer.function + "()") +
                                      " (line " + std::to_string(writer.line) +
                                      "), the project's own artifact; the copy loaded is whatever an earlier run saved");
-    return source("own_store", "`" + text + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
-                                   "), another part of the project; the copy loaded is whatever that run left");
+    return written_elsewhere(text, writer);
   }
 
   // The writer in the loading file when there is one, else the first found.
@@ -308,8 +317,7 @@ class LoadSources {
     if (found != writers_.end())
       for (const Writer& writer : found->second)
         if (writer.file == file)
-          return source("same_script", "`" + name + "` is written by this script (`" + writer.via + "` at line " +
-                                           std::to_string(writer.line) + ")");
+          return written_here(name, writer);
     if (producer_stage && loader_stage && loader_stage != producer_stage && loader_stage->dvc_file == producer_stage->dvc_file) {
       std::string script = producer_stage->scripts.empty() ? std::string() : *producer_stage->scripts.begin() + " ";
       return source("pipeline", "`" + name + "` is written by " + script + "(DVC stage " + producer_stage->name +
@@ -325,8 +333,7 @@ class LoadSources {
       if (writer_stage && loader_stage && writer_stage != loader_stage && writer_stage->dvc_file == loader_stage->dvc_file)
         return source("pipeline", "`" + name + "` is written by " + writer.file + " (DVC stage " + writer_stage->name +
                                       ") earlier in the same pipeline");
-      return source("own_store", "`" + name + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
-                                     "), another part of the project; the copy loaded is whatever that run left");
+      return written_elsewhere(name, writer);
     }
     if (producer_stage)
       return source("own_store", "`" + name + "` is an output of DVC stage " + producer_stage->name + " (" +

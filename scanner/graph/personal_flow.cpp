@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "personal/category_catalog.h"
 #include "util/json_strings.h"
@@ -182,12 +183,15 @@ class PersonalFlow {
   }
 
   // Along reads, writes, in-process calls, requests and responses, until nothing changes.
+  // Which edges carry data is decided once (it tests each write's target with a regex).
   void spread() {
+    std::vector<DataFlowDiagram::Edge> carrying;
+    for (auto [it, end] = boost::edges(graph_); it != end; ++it)
+      if (propagates(*it)) carrying.push_back(*it);
     for (bool changed = true; changed;) {
       changed = false;
-      for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
-        if (!propagates(*it)) continue;
-        Vertex from = boost::source(*it, graph_), to = boost::target(*it, graph_);
+      for (const auto& edge : carrying) {
+        Vertex from = boost::source(edge, graph_), to = boost::target(edge, graph_);
         for (const auto& category : categories_[from]) changed |= categories_[to].insert(category).second;
         for (const auto& source : sources_[from]) changed |= sources_[to].insert(source).second;
       }

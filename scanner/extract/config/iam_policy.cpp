@@ -5,6 +5,7 @@
 #include "extract/config/iam_policy.h"
 
 #include "extract/config/yaml_support.h"
+#include "facts/iam_statement.h"
 
 namespace mlaudit {
 namespace {
@@ -37,14 +38,14 @@ void emit_statement(const YAML::Node& statement, const std::string& file, const 
   for (const auto& entry : statement)
     if (entry.first.IsScalar() && entry.first.Scalar() == (not_action ? "NotAction" : "Action")) action_key.reset(entry.first);
   sink.add(FactType::iam_statement, location_of(action_key ? action_key : actions, file),
-           {{"effect", scalar_or(statement["Effect"], "")},
-            {"actions", statement_values(actions)},
-            {"not_action", not_action},
-            {"resources", statement_values(resources)},
-            {"not_resource", !statement["Resource"] && static_cast<bool>(statement["NotResource"])},
-            {"conditioned", static_cast<bool>(statement["Condition"])},
-            {"scope", statement["Condition"] ? "only under its Condition" : "unconditionally"},
-            {"source", source}});
+           iam_statement_props({.effect = scalar_or(statement["Effect"], ""),
+                                .actions = statement_values(actions),
+                                .not_action = not_action,
+                                .resources = statement_values(resources),
+                                .not_resource = !statement["Resource"] && static_cast<bool>(statement["NotResource"]),
+                                .conditioned = static_cast<bool>(statement["Condition"]),
+                                .condition_name = "Condition",
+                                .source = source}));
 }
 
 void find_statements(const YAML::Node& node, const std::string& file, const std::string& source, FactSink& sink, size_t& budget,

@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "facts/iam_statement.h"
+
 namespace mlaudit::python {
 namespace {
 
@@ -47,14 +49,14 @@ void emit_cdk_policy_statement(Evaluator& evaluator, FactSink& sink, TSNode call
   const bool not_action = ts_node_is_null(actions) && !ts_node_is_null(not_actions);
   TSNode located = not_action ? not_actions : actions;
   sink.add(FactType::iam_statement, evaluator.location_of(ts_node_is_null(located) ? call : located),
-           {{"effect", effect_text},
-            {"actions", cdk_values(evaluator, located)},
-            {"not_action", not_action},
-            {"resources", cdk_values(evaluator, ts_node_is_null(resources) ? not_resources : resources)},
-            {"not_resource", ts_node_is_null(resources) && !ts_node_is_null(not_resources)},
-            {"conditioned", !ts_node_is_null(argument(arguments, -1, {"conditions"}))},
-            {"scope", ts_node_is_null(argument(arguments, -1, {"conditions"})) ? "unconditionally" : "only under its conditions"},
-            {"source", "AWS CDK"}});
+           iam_statement_props({.effect = effect_text,
+                                .actions = cdk_values(evaluator, located),
+                                .not_action = not_action,
+                                .resources = cdk_values(evaluator, ts_node_is_null(resources) ? not_resources : resources),
+                                .not_resource = ts_node_is_null(resources) && !ts_node_is_null(not_resources),
+                                .conditioned = !ts_node_is_null(argument(arguments, -1, {"conditions"})),
+                                .condition_name = "conditions",
+                                .source = "AWS CDK"}));
 }
 
 }  // namespace mlaudit::python
