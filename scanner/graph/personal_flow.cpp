@@ -67,6 +67,8 @@ struct PersonalFacts {
   const Fact* processing = nullptr;
   std::map<std::string, std::vector<std::string>> personal_columns;       // dataset path -> personal columns
   std::set<std::string> named_columns;                                     // column names the code uses anywhere
+  // df.drop(...) by file: the frame keeps, and uses, every other column
+  std::map<std::string, std::set<std::string>> dropped_columns;
   std::map<std::pair<std::string, uint32_t>, std::set<std::string>> read_columns;  // usecols= at a read call
 
   explicit PersonalFacts(const std::vector<Fact>& facts) {
@@ -83,6 +85,8 @@ struct PersonalFacts {
       for (const auto& column : props.value("columns", nlohmann::ordered_json::array()))
         if (column.is_string()) {
           named_columns.insert(column.get<std::string>());
+          if (fact.type == FactType::column_ref && props.value("action", "") == "drop")
+            dropped_columns[fact.location.file].insert(column.get<std::string>());
           if (fact.type == FactType::column_ref && props.value("action", "") == "read")
             read_columns[{fact.location.file, fact.location.line}].insert(column.get<std::string>());
         }
@@ -333,20 +337,26 @@ class PersonalFlow {
     // What the readers load: every column, unless each read names its columns (usecols=).
     bool read = false, everything = false;
     std::set<std::string> loaded;
+    std::vector<const std::set<std::string>*> dropped_by_readers;
     for (auto [out, out_end] = boost::out_edges(vertex, graph_); out != out_end; ++out) {
       const Flow& flow = graph_[*out];
       // Reads by code (a call: `via`); a pipeline's declared dependency loads nothing itself.
       if (flow.props.value("kind", "") != "read" || !flow.props.contains("via")) continue;
       read = true;
+      if (auto dropped = known_.dropped_columns.find(flow.location.file); dropped != known_.dropped_columns.end())
+        dropped_by_readers.push_back(&dropped->second);
       auto selected = known_.read_columns.find({flow.location.file, flow.location.line});
       if (selected == known_.read_columns.end()) everything = true;
       else loaded.insert(selected->second.begin(), selected->second.end());
     }
     if (found == known_.personal_columns.end() || !read) return unused;
-    bool selects = false;
-    for (const auto& column : element.props.value("columns", nlohmann::ordered_json::array()))
+    bool selects = false, drops = false;
+    for (const auto& column : element.props.value("columns", nlohmann::ordered_json::array())) {
       selects = selects || (column.is_string() && known_.named_columns.contains(column.get<std::string>()));
-    if (!selects) return unused;
+      for (const auto* dropped : dropped_by_readers) drops = drops || (column.is_string() && dropped->contains(column.get<std::string>()));
+    }
+    // `X = df.drop("Y", axis=1)` keeps every column it does not name: no column goes unused.
+    if (!selects || drops) return unused;
     for (const auto& column : found->second)
       if ((everything || loaded.contains(column)) && !known_.named_columns.contains(column)) unused.push_back(column);
     return unused;

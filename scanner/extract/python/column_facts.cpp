@@ -40,8 +40,14 @@ void ColumnFacts::emit(TSNode node, const std::vector<std::string>& columns, std
 
 void ColumnFacts::on_call(TSNode call, const Callee& callee, const Arguments& arguments, const std::string& function) {
   if (callee.method == "drop") {
+    // drop(columns=[...]), or drop(labels, axis=1 / axis="columns"); one name or a list.
     Value columns = evaluator_.eval(argument(arguments, -1, {"columns"}));
+    if (columns.kind == Value::Kind::unknown) {
+      Value axis = evaluator_.eval(argument(arguments, 1, {"axis"}));
+      if (axis.text == "1" || axis.text == "columns") columns = evaluator_.eval(argument(arguments, 0, {"labels"}));
+    }
     if (columns.kind == Value::Kind::string_list) emit(call, columns.items, "drop", callee.name, function);
+    else if (columns.is_string() && !columns.partial) emit(call, {columns.text}, "drop", callee.name, function);
   }
   if (Value usecols = evaluator_.eval(argument(arguments, -1, {"usecols"})); usecols.kind == Value::Kind::string_list)
     emit(call, usecols.items, "read", callee.name, function);
