@@ -311,8 +311,9 @@ with open("out/evaluation.json", "w") as handle:
   EXPECT_FALSE(places.contains("out/evaluation.json"));
 }
 
-// Unauthenticated routes: DELETE / PUT / PATCH change what the service stores (high); other
-// routes stay medium; sign-up and model lists are public by purpose.
+// Unauthenticated routes: DELETE / PUT / PATCH and handlers that write, move or delete files
+// change what the service stores (high); other routes stay medium; sign-up and model lists
+// are public by purpose.
 TEST(RuleEngine, RoutesWithoutAuthAreGradedByWhatTheyChange) {
   testing::TempDir project;
   project.write("api.py", R"(from fastapi import FastAPI
@@ -332,11 +333,24 @@ def list_models():
 @app.post("/register")
 def register(account: dict):
     return {"ok": True}
+@app.post("/upload")
+def upload(file: UploadFile):
+    with open(f"uploads/{file.filename}", "wb") as out:
+        out.write(file.file.read())
+@app.post("/models/{name}/download")
+def download(name: str):
+    os.rename(f".{name}.part", f"{name}.bin")
+@app.post("/score")
+def score(features: list[float]):
+    with open("thresholds.json") as handle:
+        return model.predict([features])
 )");
   ScanResult result = testing::scan(project.path(), {"code.route-without-auth"});
   std::map<uint32_t, Severity> by_line;
   for (const auto& finding : result.findings) by_line[finding.location.line] = finding.severity;
-  EXPECT_EQ(by_line, (std::map<uint32_t, Severity>{{3, Severity::medium}, {6, Severity::high}, {9, Severity::high}}));
+  // POST handlers that write or move files change what the service keeps, as DELETE does.
+  EXPECT_EQ(by_line, (std::map<uint32_t, Severity>{{3, Severity::medium}, {6, Severity::high}, {9, Severity::high},
+                                                   {18, Severity::high}, {22, Severity::high}, {25, Severity::medium}}));
 }
 
 // SQL is graded by where the formatted values come from, followed back through the local

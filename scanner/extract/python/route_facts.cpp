@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <set>
 
 #include "extract/python/web_frameworks.h"
 #include "util/text.h"
@@ -54,6 +55,23 @@ void RouteFacts::note_credential_check() {
   if (!frames_.empty()) frames_.back().checks_auth = true;
 }
 
+// A call that writes, moves or deletes what the service keeps: files on its disk (an upload
+// saved, a model removed, a file opened for writing) or rows of its database.
+bool RouteFacts::changes_state(const Callee& callee, const Arguments& arguments) {
+  static const std::set<std::string_view> functions{
+      "os.remove", "os.unlink", "os.rename", "os.replace", "os.rmdir", "os.removedirs", "shutil.rmtree",
+      "shutil.move", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copyfileobj"};
+  static const std::set<std::string_view> methods{
+      "save", "commit", "insert_one", "insert_many", "delete_one", "delete_many", "update_one", "update_many",
+      "replace_one", "to_csv", "to_parquet", "write_text", "write_bytes", "unlink", "rmtree"};
+  if (functions.contains(callee.name)) return true;
+  if (callee.name == "builtins.open" || callee.name == "aiofiles.open") {
+    Value mode = evaluator_.eval(argument(arguments, 1, {"mode"}));
+    return mode.is_string() && mode.text.find_first_of("wax+") != std::string::npos;
+  }
+  return !callee.method.empty() && callee.name != callee.method && methods.contains(callee.method);
+}
+
 void RouteFacts::on_call(const Callee& callee, TSNode node, const Arguments& arguments) {
   if (frames_.empty()) return record_module_level(callee, node, arguments);
   FunctionFrame& frame = frames_.back();
@@ -73,6 +91,8 @@ void RouteFacts::on_call(const Callee& callee, TSNode node, const Arguments& arg
     for (const auto& [keyword, given] : arguments.keywords) fixed = fixed && evaluator_.eval(given).is_constant();
     if (fixed) frame.serves_fixed_file = true;
   }
+  if (changes_state(callee, arguments) && frame.state_changes.size() < 8)
+    frame.state_changes.push_back(evaluator_.text_of(node, 80));
   if (is_auth_check_callee(callee.name)) {
     frame.checks_auth = true;
     frame.auth_evidence.push_back(evaluator_.text_of(node, 80));
@@ -219,6 +239,8 @@ void RouteFacts::finish_function(const FunctionFrame& frame, TSNode definition) 
                         {"logs_requests", frame.logs},
                         {"decision", frame.decision},
                         {"decision_calls", frame.decision_calls},
+                        {"changes_state", !frame.state_changes.empty()},
+                        {"state_changes", frame.state_changes},
                         {"request_fields", frame.request_fields},
                         {"body_types", annotated_types(frame.parameters_text)},
                         {"handler_line", evaluator_.location_of(definition).line}},

@@ -57,6 +57,7 @@ class RouteFacts {
     bool logs = false, decision = false, checks_auth = false;
     bool serves_fixed_file = false;  // send_from_directory("templates", "ui.html"), render_template("index.html")
     std::vector<std::string> decision_calls, request_fields, auth_evidence;
+    std::vector<std::string> state_changes;  // calls that write, move or delete what the service keeps
   };
   struct PendingRoute {
     Location location;
@@ -65,6 +66,7 @@ class RouteFacts {
     std::string receiver;  // the decorator's receiver as written
   };
 
+  bool changes_state(const Callee& callee, const Arguments& arguments);
   void record_module_level(const Callee& callee, TSNode call, const Arguments& arguments);
   void finish_function(const FunctionFrame& frame, TSNode definition);
 
