@@ -20,6 +20,9 @@ TEST(CodeContext, FoldersAndFileNamesThatAReleaseDoesNotShip) {
   EXPECT_EQ(code_context_of("src/app/test_utils.py"), CodeContext::test);
   EXPECT_EQ(code_context_of("pkg/model_test.py"), CodeContext::test);
   EXPECT_EQ(code_context_of("conftest.py"), CodeContext::test);
+  EXPECT_EQ(code_context_of("04-deployment/web-service/test.py"), CodeContext::test);  // a client run by hand
+  EXPECT_EQ(code_context_of("serving/test-gateway.py"), CodeContext::test);
+  EXPECT_EQ(code_context_of("latest.py"), CodeContext::production);
   EXPECT_EQ(code_context_of("Examples/demo.py"), CodeContext::example);
   EXPECT_EQ(code_context_of("docs/source/conf.py"), CodeContext::docs);
   EXPECT_EQ(code_context_of("exploits/cve.py"), CodeContext::proof_of_concept);

@@ -183,22 +183,24 @@ class Store:
   EXPECT_EQ(by_line[12], Severity::high);
 }
 
-// severity_when is for call, fact and flow rules: an element rule that declares it does not load.
-TEST(RuleEngine, SeverityWhenOnAnElementRuleIsAnError) {
+// severity_when is for call, fact, flow and element rules: a path rule that declares it does
+// not load (which element of the path would it read?).
+TEST(RuleEngine, SeverityWhenOnAPathRuleIsAnError) {
   testing::TempDir folder;
-  folder.write("team/team.graded-element.yml", R"(id: team.graded-element
-title: graded element
+  folder.write("team/team.graded-path.yml", R"(id: team.graded-path
+title: graded path
 severity: high
 severity_when:
   - {severity: low, where: [{key: zone, equals: internal}]}
 confidence: high
-message: "element"
+message: "path"
 description: d
 remediation: r
 taxonomy: {stride: tampering}
 match:
-  element:
-    kind: data_store
+  path:
+    from: {kind: data_store}
+    to: {kind: data_store}
 )");
   RuleSet rules = load_rules({folder.path()});
   ASSERT_FALSE(rules.errors.empty());

@@ -222,6 +222,74 @@ def init():
   EXPECT_EQ((findings[{"score.py", 8}].severity), Severity::high);
 }
 
+// A model file committed beside the code that loads it is the project's own artifact
+// (medium), and the repository's history holds its hash (no integrity-record finding); the
+// same name with no file committed is loaded from wherever it comes from (high).
+TEST(SeverityEvidence, AModelCommittedInTheRepositoryIsItsOwnArtifact) {
+  testing::TempDir project;
+  project.write("homework/model.bin", std::string("\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00K\x01.", 15));
+  project.write("homework/batch.py", R"(import pickle
+with open("model.bin", "rb") as f_in:
+    dv, model = pickle.load(f_in)
+with open("other.pkl", "rb") as f_in:
+    other = pickle.load(f_in)
+)");
+  ScanResult result = testing::scan(project.path(), {"code.pickle-deserialization", "stride.model-without-integrity-record"});
+  auto findings = graded(result, "code.pickle-deserialization");
+  const Graded& committed = findings[{"homework/batch.py", 3}];
+  EXPECT_EQ(committed.severity, Severity::medium) << committed.message;
+  EXPECT_NE(committed.message.find("`homework/model.bin` is committed to the repository"), std::string::npos) << committed.message;
+  EXPECT_EQ((findings[{"homework/batch.py", 5}].severity), Severity::high);
+  std::vector<std::string> unhashed;
+  for (const auto& finding : result.findings) {
+    if (finding.rule->id == "stride.model-without-integrity-record") unhashed.push_back(finding.message);
+    for (const auto& related : finding.related)
+      if (related.merged) unhashed.push_back(related.message);
+  }
+  ASSERT_EQ(unhashed.size(), 1u);
+  EXPECT_NE(unhashed[0].find("other.pkl"), std::string::npos) << unhashed[0];
+}
+
+// Training data no one versions: low when a pipeline script trains on it, info when only
+// notebooks run by hand read it.
+TEST(SeverityEvidence, UnversionedDataReadOnlyByNotebooksIsInfo) {
+  testing::TempDir project;
+  nlohmann::json cell = {{"cell_type", "code"}, {"metadata", nlohmann::json::object()}, {"execution_count", 1},
+                         {"outputs", nlohmann::json::array()},
+                         {"source", {"import pandas as pd\n", "df = pd.read_csv('../data/explore.csv')\n", "model.fit(df)\n"}}};
+  project.write("notebooks/explore.ipynb",
+                nlohmann::json{{"cells", {cell}}, {"metadata", nlohmann::json::object()}, {"nbformat", 4}, {"nbformat_minor", 5}}.dump(1));
+  project.write("train.py", "import pandas as pd\ndf = pd.read_csv('/mnt/shared/train.csv')\nmodel.fit(df)\n");
+  ScanResult result = testing::scan(project.path(), {"stride.unversioned-training-data"});
+  std::map<std::string, Severity> by_message;
+  for (const auto& finding : result.findings)
+    by_message[finding.message.substr(0, finding.message.find(' '))] = finding.severity;
+  EXPECT_EQ(by_message, (std::map<std::string, Severity>{{"data/explore.csv", Severity::info}, {"/mnt/shared/train.csv", Severity::low}}));
+}
+
+// A debug server on all interfaces: high (the Werkzeug console asks for a PIN); medium when
+// debug is set only in the `__main__` entry point and the image serves the module with
+// gunicorn, which never runs that block.
+TEST(SeverityEvidence, DebugServersAreGradedByWhatTheImageRuns) {
+  testing::TempDir project;
+  const std::string server = R"(from flask import Flask
+app = Flask(__name__)
+@app.route("/predict", methods=["POST"])
+def predict():
+    return "ok"
+if __name__ == "__main__":
+    app.run(debug=True, host="0.0.0.0", port=9696)
+)";
+  project.write("gunicorn/predict.py", server);
+  project.write("gunicorn/Dockerfile", "FROM python:3.11-slim\nCOPY predict.py .\nCMD [\"gunicorn\", \"--bind=0.0.0.0:9696\", \"predict:app\"]\n");
+  project.write("script/predict.py", server.substr(0, server.find("9696")) + "8080)\n");  // not a copy: copies are one finding
+  project.write("script/Dockerfile", "FROM python:3.11-slim\nCOPY predict.py .\nCMD [\"python\", \"predict.py\"]\n");
+  auto findings = graded(testing::scan(project.path(), {"stride.debug-service-exposed"}), "stride.debug-service-exposed");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ((findings[{"gunicorn/predict.py", 7}].severity), Severity::medium);
+  EXPECT_EQ((findings[{"script/predict.py", 7}].severity), Severity::high);
+}
+
 TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {
   testing::TempDir project;
   project.write("train.py", R"(import torch, os

@@ -133,7 +133,8 @@ struct Stage {
 
 class LoadSources {
  public:
-  explicit LoadSources(std::vector<Fact>& facts) : facts_(facts) {
+  LoadSources(std::vector<Fact>& facts, const FileIndex& files) : facts_(facts) {
+    for (const auto& file : files) committed_.insert(file.path);
     std::map<Place, const Fact*> calls;
     for (const Fact& fact : facts_)
       if (fact.type == FactType::call) calls.emplace(place_of(fact), &fact);
@@ -243,6 +244,9 @@ class LoadSources {
                                        std::to_string(serializer->second.line) +
                                        "), so it restores what the project wrote to its own store or cache");
     }
+    if (!target.empty() && !read->props.value("target_partial", false))
+      if (auto path = committed_path(file, target))
+        return source("own_store", "`" + *path + "` is committed to the repository: the project's own artifact, loaded as committed");
     std::string what = !name.empty() ? "`" + name + "`" : "what `" + first_argument_text(call.props) + "` names";
     if (auto input = outside_input(call.props))
       return source("unknown", what + " is named by " + *input + " and no step of the project writes it");
@@ -277,6 +281,16 @@ class LoadSources {
                                      " (line " + std::to_string(writer.line) +
                                      "), the project's own artifact; the copy loaded is whatever an earlier run saved");
     return written_elsewhere(text, writer);
+  }
+
+  // The committed file a literal path names, relative to the loading file's folder or to the
+  // scan root (where scripts are usually run from).
+  std::optional<std::string> committed_path(const std::string& loader, const std::string& target) const {
+    if (target.find("://") != std::string::npos || target.starts_with("/")) return std::nullopt;
+    std::string folder = loader.substr(0, loader.rfind('/') + 1);
+    for (const std::string& candidate : {normalize_path(folder + target), normalize_path(target)})
+      if (committed_.contains(candidate)) return candidate;
+    return std::nullopt;
   }
 
   // The writer in the loading file when there is one, else the first found.
@@ -342,6 +356,7 @@ class LoadSources {
   }
 
   std::vector<Fact>& facts_;
+  std::set<std::string> committed_;  // files of the scanned tree
   std::map<std::string, std::vector<Writer>> writers_;  // by file name
   std::map<std::string, std::vector<Writer>> writers_by_expression_;  // unresolved targets, as written
   std::map<std::string, std::vector<Writer>> writers_by_folder_;      // their folder part, when it names one
@@ -352,6 +367,6 @@ class LoadSources {
 
 }  // namespace
 
-void annotate_load_sources(std::vector<Fact>& facts) { LoadSources(facts).annotate(); }
+void annotate_load_sources(std::vector<Fact>& facts, const FileIndex& files) { LoadSources(facts, files).annotate(); }
 
 }  // namespace mlaudit

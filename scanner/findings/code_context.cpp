@@ -35,7 +35,9 @@ CodeContext code_context_of(std::string_view relative_path) {
     start = slash + 1;
   }
   std::string file = path.substr(start);
-  if (file == "conftest.py" || (file.starts_with("test_") && file.ends_with(".py")) || file.ends_with("_test.py"))
+  // test.py / test-*.py: a client script run by hand against the service (`python test.py`).
+  if (file == "conftest.py" || file == "test.py" || file == "tests.py" ||
+      ((file.starts_with("test_") || file.starts_with("test-")) && file.ends_with(".py")) || file.ends_with("_test.py"))
     return CodeContext::test;
   return CodeContext::production;
 }

@@ -252,15 +252,22 @@ class DfdBuilder {
                      {"containerized", containerized_.contains(file)},
                      {"container_runs_as_root",
                       containerized_.contains(file) && flag(containerized_.at(file)->props, "runs_as_root")}};
-    bool debug = false, all_interfaces = false;
+    bool debug = false, all_interfaces = false, debug_outside_main = false;
     if (auto binds = binds_.find(file); binds != binds_.end()) {
       for (const Fact* bind : binds->second) {
         debug = debug || flag(bind->props, "debug");
+        debug_outside_main = debug_outside_main || (flag(bind->props, "debug") && !flag(bind->props, "main_block"));
         all_interfaces = all_interfaces || flag(bind->props, "all_interfaces") || flag(bind->props, "public_share");
       }
     }
     element.props["debug"] = debug;
     element.props["binds_all_interfaces"] = all_interfaces;
+    // Debug set only where `python file.py` starts the server, while the file's image serves it
+    // with an app server (gunicorn module:app) that never runs that block.
+    static const RE2 app_server(R"((^|[\s/])(gunicorn|uvicorn|waitress-serve|hypercorn|daphne)(\s|$))");
+    bool app_served = containerized_.contains(file) &&
+                      RE2::PartialMatch(text(containerized_.at(file)->props, "command"), app_server);
+    element.props["debug_only_in_development_entry"] = debug && !debug_outside_main && app_served;
     if (debug) element.location = first_bind_location(file);
     return diagram_.element(element);
   }
@@ -659,6 +666,7 @@ class DfdBuilder {
       if (element.kind == ElementKind::data_store) {
         bool read_by_training = false, written_by_serving = false, deserialized = false;
         bool reloaded_within_run = true;  // every code-running load reads what the same run wrote
+        bool trained_outside_notebooks = false;  // a pipeline script (not only notebooks run by hand) reads it
         nlohmann::ordered_json loaded_by = nlohmann::ordered_json::array();
         for (auto [out, out_end] = boost::out_edges(*it, graph); out != out_end; ++out) {
           auto reader_vertex = boost::target(*out, graph);
@@ -666,7 +674,10 @@ class DfdBuilder {
           // A step that reads back what it wrote itself (metrics.json uploaded after
           // json.dump) reads its own output, not training data.
           bool own_output = boost::edge(reader_vertex, *it, graph).second;
-          if (reader.zone == "pipeline" && !own_output) read_by_training = true;
+          if (reader.zone == "pipeline" && !own_output) {
+            read_by_training = true;
+            if (reader.type != "notebook") trained_outside_notebooks = true;
+          }
           if (!graph[*out].props["deserializes"].is_null() && graph[*out].props.contains("deserializes")) {
             deserialized = true;
             std::string source_kind = graph[*out].props.value("load_source_kind", "");
@@ -685,6 +696,7 @@ class DfdBuilder {
         // Written by a pipeline step of the project: derived data, reproduced from its inputs by that code.
         element.props["written_in_project"] = written_in_project;
         element.props["read_by_training"] = read_by_training;
+        element.props["read_only_by_notebooks"] = read_by_training && !trained_outside_notebooks;
         element.props["written_by_serving"] = written_by_serving;
         element.props["deserialized_on_load"] = deserialized;
         element.props["reloaded_within_run"] = deserialized && reloaded_within_run;

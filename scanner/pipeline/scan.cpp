@@ -42,7 +42,7 @@ void append(std::vector<T>& to, std::vector<T>&& from) {
 std::vector<Finding> derive_before_diagram(ScanResult& result, const Project& project, const ScanOptions& options,
                                            std::vector<ProbeRun>& probes, size_t& facts_matched) {
   std::vector<Fact>& facts = result.extraction.facts;
-  annotate_load_sources(facts);  // before any rule reads the loaders' calls
+  annotate_load_sources(facts, result.extraction.file_index());  // before any rule reads the loaders' calls
   annotate_format_sources(facts);
   std::vector<Finding> findings;
   facts_matched = 0;

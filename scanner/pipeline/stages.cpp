@@ -133,7 +133,7 @@ ProjectFacts collect_facts(const ScanOptions& options) {
   collected.extraction = extract_project(walk, options, project.config);
   collected.extraction.diagnostics.insert(collected.extraction.diagnostics.begin(), project.diagnostics.begin(),
                                           project.diagnostics.end());
-  annotate_load_sources(collected.extraction.facts);
+  annotate_load_sources(collected.extraction.facts, collected.extraction.file_index());
   annotate_format_sources(collected.extraction.facts);
   run_derive_passes(derive_inputs(project.root, project.config, {}, walk), collected.extraction.facts, nullptr,
                     collected.extraction.diagnostics);

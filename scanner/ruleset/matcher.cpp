@@ -236,7 +236,7 @@ class Matcher {
       KeyLookup lookup = [&view](const KeyPath& path) { return find_path(view, path); };
       Finding finding;
       finding.rule = &rule;
-      finding.severity = rule.severity;
+      finding.severity = graded_severity(rule, lookup);
       finding.location = element.location;
       if (auto at = element.props.find("finding_location"); at != element.props.end() && at->is_object())
         finding.location = Location{at->value("file", ""), at->value("line", 0u), at->value("column", 0u)};

@@ -275,12 +275,13 @@ std::unique_ptr<Rule> parse_rule(const YAML::Node& document, const std::string& 
     }
   }
   if (auto levels = document["severity_when"]) {
-    if (spec.kind != MatchKind::call && spec.kind != MatchKind::fact && spec.kind != MatchKind::flow)
-      throw RuleError(levels, "severity_when applies to call, fact and flow rules only");
+    if (spec.kind != MatchKind::call && spec.kind != MatchKind::fact && spec.kind != MatchKind::flow &&
+        spec.kind != MatchKind::element)
+      throw RuleError(levels, "severity_when applies to call, fact, flow and element rules only");
     for (const auto& item : levels) {
       SeverityCase level;
       level.severity = *parse_severity(string_of(item["severity"]));
-      if (spec.kind != MatchKind::flow) check_keys(item["where"], spec.fact_type);
+      if (spec.kind == MatchKind::call || spec.kind == MatchKind::fact) check_keys(item["where"], spec.fact_type);
       level.where = parse_predicate(item["where"], lists);
       rule->severity_when.push_back(std::move(level));
     }

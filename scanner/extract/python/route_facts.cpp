@@ -256,6 +256,19 @@ void RouteFacts::finish_function(const FunctionFrame& frame, TSNode definition) 
   }
 }
 
+// Inside `if __name__ == "__main__":`: what `python file.py` runs, not what an app server
+// importing the module (gunicorn module:app) does.
+bool RouteFacts::in_main_block(TSNode node) const {
+  const Grammar& g = evaluator_.grammar();
+  for (TSNode at = ts_node_parent(node); !ts_node_is_null(at); at = ts_node_parent(at)) {
+    if (ts_node_symbol(at) != g.if_statement) continue;
+    std::string_view condition = evaluator_.text(field(at, g.f_condition));
+    if (condition.find("__name__") != std::string_view::npos && condition.find("__main__") != std::string_view::npos)
+      return true;
+  }
+  return false;
+}
+
 void RouteFacts::emit_network_bind(TSNode node, const Callee& callee, const Arguments& arguments) {
   const std::string& name = callee.name;
   // absl's and TensorFlow's `app.run(main)` start a command-line program, not a server.
@@ -297,6 +310,7 @@ void RouteFacts::emit_network_bind(TSNode node, const Callee& callee, const Argu
              {"server", name},
              {"debug", debug.kind == Value::Kind::boolean && debug.text == "true"},
              {"public_share", share.kind == Value::Kind::boolean && share.text == "true"},
+             {"main_block", in_main_block(node)},
              {"source", "code"}});
 }
 

@@ -67,6 +67,7 @@ class RouteFacts {
   };
 
   bool changes_state(const Callee& callee, const Arguments& arguments);
+  bool in_main_block(TSNode node) const;
   void record_module_level(const Callee& callee, TSNode call, const Arguments& arguments);
   void finish_function(const FunctionFrame& frame, TSNode definition);
 

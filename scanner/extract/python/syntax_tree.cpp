@@ -82,6 +82,7 @@ const Grammar& Grammar::get() {
     g.comparison_operator = symbol(l, "comparison_operator");
     g.conditional_expression = symbol(l, "conditional_expression");
     g.not_operator = symbol(l, "not_operator");
+    g.if_statement = symbol(l, "if_statement");
     g.parameters = symbol(l, "parameters");
     g.typed_parameter = symbol(l, "typed_parameter");
     g.f_name = field_id(l, "name");
@@ -103,6 +104,7 @@ const Grammar& Grammar::get() {
     g.f_superclasses = field_id(l, "superclasses");
     g.f_type = field_id(l, "type");
     g.f_expression = field_id(l, "expression");
+    g.f_condition = field_id(l, "condition");
     return g;
   }();
   return grammar;

@@ -21,10 +21,10 @@ struct Grammar {
       parenthesized_expression, with_statement, with_item, as_pattern, as_pattern_target, comment, lambda,
       default_parameter, typed_default_parameter, list_splat, dictionary_splat, await_, block, return_statement,
       raise_statement, generator_expression, type, comparison_operator, parameters, typed_parameter,
-      conditional_expression, not_operator;
+      conditional_expression, not_operator, if_statement;
   TSFieldId f_name, f_alias, f_module_name, f_function, f_arguments, f_object, f_attribute, f_left, f_right,
       f_value, f_key, f_body, f_parameters, f_definition, f_subscript, f_operator, f_superclasses, f_type,
-      f_expression;
+      f_expression, f_condition;
 
   static const Grammar& get();
 };
