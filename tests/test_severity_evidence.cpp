@@ -290,6 +290,46 @@ if __name__ == "__main__":
   EXPECT_EQ((findings[{"script/predict.py", 7}].severity), Severity::high);
 }
 
+// An unauthenticated endpoint on all interfaces: high when it changes what the service keeps
+// or calls a third-party API; medium for inference on the caller's input alone, also when
+// the model runs in a function of the module the handler calls.
+TEST(SeverityEvidence, ExposedEndpointsAreGradedByWhatACallerCanDoThroughThem) {
+  testing::TempDir project;
+  project.write("serve.py", R"(import pickle
+from flask import Flask, request
+with open("model.bin", "rb") as f_in:
+    dv, model = pickle.load(f_in)
+app = Flask("churn")
+def predict_single(customer):
+    return model.predict_proba(dv.transform([customer]))[0, 1]
+@app.route("/predict", methods=["POST"])
+def predict():
+    return {"churn": float(predict_single(request.get_json()))}
+@app.route("/feedback", methods=["POST"])
+def feedback():
+    with open("feedback.csv", "a") as out:
+        out.write(str(request.get_json()))
+    return {"churn": float(predict_single(request.get_json()))}
+app.run(host="0.0.0.0", port=9696)
+)");
+  project.write("chat.py", R"(from flask import Flask, request
+from openai import OpenAI
+client = OpenAI()
+app = Flask("chat")
+@app.route("/answer", methods=["POST"])
+def answer():
+    topic = model.predict([request.json["q"]])
+    reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": request.json["q"]}])
+    return {"answer": reply.choices[0].message.content, "topic": topic}
+app.run(host="0.0.0.0", port=8000)
+)");
+  auto findings = graded(testing::scan(project.path(), {"stride.exposed-endpoint-no-auth"}), "stride.exposed-endpoint-no-auth");
+  EXPECT_EQ((findings[{"serve.py", 8}].severity), Severity::medium);
+  EXPECT_EQ((findings[{"serve.py", 11}].severity), Severity::high);
+  EXPECT_EQ((findings[{"chat.py", 5}].severity), Severity::high);
+  EXPECT_EQ(findings.size(), 3u);
+}
+
 TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {
   testing::TempDir project;
   project.write("train.py", R"(import torch, os

@@ -328,6 +328,7 @@ class DfdBuilder {
                       {"rate_limited", flag(props, "rate_limited")},
                       {"logs_requests", flag(props, "logs_requests")},
                       {"decision", flag(props, "decision")},
+                      {"changes_state", flag(props, "changes_state")},
                       {"request_fields", props.value("request_fields", nlohmann::ordered_json::array())},
                       // API Gateway's edge and regional endpoints are public by default.
                       {"internet_exposed", text(props, "framework") == "aws-apigateway" ? nlohmann::ordered_json(true)
@@ -648,6 +649,23 @@ class DfdBuilder {
   }
 
   // Properties that depend on the whole diagram.
+  // Whether the code serving an endpoint sends requests to a third-party API (a hosted model
+  // billed to the project's key, a partner service): a caller can spend or reach it.
+  bool host_calls_third_party(DataFlowDiagram::Vertex endpoint) const {
+    const auto& graph = diagram_.graph();
+    auto talks_to_third_party = [&](DataFlowDiagram::Vertex process) {
+      for (auto [out, out_end] = boost::out_edges(process, graph); out != out_end; ++out)
+        if (graph[boost::target(*out, graph)].type == "third_party_api") return true;
+      for (auto [in, in_end] = boost::in_edges(process, graph); in != in_end; ++in)
+        if (graph[boost::source(*in, graph)].type == "third_party_api") return true;
+      return false;
+    };
+    if (talks_to_third_party(endpoint)) return true;  // the handler's own calls
+    for (auto [in, in_end] = boost::in_edges(endpoint, graph); in != in_end; ++in)
+      if (graph[*in].props.value("kind", "") == "in_process" && talks_to_third_party(boost::source(*in, graph))) return true;
+    return false;
+  }
+
   void derive_properties() {
     auto& graph = diagram_.graph();
     for (auto [it, end] = boost::edges(graph); it != end; ++it) {
@@ -663,6 +681,7 @@ class DfdBuilder {
     }
     for (auto [it, end] = boost::vertices(graph); it != end; ++it) {
       Element& element = graph[*it];
+      if (element.type == "endpoint") element.props["host_calls_third_party"] = host_calls_third_party(*it);
       if (element.kind == ElementKind::data_store) {
         bool read_by_training = false, written_by_serving = false, deserialized = false;
         bool reloaded_within_run = true;  // every code-running load reads what the same run wrote

@@ -75,7 +75,8 @@ bool RouteFacts::changes_state(const Callee& callee, const Arguments& arguments)
 void RouteFacts::on_call(const Callee& callee, TSNode node, const Arguments& arguments) {
   if (frames_.empty()) return record_module_level(callee, node, arguments);
   FunctionFrame& frame = frames_.back();
-  if (is_decision_method(callee.method)) {
+  if (is_decision_method(callee.method) || (callee.name == callee.method && deciding_functions_.contains(callee.name))) {
+    // a model method, or a function of this module that calls one (`predict_single(customer, dv, model)`)
     frame.decision = true;
     frame.decision_calls.push_back(evaluator_.text_of(node, 80));
   } else if (callee.receiver.kind == Value::Kind::object && callee.method.empty() &&
@@ -167,6 +168,7 @@ void RouteFacts::on_class(TSNode node, const std::string& name, const std::vecto
 
 void RouteFacts::finish_function(const FunctionFrame& frame, TSNode definition) {
   bool top_level = frames_.empty();
+  if (top_level && frame.decision) deciding_functions_.insert(frame.name);
   bool is_route = false;
   for (const auto& decorator : frame.decorators) {
     if (is_request_hook(decorator.method)) {

@@ -5,6 +5,7 @@
 // hooks and middleware, rate limits), whether it logs requests and returns model decisions;
 // and the servers the code starts with the addresses they bind.
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,7 @@ class RouteFacts {
   Evaluator& evaluator_;
   FactSink& sink_;
   std::vector<FunctionFrame> frames_;
+  std::set<std::string> deciding_functions_;  // module functions that run a model (`predict_single`)
   std::vector<PendingRoute> routes_;
   bool imports_django_ = false;
   bool global_auth_ = false, global_rate_limit_ = false, global_logging_ = false;
