@@ -2,6 +2,8 @@
 // reads and writes, columns, logging, binds.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "test_support.h"
 
 namespace mlaudit {
@@ -121,6 +123,27 @@ net = torch.load("net.pt")
     if (fact.props["target"] == "w.pt") EXPECT_TRUE(fact.props["deserializes"].is_null());
     if (fact.props["target"] == "net.pt") EXPECT_EQ(fact.props["deserializes"], "pickle");
   }
+}
+
+// Pickles named for data (a split, a frame, features) are datasets; others are models.
+TEST(PythonExtractor, PicklesNamedForDataAreDatasets) {
+  auto io = python_facts(R"(import joblib, pickle
+X_train = joblib.load("data/X_train.pkl")
+y_test = joblib.load("y_test.pkl")
+train = pickle.load(open("output/train.pkl", "rb"))
+features = pickle.load(open("features_df.pkl", "rb"))
+model = joblib.load("models/trained_model.pkl")
+dv = pickle.load(open("dv.pkl", "rb"))
+)", FactType::io);
+  std::map<std::string, std::string> artifact_by_target;
+  for (const auto& fact : io)
+    if (fact.props["target"].is_string()) artifact_by_target[fact.props["target"].get<std::string>()] = fact.props["artifact"];
+  EXPECT_EQ(artifact_by_target, (std::map<std::string, std::string>{{"data/X_train.pkl", "dataset"},
+                                                                    {"y_test.pkl", "dataset"},
+                                                                    {"output/train.pkl", "dataset"},
+                                                                    {"features_df.pkl", "dataset"},
+                                                                    {"models/trained_model.pkl", "model"},
+                                                                    {"dv.pkl", "model"}}));
 }
 
 TEST(PythonExtractor, NetworkAndCloudTargets) {

@@ -29,7 +29,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::secret, "secret", {"kind", "name", "masked", "fingerprint", "length", "generic"}},
       {FactType::dependency, "dependency", {"name", "specifier", "version", "pinned", "url", "constraint", "pep440", "locked", "source", "ecosystem", "manifest"}},
       {FactType::requirement_include, "requirement_include", {"kind", "path", "target"}},
-      {FactType::dockerfile, "dockerfile", {"final_user", "runs_as_root", "user_line", "exposes", "command", "scripts", "folder", "stages", "healthcheck", "role", "role_reason"}},
+      {FactType::dockerfile, "dockerfile", {"final_user", "user_from_base_image", "runs_as_root", "user_line", "exposes", "command", "scripts", "folder", "stages", "healthcheck", "role", "role_reason"}},
       {FactType::docker_base_image, "docker_base_image", {"image", "name", "tag", "digest", "stage", "alias", "latest", "untagged", "scratch", "references_stage", "variable", "copied_from"}},
       {FactType::docker_instruction, "docker_instruction", {"instruction", "arguments", "stage"}},
       {FactType::shell_command, "shell_command", {"command", "source"}},

@@ -15,7 +15,7 @@ bool is_placeholder_value(std::string_view value) {
   auto text = trim(value);
   if (text.empty()) return true;
   static const RE2 pattern(
-      R"((?i)^(change[_-]?me|changeit|placeholder|example|dummy|test|testing|password|passwd|secret|none|null|nil|undefined|todo|fixme|redacted|your[_-].*|my[_-]?(password|secret|key|token)|xxx+|\*+|\.\.\.+|<[^>]*>|\[[^\]]*\]|-+|0+|1234(5678)?|abc123|foo|bar|enter[_-].*|insert[_-].*|replace[_-].*|fake[_-]?.*|sample[_-]?.*)$)");
+      R"((?i)^(change[_-]?me|changeit|placeholder|example|dummy|test|testing|password|passwd|secret|none|null|nil|undefined|todo|fixme|redacted|your[_-].*|my[_-]?[a-z]*[_-]?(password|secret|key|token)|abc|abcd|xyz|qwerty|xxx+|\*+|\.\.\.+|<[^>]*>|\[[^\]]*\]|-+|0+|1234(5678)?|abc123|foo|bar|enter[_-].*|insert[_-].*|replace[_-].*|fake[_-]?.*|sample[_-]?.*)$)");
   if (RE2::FullMatch(text, pattern)) return true;
   // One character repeated ("aaaaaaa") is never a real credential.
   return text.find_first_not_of(text[0]) == std::string_view::npos;

@@ -142,6 +142,29 @@ std::string build_arg_reference(const std::string& value) {
 }
 
 // The image reference of a FROM line or a COPY --from: name, tag, digest and how pinned it is.
+// Base images documented to run as (or drop to) a user other than root when no USER is set:
+// AWS Lambda runs every function as its own non-root user; the official database and broker
+// images switch to their service user in the entrypoint; the others set USER themselves.
+std::string non_root_user_of_image(std::string image) {
+  image = to_lower(image);
+  for (std::string_view registry : {"docker.io/library/", "docker.io/", "library/"})
+    if (image.starts_with(registry)) image = image.substr(registry.size());
+  std::string name = image.substr(0, image.find_first_of(":@"));
+  std::string tag = image.find(':') == std::string::npos ? "" : image.substr(image.find(':') + 1);
+  static const std::pair<std::string_view, std::string_view> by_name[] = {
+      {"apache/airflow", "airflow"}, {"prom/prometheus", "nobody"}, {"prom/alertmanager", "nobody"},
+      {"grafana/grafana", "grafana"}, {"grafana/grafana-oss", "grafana"}, {"nginxinc/nginx-unprivileged", "nginx"},
+      {"postgres", "postgres"}, {"redis", "redis"}, {"mysql", "mysql"}, {"mariadb", "mysql"}, {"mongo", "mongodb"},
+      {"rabbitmq", "rabbitmq"}, {"docker.elastic.co/elasticsearch/elasticsearch", "elasticsearch"}};
+  for (const auto& [known, user] : by_name)
+    if (name == known) return std::string(user);
+  if (name.starts_with("public.ecr.aws/lambda/") || name.starts_with("amazon/aws-lambda-")) return "the Lambda sandbox user";
+  if (name.starts_with("bitnami/")) return "1001";
+  if (name.starts_with("jupyter/") || name.starts_with("quay.io/jupyter/")) return "jovyan";
+  if (name.starts_with("gcr.io/distroless/") && tag.find("nonroot") != std::string::npos) return "nonroot";
+  return {};
+}
+
 nlohmann::ordered_json image_props(const std::string& image, const std::string& alias, int stage, bool references_stage,
                                    bool copied_from) {
   std::string name = image, tag, digest;
@@ -217,6 +240,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
   static const RE2 script_pattern(R"((?:^|\s)(?:python3?|python3\.\d+)\s+(?:-u\s+)?([\w./\-]+\.py))");
   static const RE2 asgi_pattern(R"((?:uvicorn|gunicorn|hypercorn|waitress-serve)\b[^\n]*?\s([A-Za-z_][\w.]*):([A-Za-z_]\w*))");
 
+  std::string base_user;  // the user the final stage's base image runs as, when it is known not to be root
   for (const auto& instruction : instructions) {
     Location location{path, instruction.line, 1};
     sink.add(FactType::docker_instruction, location,
@@ -231,6 +255,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
       final_from_line = instruction.line;
       std::string image, alias;
       RE2::PartialMatch(instruction.arguments, from_pattern, &image, &alias);
+      base_user = non_root_user_of_image(image);
       bool references_stage = std::find(stage_names.begin(), stage_names.end(), to_lower(image)) != stage_names.end();
       if (!alias.empty()) stage_names.push_back(to_lower(alias));
       sink.add(FactType::docker_base_image, location, image_props(image, alias, stage, references_stage, false));
@@ -290,7 +315,7 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
 
   std::string launch = std::string(trim(entrypoint + " " + command));
   std::string lowered_user = to_lower(user.substr(0, user.find(':')));
-  bool root = user.empty() || lowered_user == "root" || lowered_user == "0";
+  bool root = user.empty() ? base_user.empty() : lowered_user == "root" || lowered_user == "0";
   static const RE2 host_flag(R"((?:--host(?:=|\s+)|-b\s+|--bind(?:=|\s+)|--listen(?:=|\s+))(0\.0\.0\.0|\[::\]|::)(?::(\d+))?)");
   static const RE2 port_flag(R"(--port(?:=|\s+)(\d+))");
   std::string host, port;
@@ -299,7 +324,8 @@ void DockerfileExtractor::extract(const FileContext& file, FactSink& sink) const
   auto [role, role_reason] = image_role(path, exposes, launch);
   Location summary{path, final_from_line, 1};
   sink.add(FactType::dockerfile, summary,
-           {{"final_user", user},
+           {{"final_user", user.empty() ? base_user : user},
+            {"user_from_base_image", user.empty() && !base_user.empty()},
             {"user_line", user_line},
             {"runs_as_root", root},
             {"exposes", exposes},

@@ -70,6 +70,14 @@ std::string artifact_of_format(std::string_view format) {
   return "file";
 }
 
+// A pickle named for data, not a model: `X_train.pkl`, `y_test.joblib`, `train.pkl`,
+// `features_df.pkl` hold arrays or frames (a split a step saves), whatever their format.
+bool names_pickled_data(std::string_view target) {
+  static const RE2 data_name(
+      R"((?i)(^|/)(x|y)(_[a-z0-9]+)?\.(pkl|pickle|joblib|p)$|(^|/|[_-])(data|dataset|df|frame|features|labels|train|test|val|valid|validation)([_-][^/]*)?\.(pkl|pickle|joblib|p)$)");
+  return RE2::PartialMatch(target, data_name);
+}
+
 }  // namespace
 
 std::string scheme_of(std::string_view text) {
@@ -196,6 +204,7 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
       kind = "file";  // from_pretrained("./local_dir") or ("chatDoctor100k/") reads the local disk
     std::string format = (signature->format.empty() || local_builder) && target ? format_of_path(*target) : signature->format;
     std::string artifact = signature->artifact.empty() ? artifact_of_format(format) : signature->artifact;
+    if (artifact == "model" && target && names_pickled_data(*target)) artifact = "dataset";
     nlohmann::ordered_json props = {{"direction", signature->direction},
                             {"target_kind", kind},
                             {"target", target ? nlohmann::ordered_json(truncate_utf8(*target, 300)) : nlohmann::ordered_json()},
