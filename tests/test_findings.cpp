@@ -229,6 +229,25 @@ TEST(RootCauses, RowsCutFromADatasetBesideItShareItsLawfulBasisFinding) {
                         {"data/patients_half.csv", {}}}));
 }
 
+// Personal data from several datasets reaching one recipient of unknown region is one
+// finding (the recipient's region is the root cause), the other datasets related locations.
+TEST(RootCauses, DatasetsReachingOneRecipientAreOneTransferFinding) {
+  testing::TempDir root;
+  root.write("data/customers.csv", "customer_id,email,phone\n1,ana@example.org,+49 30 901820\n2,li@example.com,+44 20 7946 0958\n");
+  root.write("data/leads.csv", "lead_id,email\n7,sam@example.net\n8,kim@example.org\n");
+  root.write("send.py", R"(import pandas as pd, requests
+customers = pd.read_csv("data/customers.csv")
+leads = pd.read_csv("data/leads.csv")
+requests.post("https://api.partner-scoring.io/v1/score", json={"rows": customers.to_dict(), "leads": leads.to_dict()}, timeout=10)
+)");
+  ScanResult result = testing::scan(root.path(), {"gdpr.transfer-region-unknown"});
+  auto found = findings_of(result, "gdpr.transfer-region-unknown");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0]->message.find("Personal data from 2 datasets (data/customers.csv, data/leads.csv)"), std::string::npos)
+      << found[0]->message;
+  EXPECT_EQ(result.merged, 1u);
+}
+
 TEST(RootCauses, ASuppressedPlaceStaysApartFromTheMergedFinding) {
   testing::TempDir root;
   root.write("requirements.txt",

@@ -134,6 +134,8 @@ train = pickle.load(open("output/train.pkl", "rb"))
 features = pickle.load(open("features_df.pkl", "rb"))
 model = joblib.load("models/trained_model.pkl")
 dv = pickle.load(open("dv.pkl", "rb"))
+with open("X.pkl", "wb") as file:
+    pickle.dump(X, file)
 )", FactType::io);
   std::map<std::string, std::string> artifact_by_target;
   for (const auto& fact : io)
@@ -142,6 +144,7 @@ dv = pickle.load(open("dv.pkl", "rb"))
                                                                     {"y_test.pkl", "dataset"},
                                                                     {"output/train.pkl", "dataset"},
                                                                     {"features_df.pkl", "dataset"},
+                                                                    {"X.pkl", "dataset"},
                                                                     {"models/trained_model.pkl", "model"},
                                                                     {"dv.pkl", "model"}}));
 }

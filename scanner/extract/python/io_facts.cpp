@@ -78,6 +78,12 @@ bool names_pickled_data(std::string_view target) {
   return RE2::PartialMatch(target, data_name);
 }
 
+// What a file holds, from its format and name.
+std::string artifact_of(std::string_view format, std::string_view target) {
+  std::string artifact = artifact_of_format(format);
+  return artifact == "model" && names_pickled_data(target) ? "dataset" : artifact;
+}
+
 }  // namespace
 
 std::string scheme_of(std::string_view text) {
@@ -348,7 +354,7 @@ void IoFacts::emit_open(TSNode node, const Arguments& arguments, const std::stri
                {"target", truncate_utf8(path.text, 300)},
                {"target_partial", path.partial},
                {"format", format},
-               {"artifact", artifact_of_format(format)},
+               {"artifact", artifact_of(format, path.text)},
                {"deserializes", nullptr},
                {"via", "builtins.open"},
                {"function", function}});
