@@ -330,6 +330,40 @@ app.run(host="0.0.0.0", port=8000)
   EXPECT_EQ(findings.size(), 3u);
 }
 
+// A published Redis or MongoDB port is high when the service is given no login (both answer
+// anyone by default), medium when a password is set in its environment or command.
+TEST(SeverityEvidence, PublishedDatabasesWithoutALoginAreHigh) {
+  testing::TempDir project;
+  project.write("docker-compose.yaml", R"(services:
+  redis:
+    image: redis:latest
+    ports:
+      - "6379:6379"
+  guarded-redis:
+    image: redis:7.2
+    command: redis-server --requirepass ${REDIS_PASSWORD}
+    ports:
+      - "6380:6379"
+  mongo:
+    image: mongo:7
+    ports:
+      - "27017:27017"
+  guarded-mongo:
+    image: mongo:7
+    environment:
+      - MONGO_INITDB_ROOT_PASSWORD=${MONGO_PASSWORD}
+    ports:
+      - "27018:27017"
+)");
+  auto findings = graded(testing::scan(project.path(), {"config.compose-database-port-published"}),
+                         "config.compose-database-port-published");
+  ASSERT_EQ(findings.size(), 4u);
+  EXPECT_EQ((findings[{"docker-compose.yaml", 5}].severity), Severity::high);
+  EXPECT_EQ((findings[{"docker-compose.yaml", 10}].severity), Severity::medium);
+  EXPECT_EQ((findings[{"docker-compose.yaml", 14}].severity), Severity::high);
+  EXPECT_EQ((findings[{"docker-compose.yaml", 20}].severity), Severity::medium);
+}
+
 TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {
   testing::TempDir project;
   project.write("train.py", R"(import torch, os

@@ -25,7 +25,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::column_ref, "column_ref", {"columns", "action", "receiver", "function"}},
       {FactType::feature_list, "feature_list", {"name", "columns"}},
       {FactType::log_call, "log_call", {"callee", "level", "sink", "names", "function"}},
-      {FactType::network_bind, "network_bind", {"host", "host_partial", "effective_host", "all_interfaces", "port", "server", "debug", "public_share", "main_block", "source", "image"}},
+      {FactType::network_bind, "network_bind", {"host", "host_partial", "effective_host", "all_interfaces", "port", "server", "debug", "public_share", "main_block", "source", "image", "credentials_configured"}},
       {FactType::secret, "secret", {"kind", "name", "masked", "fingerprint", "length", "generic"}},
       {FactType::dependency, "dependency", {"name", "specifier", "version", "pinned", "url", "constraint", "pep440", "locked", "source", "ecosystem", "manifest"}},
       {FactType::requirement_include, "requirement_include", {"kind", "path", "target"}},

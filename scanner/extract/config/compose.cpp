@@ -1,3 +1,5 @@
+#include <re2/re2.h>
+
 #include "extract/config/config_values.h"
 #include "extract/config/yaml_flavours.h"
 #include "extract/config/yaml_support.h"
@@ -24,12 +26,37 @@ bool is_compose_document(const YAML::Node& document, std::string_view file) {
          (named || at(document, {"version"}) || at(document, {"volumes"}) || at(document, {"networks"}));
 }
 
+// Whether the service is given a login: a password or auth switch in its environment
+// (POSTGRES_PASSWORD, MONGO_INITDB_ROOT_PASSWORD, REDIS_PASSWORD) or command (--requirepass).
+bool sets_credentials(const YAML::Node& service, const std::string& command) {
+  static const RE2 key(R"((?i)(PASSWORD|PASSWD|REQUIREPASS|_AUTH\b|AUTH_|SECRET))");
+  static const RE2 flag(R"((?i)(--requirepass|--auth\b|--masterauth|requirepass\s))");
+  if (RE2::PartialMatch(command, flag)) return true;
+  const YAML::Node environment = at(service, {"environment"});
+  if (!environment) return false;
+  if (environment.IsMap()) {
+    for (const auto& entry : environment)
+      if (entry.first.IsScalar() && RE2::PartialMatch(entry.first.Scalar(), key)) return true;
+  } else if (environment.IsSequence()) {
+    for (const auto& item : environment)
+      if (item.IsScalar() && RE2::PartialMatch(item.Scalar().substr(0, item.Scalar().find('=')), key)) return true;
+  }
+  return false;
+}
+
 void extract_compose(const YAML::Node& document, const std::string& file, FactSink& sink) {
   for (const auto& entry : at(document, {"services"})) {
     std::string name = entry.first.Scalar();
     const YAML::Node& service = entry.second;
     if (!service.IsMap()) continue;
     std::string image = scalar_or(at(service, {"image"}), "");
+    std::string command;
+    if (at(service, {"command"})) {
+      if (at(service, {"command"}).IsScalar()) command = at(service, {"command"}).Scalar();
+      else if (at(service, {"command"}).IsSequence())
+        for (const auto& part : at(service, {"command"})) command += scalar_or(part, "") + " ";
+    }
+    bool credentials = sets_credentials(service, command);
     nlohmann::ordered_json ports = nlohmann::ordered_json::array();
     if (at(service, {"ports"}) && at(service, {"ports"}).IsSequence()) {
       for (const auto& port : at(service, {"ports"})) {
@@ -45,14 +72,8 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
         sink.add(FactType::network_bind, location_of(port, file),
                  {{"host", host}, {"effective_host", host}, {"all_interfaces", host == "0.0.0.0" || host == "::"},
                   {"port", number}, {"server", "compose:" + name}, {"debug", false}, {"public_share", false},
-                  {"source", "compose"}, {"image", image}});
+                  {"source", "compose"}, {"image", image}, {"credentials_configured", credentials}});
       }
-    }
-    std::string command;
-    if (at(service, {"command"})) {
-      if (at(service, {"command"}).IsScalar()) command = at(service, {"command"}).Scalar();
-      else if (at(service, {"command"}).IsSequence())
-        for (const auto& part : at(service, {"command"})) command += scalar_or(part, "") + " ";
     }
     sink.add(FactType::compose_service, location_of(entry.first, file),
              {{"name", name},

@@ -114,9 +114,9 @@ bool is_log_call(std::string_view callee, std::string_view method, std::string& 
 
 std::string public_purpose_of(std::string_view path, std::string_view handler) {
   static const RE2 health_word(
-      R"((?i)^(health|healthz|healthcheck|health_check|ready|readyz|readiness|live|livez|liveness|ping|metrics|version)$)");
+      R"((?i)^(health|healthz|healthcheck|health_check|heartbeat|ready|readyz|readiness|live|livez|liveness|ping|metrics|version)$)");
   static const RE2 health_handler(
-      R"((?i)(^|_)(health|healthz|healthcheck|ready|readiness|liveness|ping|metrics|version)($|_))");
+      R"((?i)(^|_)(health|healthz|healthcheck|heartbeat|hearbeat|ready|readiness|liveness|ping|metrics|version)($|_))");
   static const RE2 index_handler(R"((?i)(^|_)(index|favicon)($|_))");
   static const RE2 login_word(
       R"((?i)^(login|logout|signin|signout|sign_in|sign_out|log_in|log_out|signup|sign_up|register|registration)$)");
