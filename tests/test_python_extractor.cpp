@@ -149,6 +149,23 @@ with open("X.pkl", "wb") as file:
                                                                     {"dv.pkl", "model"}}));
 }
 
+// An unresolved target is named as written; a local name stands for the expression bound to
+// it (`save_path = MODEL_DIR / name`), never for a marker of an unknown value ("env").
+TEST(PythonExtractor, UnresolvedTargetsAreNamedAsWritten) {
+  auto io = python_facts(R"(import os, joblib
+from transformers import AutoModel
+BASE_MODEL = os.environ.get("BASE_MODEL", None)
+model = AutoModel.from_pretrained(BASE_MODEL)
+def save(pipeline, name):
+    save_path = MODEL_DIR / name
+    joblib.dump(pipeline, save_path)
+)", FactType::io);
+  std::map<std::string, std::string> written;
+  for (const auto& fact : io) written[fact.props.value("via", "")] = fact.props.value("target_text", "");
+  EXPECT_EQ(written["transformers.AutoModel.from_pretrained"], "BASE_MODEL");
+  EXPECT_EQ(written["joblib.dump"], "MODEL_DIR/name");
+}
+
 TEST(PythonExtractor, NetworkAndCloudTargets) {
   auto io = python_facts(R"(import boto3, requests, pickle
 s3 = boto3.client("s3")

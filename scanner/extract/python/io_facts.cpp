@@ -146,7 +146,10 @@ std::string IoFacts::written_target(TSNode target) {
   std::string text(evaluator_.text(target));
   if (ts_node_symbol(target) != evaluator_.grammar().identifier) return text;
   Value bound = evaluator_.eval(target);
-  if (bound.kind == Value::Kind::unknown && !bound.text.empty() && bound.text != text) return bound.text;
+  // Only an expression as written (`DIR / name`, `cfg["path"]`, `config.PATH`): an unknown
+  // value's text may also be a marker of where it came from ("env"), which names nothing.
+  static const RE2 expression(R"([/.\[(])");
+  if (bound.kind == Value::Kind::unknown && bound.text != text && RE2::PartialMatch(bound.text, expression)) return bound.text;
   return text;
 }
 
