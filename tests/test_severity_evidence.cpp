@@ -328,6 +328,21 @@ app.run(host="0.0.0.0", port=8000)
   EXPECT_EQ((findings[{"serve.py", 11}].severity), Severity::high);
   EXPECT_EQ((findings[{"chat.py", 5}].severity), Severity::high);
   EXPECT_EQ(findings.size(), 3u);
+
+  // No rate limit: a score computed in the process is cheap to repeat (low); generation or a
+  // third-party API called per request spends GPU time or the project's key (medium).
+  project.write("generate.py", R"(from flask import Flask, request
+app = Flask("gen")
+@app.route("/infer", methods=["POST"])
+def infer():
+    return {"text": model.generate(request.json["prompt"], max_new_tokens=256)}
+app.run(host="0.0.0.0", port=7000)
+)");
+  auto unlimited = graded(testing::scan(project.path(), {"stride.exposed-inference-no-rate-limit"}),
+                          "stride.exposed-inference-no-rate-limit");
+  EXPECT_EQ((unlimited[{"serve.py", 8}].severity), Severity::low);
+  EXPECT_EQ((unlimited[{"chat.py", 5}].severity), Severity::medium);
+  EXPECT_EQ((unlimited[{"generate.py", 3}].severity), Severity::medium);
 }
 
 // A published Redis or MongoDB port is high when the service is given no login (both answer

@@ -328,6 +328,7 @@ class DfdBuilder {
                       {"rate_limited", flag(props, "rate_limited")},
                       {"logs_requests", flag(props, "logs_requests")},
                       {"decision", flag(props, "decision")},
+                      {"generates", generates(props.value("decision_calls", nlohmann::ordered_json::array()))},
                       {"changes_state", flag(props, "changes_state")},
                       {"request_fields", props.value("request_fields", nlohmann::ordered_json::array())},
                       // API Gateway's edge and regional endpoints are public by default.
@@ -649,6 +650,15 @@ class DfdBuilder {
   }
 
   // Properties that depend on the whole diagram.
+  // A handler whose model calls generate text or run a chain (`model.generate(...)`,
+  // `chain.invoke(...)`, `llm.stream(...)`): GPU-heavy or billed per token, unlike a score.
+  static bool generates(const nlohmann::ordered_json& decision_calls) {
+    static const RE2 generation(R"((?i)\b(generate|generate_content|invoke|ainvoke|stream|astream|chat|completions?|complete|run_chain)\s*\()");
+    for (const auto& call : decision_calls)
+      if (call.is_string() && RE2::PartialMatch(call.get<std::string>(), generation)) return true;
+    return false;
+  }
+
   // Whether the code serving an endpoint sends requests to a third-party API (a hosted model
   // billed to the project's key, a partner service): a caller can spend or reach it.
   bool host_calls_third_party(DataFlowDiagram::Vertex endpoint) const {
