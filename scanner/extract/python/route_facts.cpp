@@ -92,8 +92,9 @@ void RouteFacts::on_call(const Callee& callee, TSNode node, const Arguments& arg
     for (const auto& [keyword, given] : arguments.keywords) fixed = fixed && evaluator_.eval(given).is_constant();
     if (fixed) frame.serves_fixed_file = true;
   }
-  if (changes_state(callee, arguments) && frame.state_changes.size() < 8)
-    frame.state_changes.push_back(evaluator_.text_of(node, 80));
+  bool stores = changes_state(callee, arguments) ||
+                (callee.name == callee.method && storing_functions_.contains(callee.name));  // save_db(record, result)
+  if (stores && frame.state_changes.size() < 8) frame.state_changes.push_back(evaluator_.text_of(node, 80));
   if (is_auth_check_callee(callee.name)) {
     frame.checks_auth = true;
     frame.auth_evidence.push_back(evaluator_.text_of(node, 80));
@@ -169,6 +170,7 @@ void RouteFacts::on_class(TSNode node, const std::string& name, const std::vecto
 void RouteFacts::finish_function(const FunctionFrame& frame, TSNode definition) {
   bool top_level = frames_.empty();
   if (top_level && frame.decision) deciding_functions_.insert(frame.name);
+  if (top_level && !frame.state_changes.empty()) storing_functions_.insert(frame.name);
   bool is_route = false;
   for (const auto& decorator : frame.decorators) {
     if (is_request_hook(decorator.method)) {

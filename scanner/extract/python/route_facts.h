@@ -76,6 +76,7 @@ class RouteFacts {
   FactSink& sink_;
   std::vector<FunctionFrame> frames_;
   std::set<std::string> deciding_functions_;  // module functions that run a model (`predict_single`)
+  std::set<std::string> storing_functions_;   // module functions that write files or rows (`save_db`)
   std::vector<PendingRoute> routes_;
   bool imports_django_ = false;
   bool global_auth_ = false, global_rate_limit_ = false, global_logging_ = false;
