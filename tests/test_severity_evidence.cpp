@@ -379,6 +379,34 @@ TEST(SeverityEvidence, PublishedDatabasesWithoutALoginAreHigh) {
   EXPECT_EQ((findings[{"docker-compose.yaml", 20}].severity), Severity::medium);
 }
 
+// Steps of one folder's workflow, through helper functions: preprocess_data.py dumps
+// train.pkl with dump_pickle(...), train.py reads it back with load_pickle(...) (low, the
+// message names the file and its writer); a service of the same folder loading it is medium.
+TEST(SeverityEvidence, PicklesAStepOfTheSameFolderWritesAreLowForOtherSteps) {
+  testing::TempDir project;
+  project.write("homework/preprocess_data.py", R"(import os, pickle
+def dump_pickle(obj, filename):
+    with open(filename, "wb") as f_out:
+        return pickle.dump(obj, f_out)
+def run(dest_path, data):
+    dump_pickle(data, os.path.join(dest_path, "train.pkl"))
+)");
+  const std::string loader = R"(import os, pickle
+def load_pickle(filename):
+    with open(filename, "rb") as f_in:
+        return pickle.load(f_in)
+def run(data_path):
+    return load_pickle(os.path.join(data_path, "train.pkl"))
+)";
+  project.write("homework/train.py", loader);
+  project.write("homework/serve.py", loader + "from flask import Flask\napp = Flask(__name__)\n@app.route('/p')\ndef p():\n    return str(run('.'))\n");
+  auto findings = graded(testing::scan(project.path(), {"code.pickle-deserialization"}), "code.pickle-deserialization");
+  const Graded& step = findings[{"homework/train.py", 4}];
+  EXPECT_EQ(step.severity, Severity::low) << step.message;
+  EXPECT_NE(step.message.find("`train.pkl` is written by homework/preprocess_data.py"), std::string::npos) << step.message;
+  EXPECT_EQ((findings[{"homework/serve.py", 4}].severity), Severity::medium) << findings[{"homework/serve.py", 4}].message;
+}
+
 TEST(SeverityEvidence, TorchLoadOfACheckpointTheScriptSavesIsLow) {
   testing::TempDir project;
   project.write("train.py", R"(import torch, os

@@ -135,6 +135,16 @@ class LoadSources {
  public:
   LoadSources(std::vector<Fact>& facts, const FileIndex& files) : facts_(facts) {
     for (const auto& file : files) committed_.insert(file.path);
+    for (const Fact& fact : facts_) {
+      if (fact.type == FactType::route || (fact.type == FactType::network_bind && string_at(fact.props, "source") == "code"))
+        serving_files_.insert(fact.location.file);
+      // Files a function opens for reading (also through its callers: `load_pickle(path)`
+      // called with "train.pkl"): what a handle it unpickles can name.
+      if (fact.type == FactType::io && string_at(fact.props, "direction") == "read" &&
+          string_at(fact.props, "via") == "builtins.open")
+        if (std::string name = base_name(string_at(fact.props, "target")); !name.empty() && name.find('{') == std::string::npos)
+          opened_[{fact.location.file, string_at(fact.props, "function")}].insert(name);
+    }
     std::map<Place, const Fact*> calls;
     for (const Fact& fact : facts_)
       if (fact.type == FactType::call) calls.emplace(place_of(fact), &fact);
@@ -233,6 +243,10 @@ class LoadSources {
     std::string name = read && !target.empty() ? base_name(target) : quoted_file_name(call.props);
     if (!name.empty()) {
       if (auto found = from_producer(file, name)) return *found;
+    } else if (auto opened = opened_.find({file, string_at(call.props, "function")}); opened != opened_.end()) {
+      // A handle from open() in the same function: the files it is opened on.
+      for (const std::string& candidate : opened->second)
+        if (auto found = from_producer(file, candidate)) return *found;
     }
     if (std::string text = read ? string_at(read->props, "target_text") : std::string(); !text.empty()) {
       if (auto found = from_expression(file, string_at(read->props, "function"), text)) return *found;
@@ -312,6 +326,8 @@ class LoadSources {
     return RE2::PartialMatch(folder, names_folder) ? folder : std::string();
   }
 
+  static std::string folder_of(const std::string& path) { return path.substr(0, path.rfind('/') + 1); }
+
   // Notebooks side by side in one folder, named so that they sort in the order they are run
   // (01-data-analysis, 02-feature-engineering, ...): a file the earlier one writes to a
   // relative path is what the later one reads back, one run of the same sequence.
@@ -342,6 +358,14 @@ class LoadSources {
         if (earlier_in_notebook_sequence(writer.file, file))
           return source("pipeline", "`" + name + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
                                         "), an earlier notebook of the same folder's sequence");
+      // A step of the same folder's workflow (preprocess_data.py writes train.pkl, train.py
+      // reads it), when the loader is no service: what an earlier run of that step left.
+      // Between two notebooks their numbers tell the order (above).
+      for (const Writer& writer : found->second)
+        if (folder_of(writer.file) == folder_of(file) && !serving_files_.contains(file) &&
+            !(writer.file.ends_with(".ipynb") && file.ends_with(".ipynb")))
+          return source("pipeline", "`" + name + "` is written by " + writer.file + " (line " + std::to_string(writer.line) +
+                                        "), another step of the same folder; this script is no service");
       const Writer& writer = found->second.front();
       const Stage* writer_stage = stage_running(writer.file);
       if (writer_stage && loader_stage && writer_stage != loader_stage && writer_stage->dvc_file == loader_stage->dvc_file)
@@ -357,6 +381,8 @@ class LoadSources {
 
   std::vector<Fact>& facts_;
   std::set<std::string> committed_;  // files of the scanned tree
+  std::set<std::string> serving_files_;  // files that define routes or start a server
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> opened_;  // (file, function) -> names opened for reading
   std::map<std::string, std::vector<Writer>> writers_;  // by file name
   std::map<std::string, std::vector<Writer>> writers_by_expression_;  // unresolved targets, as written
   std::map<std::string, std::vector<Writer>> writers_by_folder_;      // their folder part, when it names one
