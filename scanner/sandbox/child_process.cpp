@@ -16,22 +16,19 @@
 namespace mlaudit {
 namespace {
 
-// Only async-signal-safe calls between fork and exec.
+// Between fork and exec: the argument vector and the seccomp filter need memory, so they are
+// built before the limits; the address-space limit comes last, right before exec (under
+// AddressSanitizer, whose allocator reserves far more address space than the limit, any
+// allocation after it aborts the child with "Failed to mmap").
 [[noreturn]] void child_main(const std::vector<std::string>& argv, const SandboxLimits& limits, int out_fd, int err_fd) {
   dup2(out_fd, STDOUT_FILENO);
   dup2(err_fd, STDERR_FILENO);
   int null = open("/dev/null", O_RDONLY);
   if (null >= 0) dup2(null, STDIN_FILENO);
   setpgid(0, 0);
-  auto limit = [](int resource, rlim_t value) {
-    rlimit bound{value, value};
-    setrlimit(resource, &bound);
-  };
-  limit(RLIMIT_AS, limits.memory_bytes);
-  limit(RLIMIT_CPU, limits.cpu_seconds);
-  limit(RLIMIT_FSIZE, 0);      // it reports on stdout; it writes no file
-  limit(RLIMIT_CORE, 0);
-  limit(RLIMIT_NOFILE, 256);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   if (!limits.allow_network) {
     scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ALLOW);
@@ -43,9 +40,15 @@ namespace {
       _exit(126);
     }
   }
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  auto limit = [](int resource, rlim_t value) {
+    rlimit bound{value, value};
+    setrlimit(resource, &bound);
+  };
+  limit(RLIMIT_CPU, limits.cpu_seconds);
+  limit(RLIMIT_FSIZE, 0);      // it reports on stdout; it writes no file
+  limit(RLIMIT_CORE, 0);
+  limit(RLIMIT_NOFILE, 256);
+  limit(RLIMIT_AS, limits.memory_bytes);
   execv(args[0], args.data());
   const char message[] = "sandbox: cannot execute the program\n";
   (void)!write(STDERR_FILENO, message, sizeof message - 1);
