@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets (ASan + UBSan) with seed corpora from the fixtures and, when
 # present, ../shared/peer-model-corpora.
-#   fuzz/run.sh [--build DIR] [--seconds N | --runs N] [--jobs N] [--no-build] [TARGET...]   (default: all targets)
+#   fuzz/run.sh [--build DIR] [--seconds N] [--runs N] [--jobs N] [--no-build] [TARGET...]   (default: all targets)
+# --runs N alone runs N inputs whatever the time; with --seconds too, whichever comes first
+# (the long runs: --runs 10000000 --seconds 3600).
 # Builds DIR (default build-fuzz) with clang first (not with --no-build), then runs N targets
 # at a time (default 2; N is also the build's parallelism). Corpora grow in DIR/corpus/TARGET; crashes, leaks and
 # timeouts land in DIR/findings/TARGET, the log in DIR/findings/TARGET.log; one summary line
@@ -10,6 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
 seconds=60
+seconds_given=0
 runs=""
 jobs=2
 build_first=1
@@ -17,11 +20,11 @@ targets=()
 while (($#)); do
   case "$1" in
     --build) build=$2; shift 2 ;;
-    --seconds) seconds=$2; shift 2 ;;
+    --seconds) seconds=$2; seconds_given=1; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --no-build) build_first=0; shift ;;
-    -*) echo "usage: fuzz/run.sh [--build DIR] [--seconds N | --runs N] [--jobs N] [--no-build] [TARGET...]" >&2; exit 2 ;;
+    -*) echo "usage: fuzz/run.sh [--build DIR] [--seconds N] [--runs N] [--jobs N] [--no-build] [TARGET...]" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -82,7 +85,10 @@ fuzz_one() {
   prepare "$target"
   mkdir -p "$findings"
   local limit=(-max_total_time="$seconds")
-  [[ -n "$runs" ]] && limit=(-runs="$runs")
+  if [[ -n "$runs" ]]; then
+    limit=(-runs="$runs")
+    ((seconds_given)) && limit+=(-max_total_time="$seconds")
+  fi
   local code=0
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "$build/fuzz/$target" "${limit[@]}" -timeout=25 -rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1 \

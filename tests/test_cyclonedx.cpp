@@ -77,6 +77,7 @@ TEST(CycloneDx, VulnerabilitiesFromTheSameMatchesAsTheFindings) {
   EXPECT_EQ((*torch)["type"], "library");
   EXPECT_EQ((*torch)["purl"], "pkg:pypi/torch@1.13.0");
   EXPECT_NE(component(bom, "pkg:pypi/ray@2.7.0"), nullptr);   // listed, though no advisory data covers it
+  EXPECT_FALSE(torch->contains("scope"));                       // installed to run the project
   for (const auto& item : bom["components"]) EXPECT_NE(item.value("name", ""), "flask");
   ASSERT_TRUE(bom.contains("vulnerabilities"));
   std::map<std::string, nlohmann::ordered_json> by_id;
@@ -97,6 +98,22 @@ TEST(CycloneDx, VulnerabilitiesFromTheSameMatchesAsTheFindings) {
   EXPECT_EQ(yaml["ratings"][0]["severity"], "unknown");   // the record gives none
   EXPECT_NE(yaml["recommendation"].get<std::string>().find("upgrade to 5.4"), std::string::npos);
   EXPECT_NE(bom["metadata"]["properties"][0]["value"].get<std::string>().find("pypa/advisory-database"), std::string::npos);
+}
+
+// Packages only development installs are "excluded": used for tests and other non-runtime
+// purposes (CycloneDX 1.6 component scope).
+TEST(CycloneDx, DevelopmentOnlyPackagesAreExcludedFromTheRuntime) {
+  testing::TempDir dir;
+  dir.write("requirements.txt", "torch==1.13.0\n");
+  dir.write("requirements-dev.txt", "pytest==7.4.0\ntorch==1.13.0\n");
+  ScanResult result = testing::scan(dir.path());
+  nlohmann::ordered_json bom = cyclonedx_report(result);
+  const auto* pytest = component(bom, "pkg:pypi/pytest@7.4.0");
+  ASSERT_NE(pytest, nullptr) << bom["components"].dump(2);
+  EXPECT_EQ(pytest->value("scope", ""), "excluded");
+  const auto* torch = component(bom, "pkg:pypi/torch@1.13.0");   // also in requirements.txt
+  ASSERT_NE(torch, nullptr);
+  EXPECT_FALSE(torch->contains("scope"));
 }
 
 TEST(CycloneDx, SampleBomMatchesTheOfficialSchema) {

@@ -124,6 +124,50 @@ TEST(DependencyAudit, LockFilesWinOverRanges) {
   EXPECT_EQ(place(pyyaml->location), "pipenv/Pipfile.lock:4");
 }
 
+// Development-only packages keep the advisories' level (as Dependabot does) and say so: the
+// message and the evidence's scope set them apart for a gate or a reader.
+TEST(DependencyAudit, PackagesOnlyDevelopmentInstallsAreMarked) {
+  auto scope_of = [](const Finding* finding) { return finding ? finding->evidence.value("scope", "") : "(none)"; };
+  testing::TempDir dir;
+  // fastapi 0.109.0 is high (7.5), aiohttp 3.9.1 high, llama-index 0.7.13 critical.
+  dir.write("svc/Pipfile.lock",
+            "{\n  \"default\": {\n    \"aiohttp\": {\"version\": \"==3.9.1\"}\n  },\n"
+            "  \"develop\": {\n    \"fastapi\": {\"version\": \"==0.109.0\"},\n    \"aiohttp\": {\"version\": \"==3.9.1\"}\n  }\n}\n");
+  dir.write("requirements-dev.txt", "llama-index==0.7.13\n");
+  dir.write("lib/pyproject.toml", "[project]\nname = \"lib\"\ndependencies = []\n[project.optional-dependencies]\n"
+                                  "test = [\"pyyaml==5.3\"]\nserve = [\"torch==1.13.0\"]\n");
+  ScanResult result = testing::scan(dir.path(), kDependencyRules);
+  const Finding* fastapi = finding_for(result, "fastapi", "0.109.0");
+  ASSERT_TRUE(fastapi);
+  EXPECT_EQ(scope_of(fastapi), "development");   // only in the develop section
+  EXPECT_EQ(fastapi->severity, Severity::high);  // the advisory's level all the same
+  EXPECT_NE(fastapi->message.find("`fastapi` 0.109.0 (installed only for development) has 1 known"), std::string::npos)
+      << fastapi->message;
+  EXPECT_EQ(scope_of(finding_for(result, "aiohttp", "3.9.1")), "runtime");   // also in the default section: it ships
+  EXPECT_EQ(finding_for(result, "aiohttp", "3.9.1")->message.find("development"), std::string::npos);
+  EXPECT_EQ(scope_of(finding_for(result, "llama-index", "0.7.13")), "development");
+  EXPECT_EQ(finding_for(result, "llama-index", "0.7.13")->severity, Severity::critical);
+  EXPECT_EQ(scope_of(finding_for(result, "pyyaml", "5.3")), "development");   // a "test" extra
+  EXPECT_EQ(scope_of(finding_for(result, "torch", "1.13.0")), "runtime");     // a "serve" extra runs the project
+
+  // A develop section the project's own code imports from is its working environment; a
+  // tool's dependency (a lock entry nobody declared) being imported says nothing.
+  testing::TempDir notebooks;
+  notebooks.write("ds/Pipfile", "[dev-packages]\npyyaml = \"*\"\n");
+  notebooks.write("ds/Pipfile.lock", "{\"default\": {}, \"develop\": {\"pyyaml\": {\"version\": \"==5.3\"},"
+                                     " \"fastapi\": {\"version\": \"==0.109.0\"}}}\n");
+  notebooks.write("ds/train.py", "import yaml\nconfig = yaml.safe_load(open('train.yml'))\n");
+  notebooks.write("tests/test_api.py", "import fastapi\n");
+  notebooks.write("tools/Pipfile", "[dev-packages]\nawsebcli = \"*\"\n");
+  notebooks.write("tools/Pipfile.lock", "{\"default\": {}, \"develop\": {\"requests\": {\"version\": \"==2.20.1\"},"
+                                        " \"urllib3\": {\"version\": \"==1.24.3\"}}}\n");
+  notebooks.write("tools/client.py", "import requests\nrequests.post('http://localhost:9696/predict', json={})\n");
+  ScanResult working = testing::scan(notebooks.path(), kDependencyRules);
+  EXPECT_EQ(scope_of(finding_for(working, "fastapi", "0.109.0")), "runtime");
+  EXPECT_EQ(scope_of(finding_for(working, "urllib3", "1.24.3")), "development");
+  EXPECT_EQ(scope_of(finding_for(working, "requests", "2.20.1")), "development");
+}
+
 TEST(DependencyAudit, EveryManifestKindIsRead) {
   testing::TempDir dir;
   dir.write("environment.yml", "name: env\ndependencies:\n  - pytorch=1.13.0\n  - python=3.10\n  - pip:\n    - gradio==4.13.0\n");

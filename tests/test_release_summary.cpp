@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "findings/code_context.h"
+#include "util/code_context.h"
 #include "pipeline/scan_summary.h"
 #include "reports/html/html_report.h"
 #include "reports/html/release_summary.h"

@@ -56,12 +56,15 @@ void add_libraries(const ScanResult& result, nlohmann::ordered_json& components,
   std::set<std::string> added;
   for (const auto& package : result.dependencies.packages) {
     if (package.version.empty() || !added.insert(package_url(package)).second) continue;
-    components.push_back({{"type", "library"},
-                          {"bom-ref", package_url(package)},
-                          {"name", package.name},
-                          {"version", package.version},
-                          {"purl", package_url(package)},
-                          {"properties", nlohmann::ordered_json::array({property("declared-in", package.location.file)})}});
+    nlohmann::ordered_json component{{"type", "library"},
+                                     {"bom-ref", package_url(package)},
+                                     {"name", package.name},
+                                     {"version", package.version},
+                                     {"purl", package_url(package)}};
+    // CycloneDX: "excluded" components serve tests and other non-runtime purposes.
+    if (package.development_only) component["scope"] = "excluded";
+    component["properties"] = nlohmann::ordered_json::array({property("declared-in", package.location.file)});
+    components.push_back(std::move(component));
     project_parts.push_back(package_url(package));
   }
 }

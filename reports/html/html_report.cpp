@@ -11,7 +11,7 @@
 #include "ruleset/taxonomy_catalog.h"
 #include "personal/category_catalog.h"
 #include "reports/dot/dot_report.h"
-#include "findings/code_context.h"
+#include "util/code_context.h"
 #include "findings/redaction.h"
 #include "reports/html/probe_figures.h"
 #include "reports/html/release_summary.h"

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "findings/code_context.h"
+#include "util/code_context.h"
 #include "pipeline/scan_summary.h"
 #include "reports/json/graph_json.h"
 #include "reports/json/privacy_json.h"

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "findings/baseline.h"
-#include "findings/code_context.h"
+#include "util/code_context.h"
 #include "reports/skipped_listing.h"
 #include "ruleset/taxonomy_catalog.h"
 #include "util/text.h"

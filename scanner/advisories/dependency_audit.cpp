@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "advisories/imported_packages.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
 
@@ -26,6 +27,7 @@ struct Use {
   std::string version;     // when pinned
   std::string range;       // PEP 440 form of what it allows
   bool pinned = false, locked = false;
+  bool development = false;  // a dev / test / docs group, section or requirements file
 };
 
 // Where an exact version is written: a lock entry, a constraints pin, a pinned line.
@@ -137,6 +139,12 @@ std::pair<std::string, std::string> finding_severity(const std::vector<MatchedAd
                             : "no advisory gives a severity (CVSS vector or database rating): medium by default"};
 }
 
+// Where a package is installed: to run the project, or only to develop it (a dev / test /
+// docs group, Pipfile.lock's develop section, requirements-dev.txt, whose packages no code
+// outside tests imports). The level stays the advisories' (as GitHub's Dependabot keeps it);
+// the scope lets a gate or a reader set development-only packages apart.
+std::string scope_note(bool runtime) { return runtime ? std::string() : " (installed only for development)"; }
+
 Json location_json(const Location& location, const std::string& message) {
   return {{"file", location.file}, {"line", location.line}, {"column", location.column}, {"message", message}};
 }
@@ -165,6 +173,7 @@ class Auditor {
     std::string name, version, range;
     std::vector<std::pair<Location, std::string>> stated;   // where the version (or range) is written, and how
     std::vector<std::pair<Location, std::string>> named;    // other lines that resolve to it
+    bool runtime = false;   // some place installs it to run the project, not only to develop it
   };
 
   void collect() {
@@ -186,6 +195,7 @@ class Auditor {
       use.source = fact.props.value("source", "");
       use.pinned = fact.props.value("pinned", false);
       use.locked = fact.props.value("locked", false);
+      use.development = fact.props.value("development", false);
       use.version = fact.props.value("version", "");
       use.range = fact.props.value("pep440", "");
       if (use.pinned && use.version.empty()) use.pinned = false;
@@ -193,6 +203,16 @@ class Auditor {
       if (use.pinned) pins_[use.file][use.name] = {use.version, fact.location};
       uses_.push_back(std::move(use));
     }
+    // A development group the project's own code imports from (sagemaker, scikit-learn in
+    // Poetry's dev-dependencies) is the environment its scripts and notebooks run in: every
+    // package of that folder's development groups counts as installed to run the project.
+    ImportedPackages imported(facts_);
+    std::set<std::string> working_environments;
+    for (const Use& use : uses_)
+      if (use.development && !use.locked && imported.imports(use.name))   // declared, not pulled in by a tool
+        working_environments.insert(folder_of(use.file));
+    for (Use& use : uses_)
+      if (use.development && working_environments.contains(folder_of(use.file))) use.development = false;
     // Constraints files apply to the file that names them and to every file it includes.
     for (const auto& [file, entries] : includes_)
       for (const auto& [kind, target] : entries)
@@ -237,7 +257,7 @@ class Auditor {
       const Location& here = use.fact->location;
       if (use.pinned) {
         std::string how = use.locked ? "lock file" : use.source == "constraints" ? "constraints file" : "pinned";
-        add_exact(use.name, use.version, here, how, true);
+        add_exact(use.name, use.version, here, how, true, use.development);
         continue;
       }
       if (auto constraints = constraints_of_.find(use.file); constraints != constraints_of_.end()) {
@@ -247,7 +267,8 @@ class Auditor {
             if (auto found = pins->second.find(use.name); found != pins->second.end()) pin = &found->second;
         if (pin) {
           add_exact(use.name, pin->version, here,
-                    "names it; the constraints file " + place(pin->location) + " pins " + pin->version, false);
+                    "names it; the constraints file " + place(pin->location) + " pins " + pin->version, false,
+                    use.development);
           continue;
         }
       }
@@ -257,7 +278,7 @@ class Auditor {
           add_exact(use.name, found->second.version, here,
                     "asks for " + (use.range.empty() ? std::string("any version") : use.range) + "; " + lock_file +
                         " locks " + found->second.version,
-                    false);
+                    false, use.development);
           continue;
         }
       }
@@ -265,14 +286,16 @@ class Auditor {
       Instance& instance = ranges_[use.name + " " + use.range];
       instance.name = use.name;
       instance.range = use.range;
+      instance.runtime = instance.runtime || !use.development;
       instance.stated.push_back({here, "allows " + use.range});
     }
   }
 
   void add_exact(const std::string& name, const std::string& version, const Location& location, const std::string& how,
-                 bool states) {
+                 bool states, bool development) {
     Instance& instance = exact_[version_key(name, version)];
     instance.name = name;
+    instance.runtime = instance.runtime || !development;
     if (instance.version.empty()) instance.version = version;
     (states ? instance.stated : instance.named).push_back({location, how});
   }
@@ -292,6 +315,7 @@ class Auditor {
   AuditedPackage check_version(Instance& instance, std::vector<Fact>& facts) {
     auto [primary, related] = places(instance);
     AuditedPackage audited{instance.name, instance.version, "", primary.first, primary.second, {}, {}, {}, {}};
+    audited.development_only = !instance.runtime;
     for (const auto& [location, how] : related) audited.also_at.push_back(location);
     auto version = Version::parse(instance.version);
     if (!version) {
@@ -318,6 +342,8 @@ class Auditor {
                   {"version", instance.version},
                   {"kind", "version"},
                   {"manifest", primary.first.file},
+                  {"scope", instance.runtime ? "runtime" : "development"},
+                  {"scope_note", scope_note(instance.runtime)},
                   {"via", primary.second},
                   {"count", audited.advisories.size()},
                   {"count_text", count_text(audited.advisories.size())},
@@ -344,6 +370,7 @@ class Auditor {
     if (match.groups.empty()) return std::nullopt;
     auto [primary, related] = places(instance);
     AuditedPackage audited{instance.name, "", instance.range, primary.first, "range", {}, {}, match.safe_bound, {}};
+    audited.development_only = !instance.runtime;
     for (const auto& [location, how] : related) audited.also_at.push_back(location);
     for (const auto& group : match.groups) audited.advisories.push_back(summarise(group));
     auto [full, reason] = finding_severity(audited.advisories);
@@ -379,6 +406,8 @@ class Auditor {
                   {"range", instance.range},
                   {"kind", "range"},
                   {"manifest", primary.first.file},
+                  {"scope", instance.runtime ? "runtime" : "development"},
+                  {"scope_note", scope_note(instance.runtime)},
                   {"admitted", admitted},
                   {"vulnerable_versions", versions_json(match.vulnerable)},
                   {"count", audited.advisories.size()},

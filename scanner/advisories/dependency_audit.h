@@ -39,6 +39,7 @@ struct AuditedPackage {
   std::vector<MatchedAdvisory> advisories;
   std::optional<FixVersion> fix;        // the lowest version fixing all (a range: the safe lower bound)
   std::string severity;                 // of the finding; empty when nothing matched
+  bool development_only = false;        // every place that installs it is a dev / test / docs one
 };
 
 struct DependencyAudit {

@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "crypto/sha256.h"
-#include "findings/code_context.h"
+#include "util/code_context.h"
 #include "findings/fingerprint.h"
 #include "findings/merge.h"
 #include "findings/redaction.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "findings/code_context.h"
+#include "util/code_context.h"
 
 namespace mlaudit {
 

@@ -2,6 +2,9 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <set>
+
 #include "pep440/specifier.h"
 #include "util/text.h"
 
@@ -165,6 +168,27 @@ DependencySpec locked_dependency(std::string_view name, std::string_view version
   return spec;
 }
 
+bool is_development_group(std::string_view name) {
+  static const std::set<std::string, std::less<>> groups{
+      "dev",     "devel", "develop", "development", "dev-packages", "dev-dependencies", "test", "tests", "testing",
+      "lint",    "linting", "style", "format", "docs", "doc", "documentation", "typing", "types", "mypy", "qa",
+      "ci",      "pre-commit", "benchmark", "benchmarks"};
+  std::string lowered = to_lower(name);
+  std::replace(lowered.begin(), lowered.end(), '_', '-');
+  return groups.contains(lowered);
+}
+
+bool is_development_requirements_file(std::string_view path) {
+  // requirements-dev.txt, requirements_test.txt, dev-requirements.txt, test_requirements.in,
+  // requirements/dev.txt, requirements/docs.in
+  static const RE2 named(R"((?i)(?:^|/)(?:requirements[-_.](\w+)|(\w+)[-_]requirements)\.(?:txt|in)$)");
+  static const RE2 in_folder(R"((?i)(?:^|/)requirements/(\w+)\.(?:txt|in)$)");
+  std::string first, second;
+  if (RE2::PartialMatch(path, named, &first, &second)) return is_development_group(first.empty() ? second : first);
+  if (RE2::PartialMatch(path, in_folder, &first)) return is_development_group(first);
+  return false;
+}
+
 nlohmann::ordered_json dependency_props(const DependencySpec& spec, std::string_view ecosystem, std::string_view manifest) {
   return {{"name", spec.name},
           {"specifier", spec.specifier},
@@ -175,6 +199,7 @@ nlohmann::ordered_json dependency_props(const DependencySpec& spec, std::string_
           {"url", spec.url},
           {"locked", spec.locked},
           {"source", spec.source},
+          {"development", spec.development},
           {"ecosystem", ecosystem},
           {"manifest", manifest}};
 }

@@ -23,6 +23,7 @@ struct DependencySpec {
   bool locked = false;     // an entry of a lock file (poetry.lock, uv.lock, Pipfile.lock)
   std::string source;      // requirements, constraints, pyproject, poetry, pipfile, setup.cfg, setup.py,
                            // dockerfile, conda, poetry.lock, uv.lock, Pipfile.lock
+  bool development = false;  // installed only to develop, test, lint or document the project
 };
 
 // Parses one pip requirement ("torch==2.0.1 ; python_version>'3.8'"); nullopt for options,
@@ -38,6 +39,13 @@ DependencySpec locked_dependency(std::string_view name, std::string_view version
 // Poetry's constraint syntax in PEP 440 terms; nullopt for unions ("||") and anything
 // PEP 440 cannot say.
 std::optional<std::string> poetry_to_pep440(std::string_view constraint);
+
+// Whether a dependency group, extra or section holds development tools only: dev, test,
+// lint, docs, typing ("dev-packages", Poetry's group.dev, Pipfile.lock's "develop").
+bool is_development_group(std::string_view name);
+// Whether a requirements file installs development tools only (requirements-dev.txt,
+// test-requirements.txt, requirements/docs.txt).
+bool is_development_requirements_file(std::string_view path);
 
 nlohmann::ordered_json dependency_props(const DependencySpec& spec, std::string_view ecosystem, std::string_view manifest);
 

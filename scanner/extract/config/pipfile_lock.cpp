@@ -14,8 +14,9 @@ void extract_pipfile_lock(const YAML::Node& document, const std::string& file, F
     for (const auto& entry : packages) {
       auto version = scalar(at(entry.second, {"version"}));
       if (!version || !version->starts_with("==")) continue;   // git / path entries carry no version
-      sink.add(FactType::dependency, location_of(entry.first, file),
-               dependency_props(locked_dependency(entry.first.Scalar(), version->substr(2), "Pipfile.lock"), "pypi", file));
+      DependencySpec spec = locked_dependency(entry.first.Scalar(), version->substr(2), "Pipfile.lock");
+      spec.development = std::string_view(section) == "develop";
+      sink.add(FactType::dependency, location_of(entry.first, file), dependency_props(spec, "pypi", file));
     }
   }
 }

@@ -31,6 +31,7 @@ void RequirementsExtractor::extract(const FileContext& file, FactSink& sink) con
   const std::string& path = file.file.relative;
   std::string base_name = to_lower(std::filesystem::path(path).filename().string());
   std::string source = base_name.starts_with("constraints") ? "constraints" : "requirements";
+  const bool development = is_development_requirements_file(path);
   uint32_t number = 0;
   std::string pending;      // a requirement continued with a trailing backslash
   uint32_t pending_line = 0;
@@ -57,6 +58,7 @@ void RequirementsExtractor::extract(const FileContext& file, FactSink& sink) con
     if (auto option = trimmed.find(" --"); option != std::string::npos) trimmed.resize(option);
     auto spec = parse_pip_requirement(trimmed, source);
     if (!spec) continue;
+    spec->development = development;
     sink.add(FactType::dependency, Location{path, pending_line, column}, dependency_props(*spec, "pypi", path));
   }
 }

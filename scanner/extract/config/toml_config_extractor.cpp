@@ -19,12 +19,14 @@ Location location_of(const toml::node& node, const std::string& file) {
   return location;
 }
 
-void add_pep508_list(const toml::array* list, const std::string& file, FactSink& sink) {
+void add_pep508_list(const toml::array* list, const std::string& file, FactSink& sink, bool development = false) {
   if (list == nullptr) return;
   for (const auto& item : *list)
     if (auto text = item.value<std::string>())
-      if (auto spec = parse_pip_requirement(*text, "pyproject"))
+      if (auto spec = parse_pip_requirement(*text, "pyproject")) {
+        spec->development = development;
         sink.add(FactType::dependency, location_of(item, file), dependency_props(*spec, "pypi", file));
+      }
 }
 
 // name = "^1.2" or name = {version = "1.2", ...}; a git / path / url source has no version.
@@ -39,26 +41,30 @@ std::optional<std::string> table_constraint(const toml::node& value) {
 }
 
 // Poetry: [tool.poetry.dependencies] name = "^1.2".
-void add_poetry_table(const toml::table* table, const std::string& file, FactSink& sink) {
+void add_poetry_table(const toml::table* table, const std::string& file, FactSink& sink, bool development = false) {
   if (table == nullptr) return;
   for (const auto& [key, value] : *table) {
     std::string name(key.str());
     if (name == "python") continue;
     auto constraint = table_constraint(value);
     if (!constraint) continue;
-    sink.add(FactType::dependency, location_of(value, file), dependency_props(poetry_dependency(name, *constraint), "pypi", file));
+    DependencySpec spec = poetry_dependency(name, *constraint);
+    spec.development = development;
+    sink.add(FactType::dependency, location_of(value, file), dependency_props(spec, "pypi", file));
   }
 }
 
 // Pipfile: [packages] name = "==1.2" (PEP 440) or "*".
-void add_pipfile_table(const toml::table* table, const std::string& file, FactSink& sink) {
+void add_pipfile_table(const toml::table* table, const std::string& file, FactSink& sink, bool development = false) {
   if (table == nullptr) return;
   for (const auto& [key, value] : *table) {
     auto constraint = table_constraint(value);
     if (!constraint) continue;
     std::string text = *constraint == "*" ? std::string(key.str()) : std::string(key.str()) + *constraint;
-    if (auto spec = parse_pip_requirement(text, "pipfile"))
+    if (auto spec = parse_pip_requirement(text, "pipfile")) {
+      spec->development = development;
       sink.add(FactType::dependency, location_of(value, file), dependency_props(*spec, "pypi", file));
+    }
   }
 }
 
@@ -80,8 +86,10 @@ void add_lock_packages(const toml::table& document, const std::string& file, con
       if (local || (type && (*type == "git" || *type == "directory" || *type == "file"))) continue;
     }
     const toml::node* where = (*package)["name"].node();
-    sink.add(FactType::dependency, location_of(*where, file),
-             dependency_props(locked_dependency(*name, *version, source), "pypi", file));
+    DependencySpec spec = locked_dependency(*name, *version, source);
+    // Poetry before 1.2 marks packages only the dev-dependencies need: category = "dev".
+    spec.development = (*package)["category"].value_or(std::string()) == "dev";
+    sink.add(FactType::dependency, location_of(*where, file), dependency_props(spec, "pypi", file));
   }
 }
 
@@ -127,18 +135,19 @@ void TomlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
   }
   if (name == "Pipfile") {
     add_pipfile_table(document["packages"].as_table(), path, sink);
-    add_pipfile_table(document["dev-packages"].as_table(), path, sink);
+    add_pipfile_table(document["dev-packages"].as_table(), path, sink, true);
   }
   add_pep508_list(document["project"]["dependencies"].as_array(), path, sink);
   if (auto* optional = document["project"]["optional-dependencies"].as_table())
-    for (const auto& [group, list] : *optional) add_pep508_list(list.as_array(), path, sink);
+    for (const auto& [group, list] : *optional) add_pep508_list(list.as_array(), path, sink, is_development_group(group.str()));
   if (auto* groups = document["dependency-groups"].as_table())   // PEP 735
-    for (const auto& [group, list] : *groups) add_pep508_list(list.as_array(), path, sink);
+    for (const auto& [group, list] : *groups) add_pep508_list(list.as_array(), path, sink, is_development_group(group.str()));
   add_poetry_table(document["tool"]["poetry"]["dependencies"].as_table(), path, sink);
-  add_poetry_table(document["tool"]["poetry"]["dev-dependencies"].as_table(), path, sink);
+  add_poetry_table(document["tool"]["poetry"]["dev-dependencies"].as_table(), path, sink, true);
   if (auto* groups = document["tool"]["poetry"]["group"].as_table())
     for (const auto& [group, body] : *groups)
-      if (auto* table = body.as_table()) add_poetry_table((*table)["dependencies"].as_table(), path, sink);
+      if (auto* table = body.as_table())
+        add_poetry_table((*table)["dependencies"].as_table(), path, sink, is_development_group(group.str()));
   add_urls(document, "", path, sink, 0);
 }
 

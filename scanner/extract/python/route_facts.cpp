@@ -69,7 +69,15 @@ bool RouteFacts::changes_state(const Callee& callee, const Arguments& arguments)
     Value mode = evaluator_.eval(argument(arguments, 1, {"mode"}));
     return mode.is_string() && mode.text.find_first_of("wax+") != std::string::npos;
   }
-  return !callee.method.empty() && callee.name != callee.method && methods.contains(callee.method);
+  if (callee.method.empty() || callee.name == callee.method || !methods.contains(callee.method)) return false;
+  if (callee.method == "save") {
+    // image.save(buffer, format="PNG") encodes into memory to answer the request: nothing kept.
+    Value target = evaluator_.eval(argument(arguments, 0, {"fp", "f", "file"}));
+    if (target.kind == Value::Kind::object &&
+        (target.text.starts_with("io.BytesIO(") || target.text.starts_with("io.StringIO(")))
+      return false;
+  }
+  return true;
 }
 
 void RouteFacts::on_call(const Callee& callee, TSNode node, const Arguments& arguments) {

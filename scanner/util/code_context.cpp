@@ -1,4 +1,4 @@
-#include "findings/code_context.h"
+#include "util/code_context.h"
 
 #include <algorithm>
 #include <array>
