@@ -379,6 +379,51 @@ TEST(SeverityEvidence, PublishedDatabasesWithoutALoginAreHigh) {
   EXPECT_EQ((findings[{"docker-compose.yaml", 20}].severity), Severity::medium);
 }
 
+// A product's documented default credential is a default login, not a leaked secret: medium
+// where the service publishes a port, low on the compose network alone; one finding for every
+// place the file repeats it. A password of the project's own stays high.
+TEST(SeverityEvidence, DefaultCredentialsInComposeAreGradedByReach) {
+  testing::TempDir project;
+  project.write("docker-compose.yaml", R"(services:
+  mlflow:
+    build: ./mlflow
+    environment:
+      AWS_ACCESS_KEY_ID: minioadmin
+      AWS_SECRET_ACCESS_KEY: minioadmin
+    ports:
+      - "5000:5000"
+  minio:
+    image: minio/minio
+    environment:
+      MINIO_ROOT_USER: minioadmin
+      MINIO_ROOT_PASSWORD: minioadmin
+    ports:
+      - "9000:9000"
+  postgres:
+    image: postgres:13
+    environment:
+      POSTGRES_PASSWORD: airflow
+  app:
+    image: python:3.11
+    environment:
+      DB_PASSWORD: Qx7-Vv2m-Lk9p
+    ports:
+      - "127.0.0.1:8000:8000"
+)");
+  ScanResult result = testing::scan(project.path(), {"config.compose-literal-password"});
+  auto findings = graded(result, "config.compose-literal-password");
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ((findings[{"docker-compose.yaml", 5}].severity), Severity::medium);   // MinIO's, published
+  const std::string& merged = findings[{"docker-compose.yaml", 5}].message;
+  EXPECT_NE(merged.find("MinIO's documented default credential"), std::string::npos) << merged;
+  EXPECT_NE(merged.find("set 3 times"), std::string::npos) << merged;    // MINIO_ROOT_USER is no secret key
+  EXPECT_EQ(merged.find("minioadmin"), std::string::npos) << merged;     // masked all the same
+  EXPECT_EQ((findings[{"docker-compose.yaml", 19}].severity), Severity::low);    // Airflow's, not published
+  EXPECT_EQ((findings[{"docker-compose.yaml", 23}].severity), Severity::high);   // the project's own
+  for (const auto& finding : result.findings)
+    if (finding.location.line == 5) EXPECT_EQ(finding.related.size(), 2u);
+}
+
 // Steps of one folder's workflow, through helper functions: preprocess_data.py dumps
 // train.pkl with dump_pickle(...), train.py reads it back with load_pickle(...) (low, the
 // message names the file and its writer); a service of the same folder loading it is medium.

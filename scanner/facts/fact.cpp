@@ -33,7 +33,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::docker_base_image, "docker_base_image", {"image", "name", "tag", "digest", "stage", "alias", "latest", "untagged", "scratch", "references_stage", "variable", "copied_from"}},
       {FactType::docker_instruction, "docker_instruction", {"instruction", "arguments", "stage"}},
       {FactType::shell_command, "shell_command", {"command", "source"}},
-      {FactType::env_assignment, "env_assignment", {"context", "key", "literal", "value_masked", "value_length", "value_scheme", "placeholder", "reference", "owner", "build_arg"}},
+      {FactType::env_assignment, "env_assignment", {"context", "key", "literal", "value_masked", "value_length", "value_scheme", "placeholder", "reference", "owner", "build_arg", "default_credential_of", "service_published", "credential"}},
       {FactType::k8s_container, "k8s_container", {"workload", "kind", "container", "image", "privileged", "allow_privilege_escalation", "run_as_user", "run_as_non_root", "runs_as_root", "explicit_root", "read_only_root_filesystem", "host_paths", "host_network", "host_pid", "ports", "has_resource_limits"}},
       {FactType::k8s_service, "k8s_service", {"name", "type", "externally_reachable", "source_ranges_restricted", "ports", "selector", "annotations"}},
       {FactType::compose_service, "compose_service", {"name", "image", "build", "command", "ports", "privileged", "user", "network_mode"}},

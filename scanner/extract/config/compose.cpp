@@ -58,6 +58,7 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
     }
     bool credentials = sets_credentials(service, command);
     nlohmann::ordered_json ports = nlohmann::ordered_json::array();
+    bool published_to_all = false;   // a port reachable from outside the host
     if (at(service, {"ports"}) && at(service, {"ports"}).IsSequence()) {
       for (const auto& port : at(service, {"ports"})) {
         std::string host, number;
@@ -69,6 +70,7 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
         }
         if (number.empty()) continue;
         ports.push_back(number);
+        published_to_all = published_to_all || host.empty() || host == "0.0.0.0" || host == "::";
         sink.add(FactType::network_bind, location_of(port, file),
                  {{"host", host}, {"effective_host", host}, {"all_interfaces", host == "0.0.0.0" || host == "::"},
                   {"port", number}, {"server", "compose:" + name}, {"debug", false}, {"public_share", false},
@@ -86,13 +88,22 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
               {"privileged", truthy(at(service, {"privileged"}))},
               {"user", scalar_or(at(service, {"user"}), "")},
               {"network_mode", scalar_or(at(service, {"network_mode"}), "")}});
+    // A product's documented default (minioadmin) is one credential wherever the file repeats
+    // it: one cause, so one merge key per product; any other value is its own.
+    auto assignment = [&](std::string_view key, std::string_view value) {
+      nlohmann::ordered_json props = env_assignment_props("compose", key, value, name);
+      std::string product = default_credential_of(value);
+      props["default_credential_of"] = product;
+      props["service_published"] = published_to_all;
+      props["credential"] = product.empty() ? name + "/" + std::string(key) : "default:" + product;
+      return props;
+    };
     YAML::Node environment = at(service, {"environment"});
     if (environment && environment.IsMap()) {
       for (const auto& variable : environment) {
         auto value = scalar(variable.second);
         if (!value) continue;
-        sink.add(FactType::env_assignment, location_of(variable.second, file),
-                 env_assignment_props("compose", variable.first.Scalar(), *value, name));
+        sink.add(FactType::env_assignment, location_of(variable.second, file), assignment(variable.first.Scalar(), *value));
       }
     } else if (environment && environment.IsSequence()) {
       for (const auto& item : environment) {
@@ -101,7 +112,7 @@ void extract_compose(const YAML::Node& document, const std::string& file, FactSi
         auto equals = text->find('=');
         if (equals == std::string::npos) continue;  // "KEY" alone passes the host's value through
         sink.add(FactType::env_assignment, location_of(item, file),
-                 env_assignment_props("compose", text->substr(0, equals), text->substr(equals + 1), name));
+                 assignment(text->substr(0, equals), text->substr(equals + 1)));
       }
     }
   }

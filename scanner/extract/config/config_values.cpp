@@ -1,5 +1,7 @@
 #include "extract/config/config_values.h"
 
+#include <map>
+
 #include <re2/re2.h>
 
 #include "util/text.h"
@@ -19,6 +21,16 @@ bool is_placeholder_value(std::string_view value) {
   if (RE2::FullMatch(text, pattern)) return true;
   // One character repeated ("aaaaaaa") is never a real credential.
   return text.find_first_not_of(text[0]) == std::string_view::npos;
+}
+
+std::string default_credential_of(std::string_view value) {
+  static const std::map<std::string, std::string, std::less<>> defaults{
+      {"minioadmin", "MinIO"},  {"airflow", "Apache Airflow's quick-start compose file"},
+      {"guest", "RabbitMQ"},    {"neo4j", "Neo4j"},
+      {"postgres", "the PostgreSQL image's documentation"}, {"admin", "Grafana and other admin consoles"},
+      {"root", "MySQL and MariaDB examples"}};
+  auto found = defaults.find(to_lower(trim(value)));
+  return found == defaults.end() ? std::string() : found->second;
 }
 
 std::string mask_value(std::string_view value) {

@@ -13,6 +13,10 @@ namespace mlaudit {
 bool is_reference_value(std::string_view value);
 // changeme, <your-key>, xxx, example, dummy, ... and empty values.
 bool is_placeholder_value(std::string_view value);
+// The product whose documented default credential the value is ("minioadmin": MinIO,
+// "guest": RabbitMQ); empty for any other value. Public knowledge, so not a leaked secret,
+// but whoever reaches the service logs in with it.
+std::string default_credential_of(std::string_view value);
 // First two characters, then asterisks: enough to recognise, never enough to use.
 std::string mask_value(std::string_view value);
 std::string url_scheme(std::string_view value);   // "" when not a URL
