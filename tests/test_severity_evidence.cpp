@@ -379,6 +379,29 @@ TEST(SeverityEvidence, PublishedDatabasesWithoutALoginAreHigh) {
   EXPECT_EQ((findings[{"docker-compose.yaml", 20}].severity), Severity::medium);
 }
 
+// Keras' ModelCheckpoint names one file per saved epoch from a pattern: a model loaded under a
+// name the pattern produces is one the project trained (medium; low in the training script
+// itself); a name no pattern or step produces stays high.
+TEST(SeverityEvidence, KerasCheckpointsNamedByAPatternAreTheProjectsOwn) {
+  testing::TempDir project;
+  project.write("train.py", R"(from tensorflow import keras
+checkpoint = keras.callbacks.ModelCheckpoint("xception_v4_{epoch:02d}_{val_accuracy:.3f}.h5", save_best_only=True)
+model.fit(train_ds, callbacks=[checkpoint])
+best = keras.models.load_model("xception_v4_08_0.894.h5")
+)");
+  project.write("convert.py", R"(from tensorflow import keras
+model = keras.models.load_model("xception_v4_08_0.894.h5")
+other = keras.models.load_model("resnet_v2_08_0.894.h5")
+)");
+  auto findings = graded(testing::scan(project.path(), {"code.keras-unsafe-load"}), "code.keras-unsafe-load");
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ((findings[{"train.py", 4}].severity), Severity::low);
+  EXPECT_EQ((findings[{"convert.py", 2}].severity), Severity::medium);
+  const std::string& message = findings[{"convert.py", 2}].message;
+  EXPECT_NE(message.find("named like the checkpoints train.py saves (line 2)"), std::string::npos) << message;
+  EXPECT_EQ((findings[{"convert.py", 3}].severity), Severity::high);
+}
+
 // A product's documented default credential is a default login, not a leaked secret: medium
 // where the service publishes a port, low on the compose network alone; one finding for every
 // place the file repeats it. A password of the project's own stays high.

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -59,6 +60,32 @@ constexpr std::string_view kCheckpointFiles[] = {"pytorch_model.bin", "adapter_m
 
 bool checkpoint_saver(std::string_view method) {
   return method == "save_pretrained" || method == "save_model" || method == "save_state";
+}
+
+// Keras' ModelCheckpoint writes one file per saved epoch, named by formatting its filepath
+// ("xception_v4_{epoch:02d}_{val_accuracy:.3f}.h5"): the names it can write, as a pattern
+// of the base name ('{...}' fields match any run of characters but '/'), and the name.
+std::optional<std::pair<std::string, std::string>> checkpoint_name_pattern(const Json& call_props) {
+  if (!string_at(call_props, "callee").ends_with("callbacks.ModelCheckpoint")) return std::nullopt;
+  std::string path;
+  for_each_argument(call_props, [&](const Json& argument) {
+    if (path.empty() && argument.is_object() && argument.value("literal", false)) path = string_at(argument, "value");
+  });
+  std::string name = base_name(path);
+  if (name.empty()) return std::nullopt;
+  std::string pattern;
+  size_t at = 0;
+  while (at < name.size()) {
+    size_t open = name.find('{', at);
+    size_t close = open == std::string::npos ? std::string::npos : name.find('}', open);
+    if (close == std::string::npos) {
+      pattern += RE2::QuoteMeta(name.substr(at));
+      break;
+    }
+    pattern += RE2::QuoteMeta(name.substr(at, open - at)) + "[^/]+";
+    at = close + 1;
+  }
+  return std::make_pair(pattern, truncate_utf8(name, 80));
 }
 
 // The file name an argument's text ends in: `data_dir/'X_train.pkl'` or
@@ -159,6 +186,9 @@ class LoadSources {
           writers_by_expression_[text].push_back(writer);
           if (std::string folder = folder_expression(text); !folder.empty()) writers_by_folder_[folder].push_back(writer);
         }
+      } else if (auto pattern = fact.type == FactType::call ? checkpoint_name_pattern(fact.props) : std::nullopt) {
+        Writer writer{fact.location.file, fact.location.line, "ModelCheckpoint(\"" + pattern->second + "\")"};
+        patterned_writers_.push_back({std::make_unique<RE2>(pattern->first), std::move(writer)});
       } else if (fact.type == FactType::call && checkpoint_saver(string_at(fact.props, "method"))) {
         for (std::string_view name : kCheckpointFiles)
           writers_[std::string(name)].push_back({fact.location.file, fact.location.line,
@@ -376,6 +406,13 @@ class LoadSources {
     if (producer_stage)
       return source("own_store", "`" + name + "` is an output of DVC stage " + producer_stage->name + " (" +
                                      producer_stage->dvc_file + "), pulled from the project's own DVC remote");
+    for (const auto& [pattern, writer] : patterned_writers_)
+      if (RE2::FullMatch(name, *pattern)) {
+        if (writer.file == file) return written_here(name, writer);
+      // A message slot holds 160 characters: the writer's base name, not its path.
+      return source("own_store", "`" + name + "` is named like the checkpoints " + base_name(writer.file) + " saves (line " +
+                                     std::to_string(writer.line) + "): a model the project trained");
+      }
     return std::nullopt;
   }
 
@@ -384,6 +421,7 @@ class LoadSources {
   std::set<std::string> serving_files_;  // files that define routes or start a server
   std::map<std::pair<std::string, std::string>, std::set<std::string>> opened_;  // (file, function) -> names opened for reading
   std::map<std::string, std::vector<Writer>> writers_;  // by file name
+  std::vector<std::pair<std::unique_ptr<RE2>, Writer>> patterned_writers_;  // names with fields, e.g. per epoch
   std::map<std::string, std::vector<Writer>> writers_by_expression_;  // unresolved targets, as written
   std::map<std::string, std::vector<Writer>> writers_by_folder_;      // their folder part, when it names one
   std::multimap<std::string, Writer> serializers_;      // by file
