@@ -341,6 +341,31 @@ TEST(PersonalData, AggregatesPerGroupDescribeNobody) {
       EXPECT_NE(fact.props.value("not_personal_reason", "").find("aggregate statistics"), std::string::npos) << fact.props.dump();
 }
 
+// Nearly every JSON object has a `name`: a configuration export whose only sign of a person is
+// that key, with values that do not confirm it, names things; records that also hold an email
+// (or whose names two-word values confirm) describe people.
+TEST(PersonalData, JsonNamesOfThingsDescribeNobody) {
+  testing::TempDir root;
+  root.write("grafana/alerts.json", R"([{"name": "Feature A Monitoring alert", "for": "5m", "frequency": "1m"},
+{"name": "Model Error Monitoring alert", "for": "5m", "frequency": "1m"},
+{"name": "latency_p99", "for": "1m", "frequency": "30s"}]
+)");
+  root.write("grafana/datasources.json", R"([{"name": "InfluxDB", "type": "influxdb", "url": "http://influxdb:8086"},
+{"name": "Prometheus", "type": "prometheus", "url": "http://prometheus:9090"}]
+)");
+  root.write("data/contacts.json", R"([{"name": "Anna Berg", "email": "anna.berg@example.com"},
+{"name": "Jonas Weber", "email": "jonas.weber@example.org"}]
+)");
+  auto extraction = testing::extract(root.path());
+  std::set<std::string> personal;
+  for (const auto& fact : testing::facts_of(extraction, FactType::personal_data)) personal.insert(fact.props.value("dataset", ""));
+  EXPECT_EQ(personal, std::set<std::string>{"data/contacts.json"});
+  for (const auto& fact : testing::facts_of(extraction, FactType::dataset))
+    if (fact.location.file.starts_with("grafana/"))
+      EXPECT_NE(fact.props.value("not_personal_reason", "").find("name things, not people"), std::string::npos)
+          << fact.location.file << ": " << fact.props.dump();
+}
+
 // Column-level precision and recall per category against the labelled set.
 TEST(PersonalData, LabelledSetPrecisionAndRecall) {
   fs::path folder = testing::fixture("personal-data");

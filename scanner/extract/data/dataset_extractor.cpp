@@ -158,6 +158,13 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
                                        [](const auto& entry) { return entry.second.category->identifier == "direct"; });
   bool aggregates = json && !direct_identifier && holds_aggregates(shape.columns);
   if (aggregates) describes_persons = false;
+  // Nearly every JSON object has a `name`: in a document where that key is the only sign of a
+  // person and its values do not confirm it (alert rules, data sources, channels of a
+  // configuration export), the records name things, not people.
+  bool names_things = json && !verdicts.empty() && std::all_of(verdicts.begin(), verdicts.end(), [](const auto& entry) {
+    return entry.second.category->id == "person-name" && entry.second.source == "name";
+  });
+  if (names_things) describes_persons = false;
   nlohmann::ordered_json without_subjects = nlohmann::ordered_json::array();
   for (const auto& [column, verdict] : verdicts) {
     const auto& category = *verdict.category;
@@ -207,13 +214,16 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
     for (const auto& id : without_subjects) listed += (listed.empty() ? "" : ", ") + id.get<std::string>();
     sink.diagnose(DiagnosticLevel::note, "no-data-subjects", Location{path},
                   "columns named like personal data (" + listed + ") not treated as personal data: " +
-                      (aggregates ? std::string("aggregate statistics per group, no record describes a person")
-                                  : std::string("no column identifies or describes a person, a reference table")));
+                      (aggregates     ? std::string("aggregate statistics per group, no record describes a person")
+                       : names_things ? std::string("a `name` key whose values do not confirm a person, and no other sign of one")
+                                      : std::string("no column identifies or describes a person, a reference table")));
     props["categories_without_data_subjects"] = without_subjects;
     props["not_personal_reason"] =
-        aggregates ? "aggregate statistics (counts, distributions, rates per group) with no identifier: no record describes a person"
-                   : "no column identifies or describes a person (no name, id, age, sex, postal code, "
-                     "contact or date of birth): a reference table, its terms are not data about people";
+        aggregates     ? "aggregate statistics (counts, distributions, rates per group) with no identifier: no record describes a person"
+        : names_things ? "its only sign of a person is a `name` key whose values do not confirm it (names of alert rules, "
+                         "data sources, channels): the records name things, not people"
+                       : "no column identifies or describes a person (no name, id, age, sex, postal code, "
+                         "contact or date of birth): a reference table, its terms are not data about people";
   }
   props["size"] = file.file.size;
   props["sha256"] = sha256_hex_released(*mapped, file.deadline);
