@@ -248,6 +248,22 @@ requests.post("https://api.partner-scoring.io/v1/score", json={"rows": customers
   EXPECT_EQ(result.merged, 1u);
 }
 
+// A tracking server on a compose service name or a private address is the project's own
+// store, not a recipient: no transfer. One on a public host is.
+TEST(RootCauses, TrackingServersOnInternalHostsReceiveNoTransfer) {
+  auto transfers = [](const std::string& uri) {
+    testing::TempDir root;
+    root.write("data/customers.csv", "customer_id,email,phone\n1,ana@example.org,+49 30 901820\n2,li@example.com,+44 20 7946 0958\n");
+    root.write("train.py", "import mlflow, pandas as pd\nmlflow.set_tracking_uri(\"" + uri +
+                               "\")\ndf = pd.read_csv(\"data/customers.csv\")\nmodel.fit(df)\nmlflow.sklearn.log_model(model, \"model\")\n");
+    ScanResult result = testing::scan(root.path(), {"gdpr.transfer-region-unknown"});
+    return findings_of(result, "gdpr.transfer-region-unknown").size();
+  };
+  EXPECT_EQ(transfers("http://mlflow:5000"), 0u);
+  EXPECT_EQ(transfers("http://10.0.3.7:5000"), 0u);
+  EXPECT_EQ(transfers("https://mlflow.partner-analytics.io"), 1u);
+}
+
 TEST(RootCauses, ASuppressedPlaceStaysApartFromTheMergedFinding) {
   testing::TempDir root;
   root.write("requirements.txt",

@@ -422,8 +422,11 @@ class DfdBuilder {
       std::string scheme = scheme_of(uri);
       std::string type = kind == "registry" ? "registry" : "tracking_server";
       std::string name = (kind == "registry" ? "Model registry " : "Tracking server ") + uri;
-      return diagram_.element({"store:" + type + ":" + uri, ElementKind::data_store, type, name,
-                               scheme.empty() || scheme == "file" ? "storage" : "cloud", io.location,
+      // A tracking server on a compose service or private address is the project's own, not a recipient.
+      std::string zone = scheme.empty() || scheme == "file"          ? "storage"
+                         : is_internal_or_unknown_host(host_of(uri)) ? "internal"
+                                                                     : "cloud";
+      return diagram_.element({"store:" + type + ":" + uri, ElementKind::data_store, type, name, zone, io.location,
                                {{"uri", uri}, {"scheme", scheme}, {"remote", !scheme.empty() && scheme != "file"},
                                 {"encrypted_transport", scheme.empty() || scheme == "file" || is_encrypted_scheme(scheme)}}});
     }
