@@ -402,6 +402,30 @@ other = keras.models.load_model("resnet_v2_08_0.894.h5")
   EXPECT_EQ((findings[{"convert.py", 3}].severity), Severity::high);
 }
 
+// A SageMaker Processing step reads what its pipeline mounts under /opt/ml/processing/: the
+// training step's model archive unpacked there, or a model file there, is an earlier step's
+// output (low); the same load with nothing mounted stays high.
+TEST(SeverityEvidence, SageMakerProcessingInputsComeFromThePipeline) {
+  testing::TempDir project;
+  project.write("pipelines/evaluate.py", R"(import pickle, tarfile, joblib
+model_path = "/opt/ml/processing/model/model.tar.gz"
+with tarfile.open(model_path) as tar:
+    tar.extractall(path=".")
+model = pickle.load(open("xgboost-model", "rb"))
+scaler = joblib.load("/opt/ml/processing/scaler/scaler.joblib")
+)");
+  project.write("tools/inspect.py", R"(import pickle
+model = pickle.load(open("xgboost-model", "rb"))
+)");
+  auto findings = graded(testing::scan(project.path(), {"code.pickle-deserialization"}), "code.pickle-deserialization");
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ((findings[{"pipelines/evaluate.py", 5}].severity), Severity::low);
+  const std::string& unpacked = findings[{"pipelines/evaluate.py", 5}].message;
+  EXPECT_NE(unpacked.find("unpacked from `/opt/ml/processing/model/model.tar.gz`"), std::string::npos) << unpacked;
+  EXPECT_EQ((findings[{"pipelines/evaluate.py", 6}].severity), Severity::low);
+  EXPECT_EQ((findings[{"tools/inspect.py", 2}].severity), Severity::high);
+}
+
 // A product's documented default credential is a default login, not a leaked secret: medium
 // where the service publishes a port, low on the compose network alone; one finding for every
 // place the file repeats it. A password of the project's own stays high.

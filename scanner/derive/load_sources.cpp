@@ -146,6 +146,23 @@ std::optional<std::string> platform_model(const Json& call_props) {
          "`), from its own registry; the copy loaded is whatever was deployed";
 }
 
+// SageMaker Processing mounts each input of a pipeline step under /opt/ml/processing/: a
+// model there (or unpacked from an archive there) is what an earlier step of the same
+// pipeline produced, typically the training step's ModelArtifacts.
+constexpr std::string_view kProcessingInputs = "/opt/ml/processing/";
+
+bool unpacks_archive(std::string_view callee) {
+  return callee == "tarfile.open" || callee == "zipfile.ZipFile" || callee == "shutil.unpack_archive";
+}
+
+std::string first_argument_value(const Json& call_props) {
+  std::string value;
+  for_each_argument(call_props, [&](const Json& argument) {
+    if (value.empty() && argument.is_object()) value = string_at(argument, "value");
+  });
+  return value;
+}
+
 struct Writer {
   std::string file;
   unsigned line = 0;
@@ -193,6 +210,9 @@ class LoadSources {
         for (std::string_view name : kCheckpointFiles)
           writers_[std::string(name)].push_back({fact.location.file, fact.location.line,
                                                   truncate_utf8(string_at(fact.props, "text"), 60)});
+      } else if (fact.type == FactType::call && unpacks_archive(string_at(fact.props, "callee")) &&
+                 first_argument_value(fact.props).starts_with(kProcessingInputs)) {
+        processing_archives_.emplace(fact.location.file, first_argument_value(fact.props));
       } else if (fact.type == FactType::call && serializes(string_at(fact.props, "callee"))) {
         serializers_.emplace(fact.location.file, Writer{fact.location.file, fact.location.line, string_at(fact.props, "callee")});
       } else if (fact.type == FactType::dvc_stage) {
@@ -267,6 +287,9 @@ class LoadSources {
       return source("own_store", "it comes from `" + target + "`, the project's own " +
                                      (kind == "bucket" ? "bucket" : kind == "database" ? "database" : "model registry"));
     if (auto deployed = platform_model(call.props)) return source("own_store", *deployed);
+    if (target.starts_with(kProcessingInputs))
+      return source("pipeline", "`" + target + "` is an input SageMaker Processing mounts for this pipeline step, "
+                                "filled from an earlier step of the same pipeline");
     if (auto input = outside_input(call.props); input && *input == "request or upload data")
       return source("external", "it comes from " + *input);
 
@@ -288,6 +311,10 @@ class LoadSources {
                                        std::to_string(serializer->second.line) +
                                        "), so it restores what the project wrote to its own store or cache");
     }
+    if (auto archive = processing_archives_.find(file);
+        archive != processing_archives_.end() && !name.empty() && target.find('/') == std::string::npos)
+      return source("pipeline", "`" + name + "` is unpacked from `" + archive->second +
+                                    "`, which SageMaker Processing mounts from an earlier step of the same pipeline");
     if (!target.empty() && !read->props.value("target_partial", false))
       if (auto path = committed_path(file, target))
         return source("own_store", "`" + *path + "` is committed to the repository: the project's own artifact, loaded as committed");
@@ -421,6 +448,7 @@ class LoadSources {
   std::set<std::string> serving_files_;  // files that define routes or start a server
   std::map<std::pair<std::string, std::string>, std::set<std::string>> opened_;  // (file, function) -> names opened for reading
   std::map<std::string, std::vector<Writer>> writers_;  // by file name
+  std::map<std::string, std::string> processing_archives_;  // file -> the /opt/ml/processing/ archive it unpacks
   std::vector<std::pair<std::unique_ptr<RE2>, Writer>> patterned_writers_;  // names with fields, e.g. per epoch
   std::map<std::string, std::vector<Writer>> writers_by_expression_;  // unresolved targets, as written
   std::map<std::string, std::vector<Writer>> writers_by_folder_;      // their folder part, when it names one
