@@ -426,6 +426,27 @@ model = pickle.load(open("xgboost-model", "rb"))
   EXPECT_EQ((findings[{"tools/inspect.py", 2}].severity), Severity::high);
 }
 
+// A handle opened on what an MLflow client downloaded is an artifact of the project's own
+// tracking server (medium); a handle on a path nothing produces stays high.
+TEST(SeverityEvidence, DownloadedMlflowArtifactsAreTheProjectsStore) {
+  testing::TempDir project;
+  project.write("score.py", R"(import os, pickle
+from mlflow.tracking import MlflowClient
+client = MlflowClient(tracking_uri="http://127.0.0.1:5000")
+def vectorizer(run_id):
+    path = client.download_artifacts(run_id=run_id, path="dict_vectorizer.bin")
+    with open(path, "rb") as handle:
+        return pickle.load(handle)
+def encoder():
+    with open(os.environ["ENCODER_PATH"], "rb") as handle:
+        return pickle.load(handle)
+)");
+  auto findings = graded(testing::scan(project.path(), {"code.pickle-deserialization"}), "code.pickle-deserialization");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ((findings[{"score.py", 7}].severity), Severity::medium);
+  EXPECT_EQ((findings[{"score.py", 10}].severity), Severity::high);
+}
+
 // A product's documented default credential is a default login, not a leaked secret: medium
 // where the service publishes a port, low on the compose network alone; one finding for every
 // place the file repeats it. A password of the project's own stays high.

@@ -188,6 +188,10 @@ class LoadSources {
           string_at(fact.props, "via") == "builtins.open")
         if (std::string name = base_name(string_at(fact.props, "target")); !name.empty() && name.find('{') == std::string::npos)
           opened_[{fact.location.file, string_at(fact.props, "function")}].insert(name);
+      // open(path) of what an MLflow client downloaded: a handle on the project's tracking server's artifact.
+      if (fact.type == FactType::call && string_at(fact.props, "callee") == "builtins.open" &&
+          first_argument_value(fact.props).find("download_artifacts") != std::string::npos)
+        opened_artifacts_.insert({fact.location.file, string_at(fact.props, "function")});
     }
     std::map<Place, const Fact*> calls;
     for (const Fact& fact : facts_)
@@ -296,6 +300,9 @@ class LoadSources {
     std::string name = read && !target.empty() ? base_name(target) : quoted_file_name(call.props);
     if (!name.empty()) {
       if (auto found = from_producer(file, name)) return *found;
+    } else if (opened_artifacts_.contains({file, string_at(call.props, "function")})) {
+      return source("own_store", "it is opened from what `download_artifacts` fetched: an artifact of the project's "
+                                 "MLflow tracking server, whatever a run logged");
     } else if (auto opened = opened_.find({file, string_at(call.props, "function")}); opened != opened_.end()) {
       // A handle from open() in the same function: the files it is opened on.
       for (const std::string& candidate : opened->second)
@@ -447,6 +454,7 @@ class LoadSources {
   std::set<std::string> committed_;  // files of the scanned tree
   std::set<std::string> serving_files_;  // files that define routes or start a server
   std::map<std::pair<std::string, std::string>, std::set<std::string>> opened_;  // (file, function) -> names opened for reading
+  std::set<std::pair<std::string, std::string>> opened_artifacts_;  // (file, function) opening a downloaded MLflow artifact
   std::map<std::string, std::vector<Writer>> writers_;  // by file name
   std::map<std::string, std::string> processing_archives_;  // file -> the /opt/ml/processing/ archive it unpacks
   std::vector<std::pair<std::unique_ptr<RE2>, Writer>> patterned_writers_;  // names with fields, e.g. per epoch
