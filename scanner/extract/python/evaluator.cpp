@@ -379,6 +379,11 @@ Value Evaluator::eval_call(TSNode node, int depth) {
     handle.mode = mode.is_string() ? mode.text : "r";
     return handle;
   }
+  // handle.read() of a file opened on a known path: the contents of that file, named so that
+  // a rule can tell the project's own source (`exec(f.read())` of pipelines/__version__.py).
+  if ((callee.method == "read" || callee.method == "readlines") && callee.receiver.kind == Value::Kind::file_handle &&
+      !callee.receiver.text.empty())
+    return Value::object("open(" + callee.receiver.text + ")." + callee.method + "()", {callee.receiver.text});
   std::vector<std::string> literals = callee.receiver.kind == Value::Kind::object ? callee.receiver.items
                                                                                    : std::vector<std::string>{};
   if (!arguments.positional.empty()) {
