@@ -162,6 +162,19 @@ std::vector<Fact> analyze_bytes(const std::string& bytes, const std::string& nam
   return std::move(sink.facts());
 }
 
+// fuzz_npy found it in CI: a central-directory record whose name / extra / comment lengths
+// run past the end of the file made the next record's read throw std::out_of_range out of
+// the analyser. Kept in fuzz/regressions/fuzz_npy/ and replayed here.
+TEST(ModelArtifacts, DirectoryRecordLengthsPastTheEndDoNotThrow) {
+  std::string bytes = testing::read_text(testing::source_dir() / "fuzz/regressions/fuzz_npy/zip-directory-record-past-end");
+  ASSERT_GT(bytes.size(), 100u);
+  for (FileKind kind : {FileKind::npy, FileKind::npz}) {
+    FactSink sink;
+    model::ArtifactAnalyzer analyzer("weights.npz", sink);
+    EXPECT_NO_THROW(analyzer.analyze(bytes, SniffResult{kind, "regression input"}, "", 0));
+  }
+}
+
 bool has_issue(const std::vector<Fact>& facts, const std::string& kind) {
   for (const auto& fact : facts)
     if (fact.type == FactType::model_issue && fact.props["kind"] == kind) return true;

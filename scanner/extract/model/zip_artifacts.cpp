@@ -113,7 +113,8 @@ static bool directory_covers_file(std::string_view bytes) {
   std::vector<std::pair<uint64_t, uint64_t>> spans;  // local header offset, end of its data
   size_t at = *directory;
   for (uint64_t k = 0; k < *entries; ++k) {
-    if (!bytes.substr(at).starts_with(std::string_view("PK\x01\x02", 4))) return false;
+    // Lengths from the previous record can point past the end: no record there.
+    if (at > bytes.size() || !bytes.substr(at).starts_with(std::string_view("PK\x01\x02", 4))) return false;
     auto flags = le(at + 8, 2), compressed = le(at + 20, 4), name = le(at + 28, 2), extra = le(at + 30, 2),
          comment = le(at + 32, 2), offset = le(at + 42, 4);
     if (!flags || !compressed || !name || !extra || !comment || !offset) return false;
