@@ -366,6 +366,66 @@ TEST(PersonalData, JsonNamesOfThingsDescribeNobody) {
           << fact.location.file << ": " << fact.props.dump();
 }
 
+// Well-known public tables whose rows describe no living person (abalone: sea snails with a
+// sex column; the Titanic list: people who died in 1912; California housing: census-block
+// aggregates) are recognised by their columns, in a dataset file and in the code that names
+// them; a table that shares a few of those names but not the distinctive ones stays personal.
+TEST(PersonalData, WellKnownTablesWithoutDataSubjects) {
+  testing::TempDir root;
+  root.write("data/abalone.csv",
+             "Sex,Length,Diameter,Height,Whole weight,Shucked weight,Viscera weight,Shell weight,Rings\n"
+             "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15,15\nF,0.53,0.42,0.135,0.677,0.2565,0.1415,0.21,9\n"
+             "I,0.33,0.255,0.08,0.205,0.0895,0.0395,0.055,7\n");
+  root.write("data/passengers.csv",
+             "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked\n"
+             "1,0,3,\"Ollis, Mr. Henrik\",male,22,1,0,A/5 2117,7.25,,S\n"
+             "2,1,1,\"Verne, Mrs. Agnes\",female,38,1,0,PC 17599,71.28,C85,C\n");
+  root.write("data/bookings.csv",
+             "name,email,sex,age,ticket,fare,cabin\n"
+             "Anna Berg,anna.berg@example.com,female,34,T-100,120.5,B12\nJonas Weber,jonas.weber@example.org,male,41,T-101,88.0,C3\n");
+  root.write("pipelines/preprocess.py",
+             "import pandas as pd\n"
+             "feature_columns_names = ['sex', 'length', 'diameter', 'height', 'whole_weight', 'shucked_weight',\n"
+             "                         'viscera_weight', 'shell_weight']\n"
+             "categorical_features = ['sex']\n"
+             "df = pd.read_csv('/opt/ml/processing/data/abalone.csv', header=None, names=feature_columns_names + ['rings'])\n");
+  root.write("service/payload.py",
+             "from pydantic import BaseModel\n\n"
+             "class BlockPayload(BaseModel):\n    median_income_in_block: float\n    median_house_age_in_block: float\n"
+             "    average_rooms: float\n    population_per_block: float\n    block_latitude: float\n    block_longitude: float\n");
+  root.write("service/app.py",
+             "from fastapi import FastAPI\nfrom payload import BlockPayload\n\napp = FastAPI()\n\n"
+             "@app.post('/predict')\ndef predict(block: BlockPayload):\n    return {'value': 1}\n");
+  root.write("train.py", "FEATURES = ['sex', 'age', 'income', 'shell_weight']\n");
+  ScanResult result = testing::scan(root.path());
+
+  std::set<std::string> personal_datasets;
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::personal_data) personal_datasets.insert(fact.props.value("dataset", ""));
+  EXPECT_EQ(personal_datasets, std::set<std::string>{"data/bookings.csv"});
+  std::map<std::string, std::string> reasons;
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::dataset) reasons[fact.location.file] = fact.props.value("not_personal_reason", "");
+  EXPECT_NE(reasons["data/abalone.csv"].find("UCI abalone"), std::string::npos) << reasons["data/abalone.csv"];
+  EXPECT_NE(reasons["data/passengers.csv"].find("Titanic"), std::string::npos) << reasons["data/passengers.csv"];
+  EXPECT_EQ(reasons["data/bookings.csv"], "");
+
+  std::map<std::string, std::set<std::string>> fields;  // file -> personal field names
+  for (const auto& fact : result.extraction.facts)
+    if (fact.type == FactType::personal_field) fields[fact.location.file].insert(fact.props.value("name", ""));
+  EXPECT_FALSE(fields.contains("pipelines/preprocess.py"));
+  EXPECT_FALSE(fields.contains("service/app.py"));   // the body's fields, judged where the class declares them
+  EXPECT_FALSE(fields.contains("service/payload.py"));
+  auto kept = fields["train.py"];
+  EXPECT_EQ(kept, (std::set<std::string>{"sex", "age", "income"}));
+  std::set<std::string> noted;
+  for (const auto& diagnostic : result.diagnostics)
+    if (diagnostic.code == "no-data-subjects") noted.insert(diagnostic.location.file);
+  EXPECT_TRUE(noted.contains("pipelines/preprocess.py"));
+  EXPECT_TRUE(noted.contains("service/payload.py"));
+  EXPECT_FALSE(noted.contains("train.py"));
+}
+
 // Column-level precision and recall per category against the labelled set.
 TEST(PersonalData, LabelledSetPrecisionAndRecall) {
   fs::path folder = testing::fixture("personal-data");

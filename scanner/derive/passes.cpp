@@ -10,7 +10,7 @@ namespace {
 constexpr DerivePass kPasses[] = {
     {"dvc-integrity", false,
      [](const DeriveContext& context) { return verify_dvc_records(context.inputs.root, context.facts, context.inputs.in_scanned_tree); }},
-    {"personal-fields-in-code", false, [](const DeriveContext& context) { return personal_fields(context.facts); }},
+    {"personal-fields-in-code", false, [](const DeriveContext& context) { return personal_fields(context.facts, context.diagnostics); }},
     {"privacy-declarations", false,
      [](const DeriveContext& context) {
        return declaration_facts(context.inputs.config_file, context.inputs.declarations);

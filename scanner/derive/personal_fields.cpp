@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "personal/category_catalog.h"
+#include "personal/subjectless_tables.h"
 #include "util/json_strings.h"
 
 namespace mlaudit {
@@ -31,18 +32,52 @@ std::set<NamedCategory> refuted_by_datasets(const std::vector<Fact>& facts) {
   return refuted;
 }
 
+// Files whose code handles a well-known table with no data subjects (the abalone data's
+// feature list, the Titanic columns a notebook selects and drops): every column the file
+// names, selects, lists or declares in a schema, matched against the catalog of such tables.
+std::map<std::string, const personal::SubjectlessTable*> files_of_subjectless_tables(const std::vector<Fact>& facts) {
+  std::map<std::string, std::vector<std::string>> named;  // file -> the column names its code uses
+  for (const auto& fact : facts) {
+    const char* key = fact.type == FactType::column_ref     ? "columns"
+                      : fact.type == FactType::feature_list ? "columns"
+                      : fact.type == FactType::schema_class ? "fields"
+                                                            : nullptr;
+    if (!key) continue;
+    auto& names = named[fact.location.file];
+    for (const auto& name : strings_at(fact.props, key)) names.push_back(name);
+  }
+  std::map<std::string, const personal::SubjectlessTable*> matched;
+  for (const auto& [file, names] : named)
+    if (const auto* table = personal::recognize_subjectless_table(names)) matched[file] = table;
+  return matched;
+}
+
 }  // namespace
 
-std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
+std::vector<Fact> personal_fields(const std::vector<Fact>& facts, std::vector<Diagnostic>& diagnostics) {
   const personal::CategoryCatalog& catalog = personal::CategoryCatalog::get();
   const auto refuted = refuted_by_datasets(facts);
+  const auto subjectless = files_of_subjectless_tables(facts);
+  std::set<std::string> noted;  // files whose no-data-subjects note is written
   std::vector<Fact> out;
   std::set<std::tuple<std::string, uint32_t, std::string, std::string>> seen;  // file, line, name, category
-  auto add = [&](const Fact& source, const std::string& name, const std::string& context, const std::string& detail) {
+  // `declared_in`: the file whose code names the field (a request body's schema class lives
+  // in its own module); that file decides whether it handles a table without data subjects.
+  auto add = [&](const Fact& source, const std::string& name, const std::string& context, const std::string& detail,
+                 const std::string* declared_in = nullptr) {
+    const std::string& file = declared_in ? *declared_in : source.location.file;
     auto categories = catalog.match_name(name);
     if (categories.empty()) return;
     const personal::Category& category = *categories.front();
     if (refuted.contains({personal::normalize_name(name), category.id})) return;
+    if (auto table = subjectless.find(file); table != subjectless.end()) {
+      if (noted.insert(file).second)
+        diagnostics.push_back({DiagnosticLevel::note, "no-data-subjects", Location{file},
+                               "columns named like personal data (" + category.id + " `" + name +
+                                   "`, and any others here) not treated as personal data: the code handles " +
+                                   table->second->label + ": " + table->second->reason});
+      return;
+    }
     if (!seen.emplace(source.location.file, source.location.line, name, category.id).second) return;
     nlohmann::ordered_json props(nlohmann::ordered_json::value_t::object);
     props["name"] = name;
@@ -78,7 +113,8 @@ std::vector<Fact> personal_fields(const std::vector<Fact>& facts) {
         // A body typed with a data-model class carries that class's fields.
         for (const auto& type : strings_at(props, "body_types"))
           for (const Fact* schema : schemas[type])
-            for (const auto& field : strings_at(schema->props, "fields")) add(fact, field, "request", props.value("path", ""));
+            for (const auto& field : strings_at(schema->props, "fields"))
+              add(fact, field, "request", props.value("path", ""), &schema->location.file);
         break;
       case FactType::schema_class:
         for (const auto& field : strings_at(props, "fields"))

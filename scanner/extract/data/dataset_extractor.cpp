@@ -9,6 +9,7 @@
 #include "crypto/sha256.h"
 #include "extract/data/table_reader.h"
 #include "personal/column_profiler.h"
+#include "personal/subjectless_tables.h"
 #include "util/mapped_file.h"
 
 namespace mlaudit {
@@ -165,6 +166,10 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
     return entry.second.category->id == "person-name" && entry.second.source == "name";
   });
   if (names_things) describes_persons = false;
+  // A well-known public table of animals, of the long dead or of census-area aggregates
+  // (abalone, Titanic, California housing) has personal-looking columns and no data subject.
+  const personal::SubjectlessTable* known_table = personal::recognize_subjectless_table(shape.columns);
+  if (known_table) describes_persons = false;
   nlohmann::ordered_json without_subjects = nlohmann::ordered_json::array();
   for (const auto& [column, verdict] : verdicts) {
     const auto& category = *verdict.category;
@@ -214,12 +219,14 @@ void DatasetExtractor::extract(const FileContext& file, FactSink& sink) const {
     for (const auto& id : without_subjects) listed += (listed.empty() ? "" : ", ") + id.get<std::string>();
     sink.diagnose(DiagnosticLevel::note, "no-data-subjects", Location{path},
                   "columns named like personal data (" + listed + ") not treated as personal data: " +
-                      (aggregates     ? std::string("aggregate statistics per group, no record describes a person")
+                      (known_table    ? "its columns are those of " + known_table->label + ": " + known_table->reason
+                       : aggregates   ? std::string("aggregate statistics per group, no record describes a person")
                        : names_things ? std::string("a `name` key whose values do not confirm a person, and no other sign of one")
                                       : std::string("no column identifies or describes a person, a reference table")));
     props["categories_without_data_subjects"] = without_subjects;
     props["not_personal_reason"] =
-        aggregates     ? "aggregate statistics (counts, distributions, rates per group) with no identifier: no record describes a person"
+        known_table    ? "its columns are those of " + known_table->label + ": " + known_table->reason
+        : aggregates   ? "aggregate statistics (counts, distributions, rates per group) with no identifier: no record describes a person"
         : names_things ? "its only sign of a person is a `name` key whose values do not confirm it (names of alert rules, "
                          "data sources, channels): the records name things, not people"
                        : "no column identifies or describes a person (no name, id, age, sex, postal code, "
