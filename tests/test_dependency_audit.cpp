@@ -65,13 +65,50 @@ TEST(DependencyAudit, OneFindingPerPackageVersionWithEveryAdvisory) {
 
 TEST(DependencyAudit, SeverityFollowsTheHighestAdvisory) {
   testing::TempDir dir;
-  dir.write("requirements.txt", "llama-index==0.7.13\nfastapi==0.109.0\naiohttp==3.9.1\n");
+  // python-multipart and aiohttp.web: the project reaches FastAPI's and aiohttp's 7.5 flaws.
+  dir.write("requirements.txt", "llama-index==0.7.13\nfastapi==0.109.0\naiohttp==3.9.1\npython-multipart\n");
+  dir.write("server.py", "from aiohttp import web\napp = web.Application()\n");
   ScanResult result = testing::scan(dir.path(), kDependencyRules);
   EXPECT_EQ(finding_for(result, "llama-index", "0.7.13")->severity, Severity::critical);   // CVSS 9.8
   EXPECT_EQ(finding_for(result, "fastapi", "0.109.0")->severity, Severity::high);         // CVSS 7.5
   const Finding* aiohttp = finding_for(result, "aiohttp", "3.9.1");                        // 7.5 and 6.5
   EXPECT_EQ(aiohttp->severity, Severity::high);
   EXPECT_NE(aiohttp->evidence.value("severity_reason", "").find("PYSEC-2024-24"), std::string::npos);
+}
+
+// An advisory whose vulnerable code the project cannot reach (advisory-reach.yml) stays in
+// the finding and counts one level lower: FastAPI's multipart ReDoS without python-multipart
+// beside it, aiohttp's server flaws without aiohttp.web. Installing or importing what the
+// flaw needs, or an extra that brings it in, raises the finding back.
+TEST(DependencyAudit, AdvisoriesTheProjectCannotReachCountALevelLower) {
+  testing::TempDir client;
+  client.write("svc/requirements.txt", "fastapi==0.109.0\naiohttp==3.9.1\n");
+  client.write("other/requirements.txt", "python-multipart\n");   // another service's environment
+  client.write("svc/app.py", "import aiohttp\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+                             "async def fetch(url):\n    async with aiohttp.ClientSession() as s:\n        return await s.get(url)\n");
+  client.write("tests/test_server.py", "from aiohttp import web\n");   // tests do not count
+  ScanResult result = testing::scan(client.path(), kDependencyRules);
+  const Finding* fastapi = finding_for(result, "fastapi", "0.109.0");
+  ASSERT_TRUE(fastapi);
+  EXPECT_EQ(fastapi->severity, Severity::medium);
+  EXPECT_NE(fastapi->message.find("(not reached here, so a level lower: PYSEC-2024-38)"), std::string::npos) << fastapi->message;
+  std::string why = fastapi->evidence["advisories"][0].value("unreached_because", "");
+  EXPECT_NE(why.find("python-multipart"), std::string::npos) << why;
+  const Finding* aiohttp = finding_for(result, "aiohttp", "3.9.1");
+  ASSERT_TRUE(aiohttp);
+  EXPECT_EQ(aiohttp->severity, Severity::medium);
+  EXPECT_NE(aiohttp->evidence.value("severity_reason", "").find("aiohttp's web server"), std::string::npos)
+      << aiohttp->evidence.value("severity_reason", "");
+
+  testing::TempDir server;
+  server.write("requirements.txt", "fastapi[all]==0.109.0\naiohttp==3.9.1\n");
+  server.write("app.py", "import aiohttp.web\napp = aiohttp.web.Application()\n");
+  ScanResult reached = testing::scan(server.path(), kDependencyRules);
+  ASSERT_TRUE(finding_for(reached, "fastapi", "0.109.0"));
+  EXPECT_EQ(finding_for(reached, "fastapi", "0.109.0")->severity, Severity::high);
+  EXPECT_EQ(finding_for(reached, "fastapi", "0.109.0")->message.find("not reached"), std::string::npos);
+  ASSERT_TRUE(finding_for(reached, "aiohttp", "3.9.1"));
+  EXPECT_EQ(finding_for(reached, "aiohttp", "3.9.1")->severity, Severity::high);
 }
 
 TEST(DependencyAudit, ConstraintsPinThroughIncludes) {
@@ -132,7 +169,8 @@ TEST(DependencyAudit, PackagesOnlyDevelopmentInstallsAreMarked) {
   // fastapi 0.109.0 is high (7.5), aiohttp 3.9.1 high, llama-index 0.7.13 critical.
   dir.write("svc/Pipfile.lock",
             "{\n  \"default\": {\n    \"aiohttp\": {\"version\": \"==3.9.1\"}\n  },\n"
-            "  \"develop\": {\n    \"fastapi\": {\"version\": \"==0.109.0\"},\n    \"aiohttp\": {\"version\": \"==3.9.1\"}\n  }\n}\n");
+            "  \"develop\": {\n    \"fastapi\": {\"version\": \"==0.109.0\"},\n    \"aiohttp\": {\"version\": \"==3.9.1\"},\n"
+            "    \"python-multipart\": {\"version\": \"==0.0.9\"}\n  }\n}\n");
   dir.write("requirements-dev.txt", "llama-index==0.7.13\n");
   dir.write("lib/pyproject.toml", "[project]\nname = \"lib\"\ndependencies = []\n[project.optional-dependencies]\n"
                                   "test = [\"pyyaml==5.3\"]\nserve = [\"torch==1.13.0\"]\n");

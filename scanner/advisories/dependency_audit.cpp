@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "advisories/advisory_reach.h"
 #include "advisories/imported_packages.h"
 #include "util/embedded_files.h"
 #include "util/text.h"
@@ -93,6 +94,7 @@ Json advisories_json(const std::vector<MatchedAdvisory>& advisories) {
                   {"severity_source", advisory.severity.source}};
     if (advisory.severity.score >= 0) entry["score"] = advisory.severity.score;
     if (!advisory.severity.vector.empty()) entry["vector"] = advisory.severity.vector;
+    if (!advisory.unreached_because.empty()) entry["unreached_because"] = advisory.unreached_because;
     entry["references"] = advisory.urls.size() > 5 ? std::vector<std::string>(advisory.urls.begin(), advisory.urls.begin() + 5)
                                                     : advisory.urls;
     list.push_back(std::move(entry));
@@ -120,9 +122,9 @@ std::string count_text(size_t count) {
   return std::to_string(count) + (count == 1 ? " known vulnerability" : " known vulnerabilities");
 }
 
-// The finding's severity: the highest advisory severity. An advisory without one (most
-// records converted from NVD carry no CVSS vector) counts as medium.
-std::pair<std::string, std::string> finding_severity(const std::vector<MatchedAdvisory>& advisories) {
+// The highest advisory severity. An advisory without one (most records converted from NVD
+// carry no CVSS vector) counts as medium.
+std::pair<std::string, std::string> highest_severity(const std::vector<MatchedAdvisory>& advisories) {
   const MatchedAdvisory* highest = nullptr;
   bool unknown = false;
   for (const auto& advisory : advisories) {
@@ -137,6 +139,48 @@ std::pair<std::string, std::string> finding_severity(const std::vector<MatchedAd
                                          highest->severity.source + ", " + highest->id + ")"};
   return {"medium", highest ? "an advisory without a severity counts as medium (the others are lower)"
                             : "no advisory gives a severity (CVSS vector or database rating): medium by default"};
+}
+
+std::string one_level_lower(const std::string& level) {
+  if (level == "critical") return "high";
+  if (level == "high") return "medium";
+  return "low";
+}
+
+// The finding's severity: the highest advisory severity, where an advisory whose vulnerable
+// code the project cannot reach (FastAPI's form-parsing ReDoS without python-multipart,
+// aiohttp's server flaws in a project that only uses its client) counts one level lower.
+std::pair<std::string, std::string> finding_severity(const std::vector<MatchedAdvisory>& advisories) {
+  std::vector<MatchedAdvisory> reached;
+  std::string unreached_level, unreached_text;
+  for (const auto& advisory : advisories) {
+    if (advisory.unreached_because.empty()) {
+      reached.push_back(advisory);
+      continue;
+    }
+    // Without a severity an advisory counts as medium, a middle guess: not lowered further.
+    std::string lowered = advisory.severity.level.empty() ? "medium" : one_level_lower(advisory.severity.level);
+    if (unreached_level.empty() || severity_rank(lowered) > severity_rank(unreached_level)) unreached_level = lowered;
+    unreached_text += (unreached_text.empty() ? "" : "; ") + advisory.id + " (" +
+                      (advisory.severity.level.empty() ? std::string("no severity: medium") : advisory.severity.label()) +
+                      "): " + advisory.unreached_because;
+  }
+  if (unreached_level.empty()) return highest_severity(advisories);
+  std::string reason = "not reached by this project, so counted one level lower (" + unreached_level +
+                       "; one without a severity stays medium): " + unreached_text;
+  if (reached.empty()) return {unreached_level, reason};
+  auto [level, reached_reason] = highest_severity(reached);
+  if (severity_rank(level) >= severity_rank(unreached_level)) return {level, reached_reason + "; " + reason};
+  return {unreached_level, reason + "; the others: " + reached_reason};
+}
+
+// The message's note on advisories the project does not reach: " (not reached here, so a
+// level lower: PYSEC-2024-38)"; empty when it may reach all.
+std::string reach_note(const std::vector<MatchedAdvisory>& advisories) {
+  std::string ids;
+  for (const auto& advisory : advisories)
+    if (!advisory.unreached_because.empty() && !advisory.severity.level.empty()) ids += (ids.empty() ? "" : ", ") + advisory.id;
+  return ids.empty() ? ids : " (not reached here, so a level lower: " + ids + ")";
 }
 
 // Where a package is installed: to run the project, or only to develop it (a dev / test /
@@ -291,6 +335,18 @@ class Auditor {
     }
   }
 
+  void mark_unreached(const Instance& instance, std::vector<MatchedAdvisory>& advisories) {
+    if (!reach_) reach_.emplace(facts_);
+    std::vector<std::string> manifests;
+    for (const auto* places : {&instance.stated, &instance.named})
+      for (const auto& [location, how] : *places) manifests.push_back(location.file);
+    for (auto& advisory : advisories) {
+      std::vector<std::string> ids{advisory.id};
+      ids.insert(ids.end(), advisory.aliases.begin(), advisory.aliases.end());
+      advisory.unreached_because = reach_->unreached_because(instance.name, ids, manifests).value_or("");
+    }
+  }
+
   void add_exact(const std::string& name, const std::string& version, const Location& location, const std::string& how,
                  bool states, bool development) {
     Instance& instance = exact_[version_key(name, version)];
@@ -328,6 +384,7 @@ class Auditor {
     VersionMatch match = match_version(advisories, instance.name, *version);
     if (match.groups.empty()) return audited;
     for (const auto& group : match.groups) audited.advisories.push_back(summarise(group));
+    mark_unreached(instance, audited.advisories);
     audited.fix = match.fix;
     auto [severity, reason] = finding_severity(audited.advisories);
     audited.severity = severity;
@@ -349,6 +406,7 @@ class Auditor {
                   {"count_text", count_text(audited.advisories.size())},
                   {"advisory_ids", advisory_ids(audited.advisories)},
                   {"advisory_labels", advisory_labels(audited.advisories)},
+                  {"reach_note", reach_note(audited.advisories)},
                   {"headline", headline(audited.advisories)},
                   {"fix", match.fix ? match.fix->text() : std::string()},
                   {"fix_bound", match.fix ? match.fix->bound() : std::string()},
@@ -373,6 +431,7 @@ class Auditor {
     audited.development_only = !instance.runtime;
     for (const auto& [location, how] : related) audited.also_at.push_back(location);
     for (const auto& group : match.groups) audited.advisories.push_back(summarise(group));
+    mark_unreached(instance, audited.advisories);
     auto [full, reason] = finding_severity(audited.advisories);
     // A range that admits a fixed release gives a fresh install that release: only an
     // environment resolved earlier is affected, so low. A range all of whose releases are
@@ -414,6 +473,7 @@ class Auditor {
                   {"count_text", count_text(audited.advisories.size())},
                   {"advisory_ids", advisory_ids(audited.advisories)},
                   {"advisory_labels", advisory_labels(audited.advisories)},
+                  {"reach_note", reach_note(audited.advisories)},
                   {"headline", headline(audited.advisories)},
                   {"fix", match.safe_bound ? match.safe_bound->bound() : std::string()},
                   {"fix_text", fix_text},
@@ -472,6 +532,7 @@ class Auditor {
   const AdvisoryDatabase& database_;
   std::vector<Fact>& facts_;
   std::vector<Diagnostic>& diagnostics_;
+  std::optional<AdvisoryReach> reach_;   // built on first use, from the facts before the audit adds any
   std::vector<Use> uses_;
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> includes_;   // file -> (kind, target)
   std::map<std::string, std::vector<std::string>> constraints_of_;                     // file -> constraints files

@@ -27,6 +27,7 @@ struct MatchedAdvisory {
   std::string summary;
   AdvisorySeverity severity;
   std::vector<std::string> urls;   // ADVISORY references first
+  std::string unreached_because;   // why the project cannot reach its vulnerable code (advisory-reach.yml); empty: it may
 };
 
 struct AuditedPackage {

@@ -27,7 +27,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::log_call, "log_call", {"callee", "level", "sink", "names", "function"}},
       {FactType::network_bind, "network_bind", {"host", "host_partial", "effective_host", "all_interfaces", "port", "server", "debug", "public_share", "main_block", "source", "image", "credentials_configured"}},
       {FactType::secret, "secret", {"kind", "name", "masked", "fingerprint", "length", "generic"}},
-      {FactType::dependency, "dependency", {"name", "specifier", "version", "pinned", "url", "constraint", "pep440", "locked", "source", "development", "ecosystem", "manifest"}},
+      {FactType::dependency, "dependency", {"name", "specifier", "version", "pinned", "url", "constraint", "pep440", "locked", "source", "development", "ecosystem", "manifest", "extras"}},
       {FactType::requirement_include, "requirement_include", {"kind", "path", "target"}},
       {FactType::dockerfile, "dockerfile", {"final_user", "user_from_base_image", "runs_as_root", "user_line", "exposes", "command", "scripts", "folder", "stages", "healthcheck", "role", "role_reason"}},
       {FactType::docker_base_image, "docker_base_image", {"image", "name", "tag", "digest", "stage", "alias", "latest", "untagged", "scratch", "references_stage", "variable", "copied_from"}},
@@ -64,7 +64,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::schema_class, "schema_class", {"name", "kind", "fields"}},
       {FactType::probe_result, "probe_result", {"model", "report", "evasion_ran", "clean_accuracy", "min_robust_accuracy", "weakest_attack", "weakest_eps", "robust_accuracy_threshold", "backdoor_ran", "backdoor_flagged", "backdoor_verdict", "backdoor_reason", "backdoor_target", "backdoor_max_index", "anomaly_threshold", "strip_flagged_rate", "poisoning_ran", "poisoning_suspects", "poisoning_methods", "poisoning_suspect_share", "poisoning_share_threshold", "membership_ran", "membership_attack", "membership_auc", "membership_tpr_at_1pct_fpr", "membership_auc_threshold"}},
       {FactType::iam_statement, "iam_statement", {"effect", "actions", "not_action", "resources", "not_resource", "conditioned", "scope", "source"}},
-      {FactType::vulnerable_dependency, "vulnerable_dependency", {"name", "version", "range", "kind", "manifest", "scope", "scope_note", "via", "admitted", "vulnerable_versions", "count", "count_text", "advisory_ids", "advisory_labels", "headline", "fix", "fix_bound", "fix_text", "severity", "severity_reason", "snapshot", "advisories", "related_locations"}},
+      {FactType::vulnerable_dependency, "vulnerable_dependency", {"name", "version", "range", "kind", "manifest", "scope", "scope_note", "via", "admitted", "vulnerable_versions", "count", "count_text", "advisory_ids", "advisory_labels", "reach_note", "headline", "fix", "fix_bound", "fix_text", "severity", "severity_reason", "snapshot", "advisories", "related_locations"}},
   };
   return types;
 }

@@ -53,6 +53,15 @@ std::optional<std::string> tilde(std::string_view version) {
   return ">=" + std::string(version) + ",<" + upper;
 }
 
+// "[all, standard]" -> {"all", "standard"}, lower case.
+std::vector<std::string> extra_names(std::string_view bracketed) {
+  std::vector<std::string> names;
+  if (bracketed.size() < 2) return names;
+  for (auto part : split(bracketed.substr(1, bracketed.size() - 2), ','))
+    if (auto extra = to_lower(std::string(trim(part))); !extra.empty()) names.push_back(extra);
+  return names;
+}
+
 }  // namespace
 
 std::optional<DependencySpec> parse_pip_requirement(std::string_view line, std::string_view source) {
@@ -74,6 +83,7 @@ std::optional<DependencySpec> parse_pip_requirement(std::string_view line, std::
   static const RE2 named(R"(^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$)");
   if (!RE2::FullMatch(line, named, &name, &extras, &rest)) return std::nullopt;
   spec.name = normalise_package_name(name);
+  spec.extras = extra_names(extras);
   std::string specifier;
   for (char c : rest)
     if (!std::isspace(static_cast<unsigned char>(c)) && c != '(' && c != ')') specifier += c;
@@ -190,18 +200,20 @@ bool is_development_requirements_file(std::string_view path) {
 }
 
 nlohmann::ordered_json dependency_props(const DependencySpec& spec, std::string_view ecosystem, std::string_view manifest) {
-  return {{"name", spec.name},
-          {"specifier", spec.specifier},
-          {"constraint", spec.specifier.empty() ? std::string("any version") : spec.specifier},
-          {"pep440", spec.pep440},
-          {"version", spec.version},
-          {"pinned", spec.pinned},
-          {"url", spec.url},
-          {"locked", spec.locked},
-          {"source", spec.source},
-          {"development", spec.development},
-          {"ecosystem", ecosystem},
-          {"manifest", manifest}};
+  nlohmann::ordered_json props = {{"name", spec.name},
+                                   {"specifier", spec.specifier},
+                                   {"constraint", spec.specifier.empty() ? std::string("any version") : spec.specifier},
+                                   {"pep440", spec.pep440},
+                                   {"version", spec.version},
+                                   {"pinned", spec.pinned},
+                                   {"url", spec.url},
+                                   {"locked", spec.locked},
+                                   {"source", spec.source},
+                                   {"development", spec.development},
+                                   {"ecosystem", ecosystem},
+                                   {"manifest", manifest}};
+  if (!spec.extras.empty()) props["extras"] = spec.extras;
+  return props;
 }
 
 }  // namespace mlaudit

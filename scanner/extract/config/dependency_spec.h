@@ -24,6 +24,7 @@ struct DependencySpec {
   std::string source;      // requirements, constraints, pyproject, poetry, pipfile, setup.cfg, setup.py,
                            // dockerfile, conda, poetry.lock, uv.lock, Pipfile.lock
   bool development = false;  // installed only to develop, test, lint or document the project
+  std::vector<std::string> extras;  // optional features asked for: fastapi[all] -> {"all"}
 };
 
 // Parses one pip requirement ("torch==2.0.1 ; python_version>'3.8'"); nullopt for options,
