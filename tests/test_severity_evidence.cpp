@@ -596,6 +596,28 @@ total = eval(f"{self.left} + {self.right}")
 }
 
 // Hygiene and flow rules drop one level in tests and examples and say so; secret rules do not.
+// Event text pasted into a workflow script: high where an outsider writes it and the job
+// holds secrets or a write token (issue_comment), medium on a fork's pull_request (read-only
+// token, no secrets); the same text passed through env: is data, not script.
+TEST(SeverityEvidence, WorkflowScriptInjectionIsGradedByItsTrigger) {
+  testing::TempDir project;
+  project.write(".github/workflows/bot.yml",
+                "on: issue_comment\njobs:\n  reply:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: |\n          echo start\n          python bot.py \"${{ github.event.comment.body }}\"\n"
+                "      - env:\n          BODY: ${{ github.event.comment.body }}\n        run: python bot.py \"$BODY\"\n");
+  project.write(".github/workflows/ci.yml",
+                "on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: echo ${{ github.event.pull_request.title }}\n");
+  const std::string rule = "config.workflow-script-injection";
+  auto findings = graded(testing::scan(project.path(), {rule}), rule);
+  ASSERT_EQ(findings.size(), 2u);
+  auto bot = findings[{".github/workflows/bot.yml", 8}];   // the script's own line, under `run: |`
+  EXPECT_EQ(bot.severity, Severity::high) << bot.message;
+  EXPECT_NE(bot.message.find("issue_comment"), std::string::npos) << bot.message;
+  auto ci = findings[{".github/workflows/ci.yml", 6}];
+  EXPECT_EQ(ci.severity, Severity::medium) << ci.message;
+}
+
 TEST(SeverityEvidence, FindingsOutsideProductionCodeDropOneLevelExceptSecrets) {
   testing::TempDir project;
   const std::string code = R"(import subprocess, sys

@@ -38,6 +38,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::k8s_service, "k8s_service", {"name", "type", "externally_reachable", "source_ranges_restricted", "ports", "selector", "annotations"}},
       {FactType::compose_service, "compose_service", {"name", "image", "build", "command", "ports", "privileged", "user", "network_mode"}},
       {FactType::workflow, "workflow", {"name", "triggers", "pull_request_target", "checks_out_pr_head", "permissions", "runs", "workflow_run"}},
+      {FactType::workflow_expression, "workflow_expression", {"name", "expression", "context", "sink", "job", "triggers", "outsider_triggers", "trigger_note", "severity"}},
       {FactType::workflow_action, "workflow_action", {"uses", "action", "ref", "pinned", "local", "docker", "job", "github_owned", "severity"}},
       {FactType::dvc_stage, "dvc_stage", {"name", "cmd", "deps", "outs", "folder"}},
       {FactType::dvc_remote, "dvc_remote", {"name", "url", "scheme"}},

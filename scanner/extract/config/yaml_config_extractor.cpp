@@ -51,7 +51,7 @@ void YamlConfigExtractor::extract(const FileContext& file, FactSink& sink) const
       }
       if (is_dvc_document(path)) extract_dvc(document, path, sink);
       else if (is_mlflow_model(path)) extract_mlflow_model(document, path, sink);
-      else if (is_github_workflow(document, path)) extract_github_workflow(document, path, sink);
+      else if (is_github_workflow(document, path)) extract_github_workflow(document, path, templated ? std::string_view(rendered) : file.content, sink);
       else if (is_kubernetes_document(document)) extract_kubernetes(document, path, sink, templated);
       else if (is_compose_document(document, path)) extract_compose(document, path, sink);
       else if (is_conda_environment(document)) extract_conda_environment(document, path, sink);

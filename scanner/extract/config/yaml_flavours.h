@@ -18,7 +18,8 @@ bool is_compose_document(const YAML::Node& document, std::string_view file);
 void extract_compose(const YAML::Node& document, const std::string& file, FactSink& sink);
 
 bool is_github_workflow(const YAML::Node& document, std::string_view file);
-void extract_github_workflow(const YAML::Node& document, const std::string& file, FactSink& sink);
+// `text`: the file's bytes, to place an expression found inside a multi-line script on its own line.
+void extract_github_workflow(const YAML::Node& document, const std::string& file, std::string_view text, FactSink& sink);
 
 // dvc.yaml (stages), dvc.lock (hashes) and *.dvc pointer files.
 bool is_dvc_document(std::string_view file);
