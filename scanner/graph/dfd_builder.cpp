@@ -135,6 +135,39 @@ class DfdBuilder {
   }
 
   // ---------------------------------------------------------------- project index
+  // A call that fits a model (fit, partial_fit, train, trainer.train(), loss.backward(),
+  // tune, learn, an optimiser) or one that only scores one (predict, evaluate, a metric, an
+  // Evidently report). Names are matched loosely on purpose: a wrapper named train_model or
+  // run_training counts as training.
+  void classify_training_call(const std::string& file, const std::string& callee, const std::string& method) {
+    static const RE2 trains(R"((?i)(fit|train|learn|backward|tune|optimi[sz]))");
+    static const RE2 scores(R"((?i)^(predict|predict_proba|decision_function|evaluate|score)$)");
+    if (RE2::PartialMatch(method, trains)) files_that_may_train_.insert(file);
+    else if (RE2::FullMatch(method, scores) || callee.starts_with("sklearn.metrics.") || callee.starts_with("evidently."))
+      files_that_score_.insert(file);
+  }
+
+  // Whether `name` (an import's first part) is one of the project's modules as Python finds
+  // it from `file`: a module or package beside the file or at the project's root.
+  bool imports_project_module(const std::string& file, const std::string& name) {
+    if (package_folders_.empty())
+      for (const auto& path : files_)
+        if (path.ends_with(".py")) package_folders_.insert(folder_of(path));
+    for (const std::string& folder : {folder_of(file), std::string()}) {   // "dir/" or "" (the root)
+      std::string base = folder + name;
+      if (files_.contains(base + ".py") || package_folders_.contains(base + "/")) return true;
+    }
+    return false;
+  }
+
+  // A script or notebook that scores and fits nothing, and calls none of the project's own
+  // modules: what it reads is evaluation or monitoring data, not training data.
+  bool scores_only(const Element& reader) const {
+    if (reader.type != "script" && reader.type != "notebook") return false;
+    const std::string file = reader.props.value("path", "");
+    return files_that_score_.contains(file) && !files_that_may_train_.contains(file);
+  }
+
   void index_project() {
     for (const auto& fact : facts_) {
       const auto& props = fact.props;
@@ -159,6 +192,14 @@ class DfdBuilder {
             files_verifying_hashes_.insert(file);
           if (callee == "mlflow.set_tracking_uri" && props["args"].size() > 0 && props["args"][0]["kind"] == "string")
             tracking_uri_by_file_[file] = props["args"][0]["value"].get<std::string>();
+          classify_training_call(file, callee, text(props, "method"));
+          break;
+        }
+        case FactType::import: {
+          // Code of the project's own modules may train where this file cannot show it.
+          std::string module = text(props, "module");
+          if (module.starts_with(".") || imports_project_module(file, module.substr(0, module.find('.'))))
+            files_that_may_train_.insert(file);
           break;
         }
         case FactType::tracking_uri:
@@ -706,7 +747,7 @@ class DfdBuilder {
           // A step that reads back what it wrote itself (metrics.json uploaded after
           // json.dump) reads its own output, not training data.
           bool own_output = boost::edge(reader_vertex, *it, graph).second;
-          if (reader.zone == "pipeline" && !own_output) {
+          if (reader.zone == "pipeline" && !own_output && !scores_only(reader)) {
             read_by_training = true;
             if (reader.type != "notebook") trained_outside_notebooks = true;
           }
@@ -783,6 +824,9 @@ class DfdBuilder {
   std::unordered_set<std::string> files_;
   std::unordered_multimap<std::string, std::string> by_base_name_;
   std::unordered_set<std::string> files_with_routes_, files_that_log_, files_verifying_hashes_;
+  // Scripts and notebooks that score or monitor a model and fit nothing (a drift report over
+  // reference and current data, a comparison of registered models on a test month).
+  std::unordered_set<std::string> files_that_score_, files_that_may_train_, package_folders_;  // folders holding .py files
   std::unordered_map<std::string, bool> views_;
   std::unordered_map<std::string, std::vector<const Fact*>> binds_;
   std::unordered_map<std::string, int> secrets_per_file_;
