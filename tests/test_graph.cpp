@@ -1,6 +1,8 @@
 // graph/: the data-flow diagram built from the sample project's facts.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "graph/dfd_builder.h"
 #include "reports/dot/dot_report.h"
 #include "reports/json/graph_json.h"
@@ -134,6 +136,41 @@ TEST(Graph, DeclaredTrustBoundariesOverrideZones) {
   auto [after, external_after] = zone_of_crm();
   EXPECT_EQ(after, "storage");
   EXPECT_FALSE(external_after);
+}
+
+// The project's own deployments reached through their public names are not third parties:
+// a KServe InferenceService its manifests declare, an AWS load balancer where it declares a
+// LoadBalancer Service. The same calls without those manifests go to third parties.
+TEST(Graph, OwnDeploymentsByTheirPublicNamesAreNoThirdParty) {
+  testing::TempDir root;
+  root.write("client.py",
+             "import requests\n"
+             "requests.post('https://churn-model.default.kubeflow.example.com/v1/models/churn:predict', json={'x': 1}, timeout=5)\n"
+             "requests.post('http://a1b2c3-1234.eu-west-1.elb.amazonaws.com/predict', json={'x': 1}, timeout=5)\n"
+             "requests.post('https://api.partner.example.com/score', json={'x': 1}, timeout=5)\n");
+  auto zones = [&] {
+    std::map<std::string, std::string> by_host;  // host -> type/zone
+    ScanResult result = testing::scan(root.path(), {"stride.data-sent-to-third-party"});
+    const auto& graph = result.diagram.graph();
+    for (auto [it, end] = boost::vertices(graph); it != end; ++it)
+      if (graph[*it].kind == ElementKind::external_entity && graph[*it].props.contains("host"))
+        by_host[graph[*it].props.value("host", "")] = graph[*it].type + "/" + graph[*it].zone;
+    return std::make_pair(by_host, testing::findings_of(result, "stride.data-sent-to-third-party").size());
+  };
+  auto [before, sent_before] = zones();
+  EXPECT_EQ(before["churn-model.default.kubeflow.example.com"], "third_party_api/third_party");
+  EXPECT_EQ(before["a1b2c3-1234.eu-west-1.elb.amazonaws.com"], "third_party_api/third_party");
+  EXPECT_EQ(sent_before, 3u);
+
+  root.write("k8s/isvc.yaml", "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: churn-model\n"
+                              "spec:\n  predictor:\n    sklearn:\n      storageUri: gs://acme-models/churn\n");
+  root.write("k8s/gateway.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: gateway\nspec:\n  type: LoadBalancer\n"
+                                 "  selector:\n    app: gateway\n  ports:\n  - port: 80\n");
+  auto [after, sent_after] = zones();
+  EXPECT_EQ(after["churn-model.default.kubeflow.example.com"], "own_service/cloud");
+  EXPECT_EQ(after["a1b2c3-1234.eu-west-1.elb.amazonaws.com"], "own_service/cloud");
+  EXPECT_EQ(after["api.partner.example.com"], "third_party_api/third_party");
+  EXPECT_EQ(sent_after, 1u);
 }
 
 }  // namespace

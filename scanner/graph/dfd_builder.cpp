@@ -220,6 +220,10 @@ class DfdBuilder {
         case FactType::compose_service: compose_services_.push_back(&fact); break;
         case FactType::k8s_service:
           if (flag(props, "externally_reachable") && !flag(props, "source_ranges_restricted")) k8s_exposed_ = true;
+          if (text(props, "type") == "LoadBalancer") declares_load_balancer_ = true;
+          break;
+        case FactType::k8s_container:
+          if (text(props, "kind") == "InferenceService") inference_services_.insert(to_lower(text(props, "workload")));
           break;
         default: break;
       }
@@ -392,6 +396,20 @@ class DfdBuilder {
 
   // A host on the project's own network, or one only configuration names ({base_url}):
   // not a third party, and plain HTTP to it is not an internet exposure.
+  // The project's own deployment reached through its public name, which no third party
+  // runs: a KServe InferenceService the project's manifests declare
+  // (`<name>.<namespace>.<domain>`), or an AWS load balancer (`*.elb.amazonaws.com`) in a
+  // project that declares a LoadBalancer Service. Empty when the host is not one.
+  std::string own_deployment(std::string host) const {
+    host = to_lower(host.substr(0, host.rfind(':') == std::string::npos || host.find(']') != std::string::npos
+                                       ? host.size() : host.rfind(':')));
+    if (auto dot = host.find('.'); dot != std::string::npos && inference_services_.contains(host.substr(0, dot)))
+      return "KServe InferenceService " + host.substr(0, dot);
+    static const RE2 load_balancer(R"(\.elb\.([a-z0-9-]+\.)?amazonaws\.com$)");
+    if (declares_load_balancer_ && RE2::PartialMatch(host, load_balancer)) return "AWS load balancer of a LoadBalancer Service";
+    return "";
+  }
+
   Vertex internal_service(const std::string& scheme, const std::string& host, const Location& location) {
     std::string name = host.empty() ? "configured host" : host;
     return diagram_.element({"internal:" + scheme + "://" + name, ElementKind::external_entity, "internal_service", name,
@@ -421,6 +439,10 @@ class DfdBuilder {
       std::string host = host_of(target);
       if (is_internal_or_unknown_host(host) || (flag(props, "target_partial") && target.starts_with("{")))
         return internal_service(scheme_of(target), host, io.location);
+      if (std::string deployment = own_deployment(host); !deployment.empty())
+        return diagram_.element({"own:" + scheme_of(target) + "://" + host, ElementKind::external_entity, "own_service", host,
+                                 "cloud", io.location,
+                                 {{"host", host}, {"scheme", scheme_of(target)}, {"deployed_as", deployment}}});
       bool api = format == "prompt" || text(props, "direction") == "write" || sends_request_data(props);
       return diagram_.element({"external:" + scheme_of(target) + "://" + host, ElementKind::external_entity,
                                api ? "third_party_api" : "remote_host", host, "third_party", io.location,
@@ -839,6 +861,8 @@ class DfdBuilder {
   std::unordered_map<std::string, const Fact*> containerized_;
   std::unordered_set<std::string> publicly_served_;
   bool k8s_exposed_ = false;
+  bool declares_load_balancer_ = false;                  // a Kubernetes Service of type LoadBalancer
+  std::unordered_set<std::string> inference_services_;   // KServe InferenceService names, lower case
   std::unordered_map<std::string, Vertex> endpoints_by_handler_;
 };
 
