@@ -618,6 +618,27 @@ TEST(SeverityEvidence, WorkflowScriptInjectionIsGradedByItsTrigger) {
   EXPECT_EQ(ci.severity, Severity::medium) << ci.message;
 }
 
+// A download piped into a shell: over HTTPS with certificate checks on, the named server
+// decides what runs (medium); over plain HTTP or with checks off, anyone on the path (high).
+TEST(SeverityEvidence, DownloadsPipedIntoAShellAreGradedByTheirTransport) {
+  testing::TempDir project;
+  project.write("Dockerfile",
+                "FROM python:3.11-slim\n"
+                "RUN curl -sSL https://sdk.cloud.google.com | bash\n"
+                "RUN curl -sSL http://get.example.com/install.sh | bash\n"
+                "RUN curl -ksSL https://get.example.com/install.sh | sh\n"
+                "RUN wget --no-check-certificate -qO- https://get.example.com/install.sh | sh\n");
+  const std::string rule = "config.dockerfile-curl-pipe-shell";
+  auto findings = graded(testing::scan(project.path(), {rule}), rule);
+  ASSERT_EQ(findings.size(), 4u);
+  auto https = findings[{"Dockerfile", 2}], http = findings[{"Dockerfile", 3}];
+  auto insecure = findings[{"Dockerfile", 4}], unchecked = findings[{"Dockerfile", 5}];
+  EXPECT_EQ(https.severity, Severity::medium) << https.message;
+  EXPECT_EQ(http.severity, Severity::high) << http.message;
+  EXPECT_EQ(insecure.severity, Severity::high) << insecure.message;
+  EXPECT_EQ(unchecked.severity, Severity::high) << unchecked.message;
+}
+
 TEST(SeverityEvidence, FindingsOutsideProductionCodeDropOneLevelExceptSecrets) {
   testing::TempDir project;
   const std::string code = R"(import subprocess, sys
