@@ -62,16 +62,23 @@ bool checkpoint_saver(std::string_view method) {
   return method == "save_pretrained" || method == "save_model" || method == "save_state";
 }
 
+// The value of the call's first argument that has one (a literal, or one the evaluator
+// resolved); with `literal_only`, the first literal's.
+std::string first_argument_value(const Json& call_props, bool literal_only = false) {
+  std::string value;
+  for_each_argument(call_props, [&](const Json& argument) {
+    if (value.empty() && argument.is_object() && (!literal_only || argument.value("literal", false)))
+      value = string_at(argument, "value");
+  });
+  return value;
+}
+
 // Keras' ModelCheckpoint writes one file per saved epoch, named by formatting its filepath
 // ("xception_v4_{epoch:02d}_{val_accuracy:.3f}.h5"): the names it can write, as a pattern
 // of the base name ('{...}' fields match any run of characters but '/'), and the name.
 std::optional<std::pair<std::string, std::string>> checkpoint_name_pattern(const Json& call_props) {
   if (!string_at(call_props, "callee").ends_with("callbacks.ModelCheckpoint")) return std::nullopt;
-  std::string path;
-  for_each_argument(call_props, [&](const Json& argument) {
-    if (path.empty() && argument.is_object() && argument.value("literal", false)) path = string_at(argument, "value");
-  });
-  std::string name = base_name(path);
+  std::string name = base_name(first_argument_value(call_props, true));
   if (name.empty()) return std::nullopt;
   std::string pattern;
   size_t at = 0;
@@ -155,14 +162,6 @@ bool unpacks_archive(std::string_view callee) {
   return callee == "tarfile.open" || callee == "zipfile.ZipFile" || callee == "shutil.unpack_archive";
 }
 
-std::string first_argument_value(const Json& call_props) {
-  std::string value;
-  for_each_argument(call_props, [&](const Json& argument) {
-    if (value.empty() && argument.is_object()) value = string_at(argument, "value");
-  });
-  return value;
-}
-
 struct Writer {
   std::string file;
   unsigned line = 0;
@@ -214,9 +213,10 @@ class LoadSources {
         for (std::string_view name : kCheckpointFiles)
           writers_[std::string(name)].push_back({fact.location.file, fact.location.line,
                                                   truncate_utf8(string_at(fact.props, "text"), 60)});
-      } else if (fact.type == FactType::call && unpacks_archive(string_at(fact.props, "callee")) &&
-                 first_argument_value(fact.props).starts_with(kProcessingInputs)) {
-        processing_archives_.emplace(fact.location.file, first_argument_value(fact.props));
+      } else if (std::string archive = fact.type == FactType::call && unpacks_archive(string_at(fact.props, "callee"))
+                                           ? first_argument_value(fact.props) : std::string();
+                 archive.starts_with(kProcessingInputs)) {
+        processing_archives_.emplace(fact.location.file, std::move(archive));
       } else if (fact.type == FactType::call && serializes(string_at(fact.props, "callee"))) {
         serializers_.emplace(fact.location.file, Writer{fact.location.file, fact.location.line, string_at(fact.props, "callee")});
       } else if (fact.type == FactType::dvc_stage) {
