@@ -21,7 +21,7 @@ const std::vector<FactTypeInfo>& fact_types() {
       {FactType::string_literal, "string_literal", {"value", "scheme", "partial"}},
       {FactType::route, "route", {"framework", "path", "methods", "handler", "handler_reference", "public_purpose", "app", "auth", "auth_evidence", "rate_limited", "logs_requests", "decision", "decision_calls", "changes_state", "state_changes", "request_fields", "body_types", "handler_line"}},
       {FactType::view, "view", {"name", "kind", "auth"}},
-      {FactType::io, "io", {"direction", "target_kind", "target", "target_partial", "target_text", "load_source_kind", "format", "artifact", "deserializes", "via", "function", "revision_pinned", "downloaded", "tls_verified", "has_timeout", "sends", "payload", "payload_constant", "through"}},
+      {FactType::io, "io", {"direction", "target_kind", "target", "target_partial", "target_text", "load_source_kind", "format", "artifact", "deserializes", "via", "function", "revision_pinned", "downloaded", "tls_verified", "has_timeout", "sends", "token_request", "payload", "payload_constant", "through"}},
       {FactType::column_ref, "column_ref", {"columns", "action", "receiver", "function"}},
       {FactType::feature_list, "feature_list", {"name", "columns"}},
       {FactType::log_call, "log_call", {"callee", "level", "sink", "names", "function"}},

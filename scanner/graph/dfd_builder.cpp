@@ -567,7 +567,9 @@ class DfdBuilder {
     auto endpoint = endpoints_by_handler_.find(file + "#" + text(props, "function"));
     process = endpoint != endpoints_by_handler_.end() ? endpoint->second : script(file);
     // A request that carries parameters or a body is drawn the way its data goes: outward.
-    bool read = text(props, "direction") == "read" && !sends_request_data(props);
+    // A token request (OAuth / IAM: only the project's credential in the body) fetches a
+    // token: a read, whatever its HTTP method.
+    bool read = (text(props, "direction") == "read" || flag(props, "token_request")) && !sends_request_data(props);
     const Element& other = diagram_.graph()[*target];
     std::string scheme = other.props.contains("scheme") ? text(other.props, "scheme") : std::string();
     std::string protocol = scheme.empty() ? "file" : scheme;

@@ -84,6 +84,23 @@ std::string artifact_of(std::string_view format, std::string_view target) {
   return artifact == "model" && names_pickled_data(target) ? "dataset" : artifact;
 }
 
+// A request body made of authentication fields only: an OAuth 2.0 token request
+// (grant_type with a client's credentials, a refresh token or a code) or a cloud IAM token
+// exchange (IBM Cloud's apikey). What leaves is the project's own credential, no data.
+bool token_request_body(const Value& body) {
+  if (body.kind != Value::Kind::dict || body.items.empty()) return false;
+  static const std::unordered_set<std::string> fields{
+      "grant_type", "response_type", "apikey",  "api_key",   "client_id", "client_secret", "username",
+      "password",   "scope",         "refresh_token", "code", "redirect_uri", "audience", "assertion",
+      "client_assertion", "client_assertion_type", "resource", "code_verifier"};
+  bool grant = false;
+  for (const auto& key : body.items) {
+    if (!fields.contains(key)) return false;
+    grant = grant || key == "grant_type";
+  }
+  return grant;
+}
+
 }  // namespace
 
 std::string scheme_of(std::string_view text) {
@@ -254,9 +271,15 @@ void IoFacts::emit(TSNode node, const Callee& callee, const Arguments& arguments
       if (format == "prompt" && !default_timeout && !props["has_timeout"].get<bool>()) props["has_timeout"] = nullptr;
       // Query parameters and bodies leave the process whatever the method: a GET with
       // params={"email": ...} sends the e-mail address.
+      // A body of authentication fields only (an OAuth or IAM token request: grant_type,
+      // apikey, client_id...) sends the project's own credential for a token, no data.
       nlohmann::ordered_json sends = nlohmann::ordered_json::array();
-      for (const char* keyword : {"params", "data", "json", "files"})
-        if (!ts_node_is_null(argument(arguments, -1, {keyword}))) sends.push_back(keyword);
+      for (const char* keyword : {"params", "data", "json", "files"}) {
+        TSNode sent = argument(arguments, -1, {keyword});
+        if (ts_node_is_null(sent)) continue;
+        if (token_request_body(evaluator_.eval(sent))) props["token_request"] = true;
+        else sends.push_back(keyword);
+      }
       props["sends"] = sends;
     }
     sink_.add(FactType::io, evaluator_.location_of(node), std::move(props));
