@@ -47,7 +47,7 @@ std::string either(const std::vector<std::string>& items) {
   return text;
 }
 
-std::string folder_of(const std::string& file) {
+std::string manifest_folder(const std::string& file) {
   auto slash = file.rfind('/');
   return slash == std::string::npos ? std::string() : file.substr(0, slash);
 }
@@ -58,7 +58,7 @@ AdvisoryReach::AdvisoryReach(const std::vector<Fact>& facts) {
   for (const auto& fact : facts) {
     if (fact.type == FactType::dependency) {
       std::string name = fact.props.value("name", "");
-      auto& installed = installed_[folder_of(fact.location.file)];
+      auto& installed = installed_[manifest_folder(fact.location.file)];
       installed.insert(name);
       if (auto extras = fact.props.find("extras"); extras != fact.props.end() && extras->is_array())
         for (const auto& extra : *extras)
@@ -82,7 +82,7 @@ AdvisoryReach::AdvisoryReach(const std::vector<Fact>& facts) {
 
 bool AdvisoryReach::installed(const std::string& entry, const std::vector<std::string>& manifests) const {
   return std::any_of(manifests.begin(), manifests.end(), [&](const std::string& manifest) {
-    auto found = installed_.find(folder_of(manifest));
+    auto found = installed_.find(manifest_folder(manifest));
     return found != installed_.end() && found->second.contains(entry);
   });
 }
