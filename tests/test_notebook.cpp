@@ -50,6 +50,31 @@ TEST(Notebook, MagicsDoNotBreakParsingAndOutputsAreRead) {
   EXPECT_EQ(calls[0].location.line, 5u);
 }
 
+// A line of only `!` (the fuzzer's find, kept in fuzz/regressions/fuzz_notebook/) escapes
+// nothing: it used to throw std::out_of_range out of the extractor, losing the notebook.
+TEST(Notebook, BareShellEscapeLinesAreNoCommand) {
+  testing::TempDir root;
+  root.write("n.ipynb", R"nb({
+ "cells": [
+  {"cell_type": "code", "metadata": {}, "outputs": [],
+   "source": ["!\n", "!!\n", "  !  \n", "!pip install torch\n", "import os\n", "os.system(cmd)"]}
+ ],
+ "metadata": {"kernelspec": {"language": "python"}},
+ "nbformat": 4, "nbformat_minor": 5
+})nb");
+  auto extraction = testing::extract(root.path());
+  auto shells = testing::facts_of(extraction, FactType::shell_command);
+  ASSERT_EQ(shells.size(), 1u);
+  EXPECT_EQ(shells[0].props.value("command", ""), "pip install torch");
+  auto calls = testing::facts_of(extraction, FactType::call);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].props["callee"], "os.system");
+  std::string crash = testing::read_text(testing::source_dir() / "fuzz/regressions/fuzz_notebook/bare-shell-escape-line");
+  testing::TempDir replay;
+  replay.write("crash.ipynb", crash);
+  EXPECT_NO_THROW(testing::extract(replay.path()));
+}
+
 TEST(Notebook, OtherKernelsAndBrokenJson) {
   testing::TempDir root;
   root.write("r.ipynb", R"nb({"cells": [{"cell_type": "code", "source": ["eval(x)"], "metadata": {}, "outputs": []}],

@@ -26,7 +26,11 @@ std::string neutralise_magic(std::string_view line) {
 std::optional<std::string> shell_line(std::string_view line, bool shell_cell) {
   auto stripped = trim(line);
   if (shell_cell) return stripped.empty() || stripped.starts_with("#") ? std::nullopt : std::optional<std::string>(stripped);
-  if (stripped.starts_with("!")) return std::string(trim(stripped.substr(stripped.find_first_not_of('!'))));
+  if (stripped.starts_with("!")) {
+    // A line of only `!` (or `!!`) escapes nothing.
+    size_t command = stripped.find_first_not_of('!');
+    return command == std::string_view::npos ? std::nullopt : std::optional<std::string>(trim(stripped.substr(command)));
+  }
   for (std::string_view magic : {"%sx ", "%system "})
     if (stripped.starts_with(magic)) return std::string(trim(stripped.substr(magic.size())));
   return std::nullopt;
