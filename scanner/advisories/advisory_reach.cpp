@@ -7,6 +7,7 @@
 
 #include "util/code_context.h"
 #include "util/embedded_files.h"
+#include "util/text.h"
 
 namespace mlaudit::advisories {
 namespace {
@@ -47,18 +48,13 @@ std::string either(const std::vector<std::string>& items) {
   return text;
 }
 
-std::string manifest_folder(const std::string& file) {
-  auto slash = file.rfind('/');
-  return slash == std::string::npos ? std::string() : file.substr(0, slash);
-}
-
 }  // namespace
 
 AdvisoryReach::AdvisoryReach(const std::vector<Fact>& facts) {
   for (const auto& fact : facts) {
     if (fact.type == FactType::dependency) {
       std::string name = fact.props.value("name", "");
-      auto& installed = installed_[manifest_folder(fact.location.file)];
+      auto& installed = installed_[parent_folder(fact.location.file)];
       installed.insert(name);
       if (auto extras = fact.props.find("extras"); extras != fact.props.end() && extras->is_array())
         for (const auto& extra : *extras)
@@ -82,7 +78,7 @@ AdvisoryReach::AdvisoryReach(const std::vector<Fact>& facts) {
 
 bool AdvisoryReach::installed(const std::string& entry, const std::vector<std::string>& manifests) const {
   return std::any_of(manifests.begin(), manifests.end(), [&](const std::string& manifest) {
-    auto found = installed_.find(manifest_folder(manifest));
+    auto found = installed_.find(parent_folder(manifest));
     return found != installed_.end() && found->second.contains(entry);
   });
 }
@@ -109,9 +105,7 @@ std::optional<std::string> AdvisoryReach::unreached_because(const std::string& p
     if (!condition.installed.empty()) seen_nowhere.push_back("no manifest beside it installs " + either(condition.installed));
     if (!condition.imports.empty()) seen_nowhere.push_back("no code imports " + either(condition.imports));
     if (!condition.calls.empty()) seen_nowhere.push_back("no code calls " + either(condition.calls));
-    std::string because = "its flaw is in " + condition.runs_in + "; ";
-    for (size_t i = 0; i < seen_nowhere.size(); ++i) because += (i ? " and " : "") + seen_nowhere[i];
-    return because;
+    return "its flaw is in " + condition.runs_in + "; " + join(seen_nowhere, " and ");
   }
   return std::nullopt;
 }

@@ -48,11 +48,6 @@ const std::map<std::string, std::string>& conda_names() {
   return names;
 }
 
-std::string folder_of(const std::string& file) {
-  auto slash = file.rfind('/');
-  return slash == std::string::npos ? std::string() : file.substr(0, slash);
-}
-
 std::string in_folder(const std::string& folder, const std::string& name) {
   return folder.empty() ? name : folder + "/" + name;
 }
@@ -177,10 +172,10 @@ std::pair<std::string, std::string> finding_severity(const std::vector<MatchedAd
 // The message's note on advisories the project does not reach: " (not reached here, so a
 // level lower: PYSEC-2024-38)"; empty when it may reach all.
 std::string reach_note(const std::vector<MatchedAdvisory>& advisories) {
-  std::string ids;
+  std::vector<std::string> ids;
   for (const auto& advisory : advisories)
-    if (!advisory.unreached_because.empty() && !advisory.severity.level.empty()) ids += (ids.empty() ? "" : ", ") + advisory.id;
-  return ids.empty() ? ids : " (not reached here, so a level lower: " + ids + ")";
+    if (!advisory.unreached_because.empty() && !advisory.severity.level.empty()) ids.push_back(advisory.id);
+  return ids.empty() ? std::string() : " (not reached here, so a level lower: " + join(ids, ", ") + ")";
 }
 
 // Where a package is installed: to run the project, or only to develop it (a dev / test /
@@ -254,9 +249,9 @@ class Auditor {
     std::set<std::string> working_environments;
     for (const Use& use : uses_)
       if (use.development && !use.locked && imported.imports(use.name))   // declared, not pulled in by a tool
-        working_environments.insert(folder_of(use.file));
+        working_environments.insert(parent_folder(use.file));
     for (Use& use : uses_)
-      if (use.development && working_environments.contains(folder_of(use.file))) use.development = false;
+      if (use.development && working_environments.contains(parent_folder(use.file))) use.development = false;
     // Constraints files apply to the file that names them and to every file it includes.
     for (const auto& [file, entries] : includes_)
       for (const auto& [kind, target] : entries)
@@ -277,13 +272,13 @@ class Auditor {
   // The lock file that decides the versions of a manifest, if one was scanned.
   const std::map<std::string, Pin>* governing_lock(const Use& use, std::string& lock_file) const {
     std::vector<std::string> candidates;
-    std::string folder = folder_of(use.file);
+    std::string folder = parent_folder(use.file);
     if (use.source == "pipfile") {
       candidates.push_back(in_folder(folder, "Pipfile.lock"));
     } else if (use.source == "pyproject" || use.source == "poetry") {
       candidates.push_back(in_folder(folder, "poetry.lock"));
       // uv workspaces keep one uv.lock at the workspace root.
-      for (std::string up = folder;; up = folder_of(up)) {
+      for (std::string up = folder;; up = parent_folder(up)) {
         candidates.push_back(in_folder(up, "uv.lock"));
         if (up.empty()) break;
       }

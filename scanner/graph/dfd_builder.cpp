@@ -400,9 +400,8 @@ class DfdBuilder {
   // runs: a KServe InferenceService the project's manifests declare
   // (`<name>.<namespace>.<domain>`), or an AWS load balancer (`*.elb.amazonaws.com`) in a
   // project that declares a LoadBalancer Service. Empty when the host is not one.
-  std::string own_deployment(std::string host) const {
-    host = to_lower(host.substr(0, host.rfind(':') == std::string::npos || host.find(']') != std::string::npos
-                                       ? host.size() : host.rfind(':')));
+  std::string own_deployment(std::string_view written) const {
+    std::string host = bare_host(written);
     if (auto dot = host.find('.'); dot != std::string::npos && inference_services_.contains(host.substr(0, dot)))
       return "KServe InferenceService " + host.substr(0, dot);
     static const RE2 load_balancer(R"(\.elb\.([a-z0-9-]+\.)?amazonaws\.com$)");

@@ -8,9 +8,6 @@
 #include "util/text.h"
 
 namespace mlaudit {
-namespace {
-
-// The name or address without port and IPv6 brackets, lower case.
 std::string bare_host(std::string_view host) {
   std::string text = to_lower(trim(host));
   if (text.starts_with('[')) {
@@ -21,8 +18,6 @@ std::string bare_host(std::string_view host) {
   while (text.ends_with('.')) text.pop_back();
   return text;
 }
-
-}  // namespace
 
 bool is_internal_or_unknown_host(std::string_view host) {
   std::string name = bare_host(host);

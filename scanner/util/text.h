@@ -14,6 +14,8 @@ std::vector<std::string_view> split_lines(std::string_view text);   // handles \
 bool contains_ignore_case(std::string_view haystack, std::string_view needle);
 std::string replace_all(std::string text, std::string_view from, std::string_view to);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// The folder part of a project-relative path ("a/b/c.txt" -> "a/b"); empty at the top level.
+std::string parent_folder(std::string_view path);
 
 // Text of line `line` (1-based) of `text`, without its line ending; empty if out of range.
 std::string_view line_at(std::string_view text, uint32_t line);
